@@ -1,0 +1,52 @@
+using ObjectStore.Storage.Objects;
+
+namespace ObjectStore.Storage.LongTerm;
+
+/// <summary>
+/// The long-term tier: blobs of any size, streamed both ways with memory bounded by configuration
+/// (never by object size). Keys are revision ids (<c>{key}/{uuid v7}</c>). Implementations:
+/// in-memory (tests), filesystem (embedded default), S3 (any S3-compatible endpoint).
+/// </summary>
+public interface ILongTermStore
+{
+    /// <summary>Prepares the store (directories, bucket check). Idempotent.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes a blob from <paramref name="content"/>, read once to its end. <paramref name="sizeHint"/>,
+    /// when known, lets S3 use a single PutObject up to the part size; otherwise multipart with
+    /// bounded parallel parts. The stored metadata's <see cref="ObjectMetadata.Size"/> is the byte count read.
+    /// </summary>
+    Task PutAsync(ObjectId id, ObjectMetadata metadata, Stream content, long? sizeHint, CancellationToken cancellationToken);
+
+    /// <summary>Opens a blob (optionally a byte range of it); null when absent. An unsatisfiable range yields <see cref="LongTermObject.Range"/> null and an empty stream.</summary>
+    Task<LongTermObject?> GetAsync(ObjectId id, ByteRange? range, CancellationToken cancellationToken);
+
+    /// <summary>The blob's metadata, or null when absent.</summary>
+    Task<ObjectMetadata?> GetMetadataAsync(ObjectId id, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a blob; absent is fine (idempotent).</summary>
+    Task DeleteAsync(ObjectId id, CancellationToken cancellationToken);
+
+    /// <summary>Lists blobs whose storage path starts with <paramref name="prefix"/>, lazily paged (1,000 a page), constant memory.</summary>
+    IAsyncEnumerable<BlobInfo> ListAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>Starts a multipart upload that will become blob <paramref name="id"/>; returns the backend upload id.</summary>
+    Task<string> InitiateMultipartAsync(ObjectId id, ObjectMetadata metadata, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores part <paramref name="partNumber"/> (replacing an earlier one) from exactly
+    /// <paramref name="contentLength"/> bytes; verifies <paramref name="contentMd5"/> (base64) when given.
+    /// Any part size is accepted, tiny ones included. Returns the part's etag (a content hash).
+    /// </summary>
+    Task<string> UploadPartAsync(ObjectId id, string uploadId, int partNumber, Stream content, long contentLength, string? contentMd5, CancellationToken cancellationToken);
+
+    /// <summary>Parts with number &gt; <paramref name="partNumberMarker"/>, ascending, at most <paramref name="maxParts"/>.</summary>
+    Task<PartListing> ListPartsAsync(ObjectId id, string uploadId, int? maxParts, int? partNumberMarker, CancellationToken cancellationToken);
+
+    /// <summary>Assembles the listed parts in the listed order into blob <paramref name="id"/> (etags checked); nothing is written on failure.</summary>
+    Task<MultipartCompletion> CompleteMultipartAsync(ObjectId id, string uploadId, IReadOnlyList<CompletedPart> parts, CancellationToken cancellationToken);
+
+    /// <summary>Aborts the upload and discards its parts; unknown uploads are fine.</summary>
+    Task AbortMultipartAsync(ObjectId id, string uploadId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,125 @@
+using Npgsql;
+
+namespace ObjectStore.Testing;
+
+/// <summary>
+/// A throwaway PostgreSQL server: a temporary data directory, a free loopback port, durability
+/// switched off for speed. One per test process (<see cref="Shared"/>); each test takes its own
+/// database from <see cref="CreateDatabaseAsync"/>. A missing server binary is a failure, never a skip.
+/// </summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    private static readonly Lazy<Task<PostgresServer>> s_shared = new(StartSharedAsync);
+    private static int s_databaseCounter;
+
+    private readonly ServerProcess _process;
+    private readonly string _dataDir;
+
+    private PostgresServer(ServerProcess process, string dataDir, int port)
+    {
+        _process = process;
+        _dataDir = dataDir;
+        Port = port;
+    }
+
+    /// <summary>The loopback port the server listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>Connection string for the maintenance database.</summary>
+    public string AdminConnectionString => ConnectionString("postgres");
+
+    /// <summary>The server shared by every test in this process, started on first use and stopped at exit.</summary>
+    public static Task<PostgresServer> Shared => s_shared.Value;
+
+    /// <summary>Connection string for a database on this server.</summary>
+    public string ConnectionString(string database) =>
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=50;Timeout=15;Command Timeout=60";
+
+    /// <summary>Creates a fresh, empty database and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix = "test")
+    {
+        var name = $"{prefix}_{Environment.ProcessId}_{Interlocked.Increment(ref s_databaseCounter)}".ToLowerInvariant();
+        await using var conn = new NpgsqlConnection(AdminConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", conn);
+        await cmd.ExecuteNonQueryAsync();
+        return ConnectionString(name);
+    }
+
+    /// <summary>Starts a new server (most tests want <see cref="Shared"/> instead).</summary>
+    public static async Task<PostgresServer> StartAsync()
+    {
+        var bin = FindBinDir() ?? throw new InvalidOperationException(
+            "PostgreSQL server binaries (initdb, postgres) were not found under /usr/lib/postgresql/*/bin or on PATH. " +
+            "Install them with 'apt-get install postgresql' (.ci/run does this).");
+        var user = ServerProcess.IsRoot ? "postgres" : null;
+        var dataDir = Path.Combine(Path.GetTempPath(), $"objectstore-pg-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dataDir);
+        if (user is not null)
+            await ServerProcess.RunAsync("chown", [user, dataDir]);
+        await ServerProcess.RunAsync(Path.Combine(bin, "initdb"),
+            ["-D", dataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"], user);
+
+        var port = ServerProcess.FreeLoopbackPort();
+        var process = ServerProcess.Start(Path.Combine(bin, "postgres"),
+        [
+            "-D", dataDir, "-p", port.ToString(), "-k", dataDir,
+            "-c", "listen_addresses=127.0.0.1",
+            "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+            "-c", "max_connections=300", "-c", "shared_buffers=128MB",
+        ], user);
+        await process.WaitForPortAsync(port, TimeSpan.FromSeconds(30), "postgres");
+        var server = new PostgresServer(process, dataDir, port);
+        await server.WaitUntilAcceptingAsync();
+        return server;
+    }
+
+    private async Task WaitUntilAcceptingAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                await using var conn = new NpgsqlConnection(AdminConnectionString);
+                await conn.OpenAsync();
+                return;
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline && _process.IsRunning)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private static async Task<PostgresServer> StartSharedAsync()
+    {
+        var server = await StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return server;
+    }
+
+    private static string? FindBinDir()
+    {
+        const string root = "/usr/lib/postgresql";
+        if (Directory.Exists(root))
+        {
+            var best = Directory.GetDirectories(root)
+                .Select(d => (dir: Path.Combine(d, "bin"), ver: int.TryParse(Path.GetFileName(d), out var v) ? v : 0))
+                .Where(x => File.Exists(Path.Combine(x.dir, "postgres")))
+                .OrderByDescending(x => x.ver)
+                .FirstOrDefault();
+            if (best.dir is not null) return best.dir;
+        }
+        var initdb = ServerProcess.FindOnPath("initdb");
+        return initdb is null ? null : Path.GetDirectoryName(initdb);
+    }
+
+    /// <summary>Stops the server and removes its data directory.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await _process.DisposeAsync();
+        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

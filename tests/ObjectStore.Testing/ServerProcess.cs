@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ObjectStore.Testing;
+
+/// <summary>A child process owned by a test fixture: started, watched, and killed with its whole tree.</summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ServerProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>Everything the process printed so far (for failure messages).</summary>
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    /// <summary>True while the process runs.</summary>
+    public bool IsRunning => !_process.HasExited;
+
+    /// <summary>Starts <paramref name="file"/> with arguments, optionally as another Unix user (when running as root).</summary>
+    public static ServerProcess Start(string file, IEnumerable<string> args, string? runAsUser = null,
+        IDictionary<string, string>? environment = null)
+    {
+        var psi = new ProcessStartInfo
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (runAsUser is not null)
+        {
+            psi.FileName = "runuser";
+            psi.ArgumentList.Add("-u");
+            psi.ArgumentList.Add(runAsUser);
+            psi.ArgumentList.Add("--");
+            psi.ArgumentList.Add(file);
+        }
+        else
+        {
+            psi.FileName = file;
+        }
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        if (environment is not null)
+            foreach (var (k, v) in environment) psi.Environment[k] = v;
+        var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {file}");
+        return new ServerProcess(process);
+    }
+
+    /// <summary>Runs a command to completion and throws with its output when it fails.</summary>
+    public static async Task RunAsync(string file, IEnumerable<string> args, string? runAsUser = null, TimeSpan? timeout = null)
+    {
+        await using var p = Start(file, args, runAsUser);
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
+        try
+        {
+            await p._process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new InvalidOperationException($"{file} did not finish in time:\n{p.Output}");
+        }
+        p._process.WaitForExit(); // flush the redirected streams
+        if (p._process.ExitCode != 0)
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed with exit code {p._process.ExitCode}:\n{p.Output}");
+    }
+
+    /// <summary>A TCP port on 127.0.0.1 that was free a moment ago.</summary>
+    public static int FreeLoopbackPort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    /// <summary>Waits until a TCP connection to the port succeeds, failing fast if the process died.</summary>
+    public async Task WaitForPortAsync(int port, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (!IsRunning)
+                throw new InvalidOperationException($"{what} exited during start-up:\n{Output}");
+            try
+            {
+                using var c = new TcpClient();
+                await c.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+            catch (SocketException)
+            {
+                throw new InvalidOperationException($"{what} did not listen on port {port} within {timeout}:\n{Output}");
+            }
+        }
+    }
+
+    /// <summary>Finds an executable on PATH, or null.</summary>
+    public static string? FindOnPath(string name)
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, name);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    /// <summary>True when this process runs as root (servers such as PostgreSQL refuse to).</summary>
+    public static bool IsRoot => Environment.UserName == "root";
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output)
+        {
+            if (_output.Length < 64 * 1024) _output.AppendLine(line);
+        }
+    }
+
+    /// <summary>Kills the process tree and waits for it to exit.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await _process.WaitForExitAsync(cts.Token);
+            }
+        }
+        catch (InvalidOperationException) { }
+        catch (OperationCanceledException) { }
+        _process.Dispose();
+    }
+}
