@@ -116,8 +116,11 @@ internal abstract class SqlDatabase
         command.Parameters.Add(p);
     }
 
-    /// <summary>Adds a binary parameter.</summary>
-    public void AddBinary(DbCommand command, string name, ReadOnlyMemory<byte>? bytes) =>
+    /// <summary>Adds a binary parameter; null is SQL NULL.</summary>
+    public void AddBinary(DbCommand command, string name, byte[]? bytes) => Add(command, name, DbType.Binary, bytes);
+
+    /// <summary>Adds a binary parameter from a buffer without copying where the engine allows; null is SQL NULL.</summary>
+    public void AddPayload(DbCommand command, string name, ReadOnlyMemory<byte>? bytes) =>
         Add(command, name, DbType.Binary, bytes is { } b ? Binary(b) : null);
 
     private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)

@@ -279,7 +279,7 @@ public abstract class SqlHighVolumeStore : IHighVolumeStore
         var expires = metadata.Expiration.Expires && metadata.TimeExpires is { } te ? SqlTime.ToMicros(te) : (long?)null;
         SqlDatabase.Add(command, "exp", DbType.Int64, expires);
         _db.AddBinary(command, "meta", MetadataCodec.Serialize(metadata));
-        _db.AddBinary(command, "payload", payload);
+        _db.AddPayload(command, "payload", payload);
         return command;
     }
 
