@@ -188,9 +188,8 @@ public abstract class SqlHighVolumeStore : IHighVolumeStore
         var rows = new List<ExpiredRow>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var id = StoredId.ToObjectId(Bytes(reader, 0)!, Bytes(reader, 1)!, Bytes(reader, 2)!);
-            var row = ReadState(reader, StoredId.From(id));
-            rows.Add(new ExpiredRow(id, row.Target, SqlTime.FromMicros(row.ExpiresAt!.Value)));
+            var row = ReadState(reader, expected: null);
+            rows.Add(new ExpiredRow(row.Id, row.Target, SqlTime.FromMicros(row.ExpiresAt!.Value)));
         }
         return rows;
     }
@@ -234,12 +233,13 @@ public abstract class SqlHighVolumeStore : IHighVolumeStore
         return withMetadata ? row with { Metadata = ReadMetadata(reader, row) } : row;
     }
 
-    private static Row ReadState(DbDataReader reader, StoredId sid)
+    // `expected` is the id the row was looked up by; its parts must be the stored ones.
+    private static Row ReadState(DbDataReader reader, StoredId? expected)
     {
         var usecase = Bytes(reader, 0)!;
         var scopes = Bytes(reader, 1)!;
         var key = Bytes(reader, 2)!;
-        if (!sid.Matches(usecase, scopes, key))
+        if (expected is not null && !expected.Matches(usecase, scopes, key))
             throw new InvalidOperationException("two object ids share one SHA-256 row key; refusing to touch the row");
         var kind = Convert.ToInt16(reader.GetValue(3), System.Globalization.CultureInfo.InvariantCulture);
         ObjectId? target = null;

@@ -20,28 +20,15 @@ internal sealed class StoredId
         Usecase = usecase;
         Scopes = scopes;
         Key = key;
+        Hash = ComputeHash(usecase, scopes, key);
     }
 
     public byte[] Usecase { get; }
     public byte[] Scopes { get; }
     public byte[] Key { get; }
 
-    /// <summary>SHA-256 over <c>len(u) u len(s) s len(k) k</c> with 4-byte big-endian lengths.</summary>
-    public byte[] Hash
-    {
-        get
-        {
-            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            Span<byte> length = stackalloc byte[4];
-            foreach (var part in (ReadOnlySpan<byte[]>)[Usecase, Scopes, Key])
-            {
-                BinaryPrimitives.WriteInt32BigEndian(length, part.Length);
-                sha.AppendData(length);
-                sha.AppendData(part);
-            }
-            return sha.GetHashAndReset();
-        }
-    }
+    /// <summary>The row key: SHA-256 over <c>len(u) u len(s) s len(k) k</c> with 4-byte big-endian lengths.</summary>
+    public byte[] Hash { get; }
 
     public static StoredId From(ObjectId id) =>
         new(Encode(id.Usecase, "usecase"), Encode(id.Scopes.ToString(), "scopes"), Encode(id.Key, "key"));
@@ -61,6 +48,19 @@ internal sealed class StoredId
     /// <summary>True when the stored parts are exactly this id's (guards against a hash collision).</summary>
     public bool Matches(byte[] usecase, byte[] scopes, byte[] key) =>
         usecase.AsSpan().SequenceEqual(Usecase) && scopes.AsSpan().SequenceEqual(Scopes) && key.AsSpan().SequenceEqual(Key);
+
+    private static byte[] ComputeHash(byte[] usecase, byte[] scopes, byte[] key)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> length = stackalloc byte[4];
+        foreach (var part in (ReadOnlySpan<byte[]>)[usecase, scopes, key])
+        {
+            BinaryPrimitives.WriteInt32BigEndian(length, part.Length);
+            sha.AppendData(length);
+            sha.AppendData(part);
+        }
+        return sha.GetHashAndReset();
+    }
 
     private static byte[] Encode(string value, string part)
     {

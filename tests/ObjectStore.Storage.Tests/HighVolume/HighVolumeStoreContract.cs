@@ -595,6 +595,19 @@ public abstract class HighVolumeStoreContract : IAsyncLifetime
         foreach (var id in ids) await AssertInline(id, id.Key);
     }
 
+    [Fact]
+    public async Task Cancelled_operations_throw_and_change_nothing()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            Store.PutInlineUnlessTombstoneAsync(Id("k"), Meta(), Bytes("x"), Now, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            Store.CompareAndWriteAsync(Id("k"), null, new TieredWrite.WriteTombstone(Tomb(Rev(Id("k"), 1))), Now, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.ReadAsync(Id("k"), null, Now, cancelled.Token));
+        Assert.Equal(EntryKind.NotFound, (await Read(Id("k"))).Kind);
+    }
+
     private static ByteRange ParseRange(string header)
     {
         var spec = header["bytes=".Length..];

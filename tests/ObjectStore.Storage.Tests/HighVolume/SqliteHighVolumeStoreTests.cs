@@ -28,6 +28,24 @@ public sealed class SqliteHighVolumeStoreTests : HighVolumeStoreContract, IDispo
     }
 
     [Fact]
+    public async Task Two_store_instances_on_one_file_still_have_one_winner_per_round()
+    {
+        var other = new SqliteHighVolumeStore(_dir.File("hv.db"));
+        IHighVolumeStore[] stores = [Store, other];
+        ObjectId? current = null;
+        for (var round = 0; round < 5; round++)
+        {
+            var expected = current;
+            var targets = Enumerable.Range(0, 8).Select(w => Id($"k/rev-{round}-{w}")).ToArray();
+            var results = await Task.WhenAll(targets.Select((target, w) => Task.Run(() => stores[w % 2].CompareAndWriteAsync(
+                Id("k"), expected, new TieredWrite.WriteTombstone(Tomb(target)), Now, CancellationToken.None))));
+            Assert.Single(results, r => r);
+            current = targets[Array.IndexOf(results, true)];
+            Assert.Equal(current, (await other.ReadMetadataAsync(Id("k"), Now, CancellationToken.None)).Tombstone!.Target);
+        }
+    }
+
+    [Fact]
     public async Task Key_that_is_not_valid_unicode_is_rejected_with_a_clear_error()
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() =>
