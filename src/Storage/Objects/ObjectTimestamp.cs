@@ -15,4 +15,41 @@ public static class ObjectTimestamp
 
     /// <summary>The inverse of <see cref="ToUnixMicros"/>.</summary>
     public static DateTimeOffset FromUnixMicros(long micros) => new(DateTimeOffset.UnixEpoch.UtcTicks + micros * 10, TimeSpan.Zero);
+
+    /// <summary>
+    /// Strictly parses <c>YYYY-MM-DDTHH:MM:SS[.f]Z</c> (UTC only, <c>T</c> at index 10, 1–9 fraction digits,
+    /// no offsets); fraction digits beyond the 100 ns tick are truncated.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<char> text, out DateTimeOffset timestamp)
+    {
+        timestamp = default;
+        if (text.Length < 20 || text[^1] != 'Z') return false;
+        if (text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':') return false;
+        if (!TryDigits(text[..4], out var year) || !TryDigits(text[5..7], out var month) || !TryDigits(text[8..10], out var day)
+            || !TryDigits(text[11..13], out var hour) || !TryDigits(text[14..16], out var minute) || !TryDigits(text[17..19], out var second))
+            return false;
+        long fractionTicks = 0;
+        var rest = text[19..^1];
+        if (rest.Length > 0)
+        {
+            if (rest[0] != '.' || rest.Length < 2 || rest.Length > 10 || !TryDigits(rest[1..], out _)) return false;
+            var digits = rest[1..];
+            for (var i = 0; i < 7; i++) fractionTicks = fractionTicks * 10 + (i < digits.Length ? digits[i] - '0' : 0);
+        }
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+            return false;
+        timestamp = new DateTimeOffset(year, month, day, hour, minute, second, TimeSpan.Zero).AddTicks(fractionTicks);
+        return true;
+    }
+
+    private static bool TryDigits(ReadOnlySpan<char> s, out int value)
+    {
+        value = 0;
+        foreach (var c in s)
+        {
+            if (!char.IsAsciiDigit(c)) return false;
+            if (s.Length <= 9) value = value * 10 + (c - '0');
+        }
+        return true;
+    }
 }

@@ -1,0 +1,76 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using ObjectStore.Storage.Objects;
+
+namespace ObjectStore.Storage.Sql;
+
+/// <summary>
+/// An <see cref="ObjectId"/> as SQL columns: usecase, scopes string and key as strict UTF-8 bytes
+/// (bytea/BLOB, so any key — NUL, emoji, 10 KB — is stored exactly and never length-capped), plus
+/// a 32-byte SHA-256 row key over the length-prefixed parts, which keeps unbounded text out of the
+/// btree while staying injective up to SHA-256 collisions (the full parts are verified on read).
+/// </summary>
+internal sealed class StoredId
+{
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private StoredId(byte[] usecase, byte[] scopes, byte[] key)
+    {
+        Usecase = usecase;
+        Scopes = scopes;
+        Key = key;
+        Hash = ComputeHash(usecase, scopes, key);
+    }
+
+    public byte[] Usecase { get; }
+    public byte[] Scopes { get; }
+    public byte[] Key { get; }
+
+    /// <summary>The row key: SHA-256 over <c>len(u) u len(s) s len(k) k</c> with 4-byte big-endian lengths.</summary>
+    public byte[] Hash { get; }
+
+    public static StoredId From(ObjectId id) =>
+        new(Encode(id.Usecase, "usecase"), Encode(id.Scopes.ToString(), "scopes"), Encode(id.Key, "key"));
+
+    public static ObjectId ToObjectId(byte[] usecase, byte[] scopes, byte[] key)
+    {
+        try
+        {
+            return new ObjectId(s_strictUtf8.GetString(usecase), Objects.Scopes.Parse(s_strictUtf8.GetString(scopes)), s_strictUtf8.GetString(key));
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            throw new FormatException("a stored object id is corrupt", e);
+        }
+    }
+
+    /// <summary>True when the stored parts are exactly this id's (guards against a hash collision).</summary>
+    public bool Matches(byte[] usecase, byte[] scopes, byte[] key) =>
+        usecase.AsSpan().SequenceEqual(Usecase) && scopes.AsSpan().SequenceEqual(Scopes) && key.AsSpan().SequenceEqual(Key);
+
+    private static byte[] ComputeHash(byte[] usecase, byte[] scopes, byte[] key)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> length = stackalloc byte[4];
+        foreach (var part in (ReadOnlySpan<byte[]>)[usecase, scopes, key])
+        {
+            BinaryPrimitives.WriteInt32BigEndian(length, part.Length);
+            sha.AppendData(length);
+            sha.AppendData(part);
+        }
+        return sha.GetHashAndReset();
+    }
+
+    private static byte[] Encode(string value, string part)
+    {
+        try
+        {
+            return s_strictUtf8.GetBytes(value);
+        }
+        catch (EncoderFallbackException e)
+        {
+            throw new ArgumentException($"the object {part} is not valid Unicode (unpaired surrogate) and cannot be stored", part, e);
+        }
+    }
+}
