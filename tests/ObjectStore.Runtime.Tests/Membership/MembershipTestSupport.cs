@@ -57,6 +57,18 @@ internal sealed class MembershipTestCluster : IAsyncDisposable
         return provider;
     }
 
+    /// <summary>Joins "silo-a" then "silo-b" (each with its own options) and waits until b sees a.</summary>
+    public async Task<(PostgresMembership A, PostgresMembership B)> JoinTwoAsync(
+        PostgresMembershipOptions optionsA, PostgresMembershipOptions optionsB, string? connectionStringA = null)
+    {
+        var a = Provider(optionsA, connectionStringA);
+        var b = Provider(optionsB);
+        await a.JoinAsync("silo-a", "a:1", CancellationToken.None);
+        await b.JoinAsync("silo-b", "b:1", CancellationToken.None);
+        await EventuallyAsync(() => b.Current.Contains("silo-a"), TimeSpan.FromSeconds(20), "b sees a");
+        return (a, b);
+    }
+
     public async Task<string> StatusOfAsync(string siloId)
     {
         await using var cmd = Admin.CreateCommand("SELECT status FROM runtime_silos WHERE silo_id = $1");
