@@ -79,8 +79,10 @@ public sealed class PostgresMembershipTests(ITestOutputHelper output)
         Assert.False(b.IsFenced);
     }
 
-    [Fact]
-    public async Task A_silo_cut_off_from_the_database_fences_itself_before_its_lease_lapses()
+    [Theory]
+    [InlineData("refused")]
+    [InlineData("silent")]
+    public async Task A_silo_cut_off_from_the_database_fences_itself_before_its_lease_lapses(string outage)
     {
         await using var cluster = await StartAsync();
         await using var proxy = new TcpForwarder(cluster.Server.Port);
@@ -96,7 +98,8 @@ public sealed class PostgresMembershipTests(ITestOutputHelper output)
         var fencedAt = new ConcurrentQueue<DateTimeOffset>();
         a.Fenced += () => fencedAt.Enqueue(DateTimeOffset.UtcNow);
 
-        proxy.Cut();
+        // "refused": connections drop and reconnects fail at once; "silent": requests hang unanswered.
+        if (outage == "refused") proxy.Cut(); else proxy.Freeze();
 
         await EventuallyAsync(() => a.IsFenced, Bound, "a fences itself");
         // The test and the database share one machine clock, so the wall clock compares with the lease.

@@ -5,7 +5,8 @@ namespace ObjectStore.Runtime.Tests.Membership;
 
 /// <summary>
 /// A loopback TCP forwarder to a target port that a test can cut: <see cref="Cut"/> closes every
-/// forwarded connection and refuses new ones, as if the network to the database went away.
+/// forwarded connection and refuses new ones, as if the network to the database went away;
+/// <see cref="Freeze"/> keeps every connection open but lets no byte through, as if packets were dropped.
 /// </summary>
 internal sealed class TcpForwarder : IAsyncDisposable
 {
@@ -15,6 +16,7 @@ internal sealed class TcpForwarder : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<Socket> _sockets = [];
     private readonly Task _accepting;
+    private volatile TaskCompletionSource _flowing = Flowing();
 
     public TcpForwarder(int targetPort)
     {
@@ -25,6 +27,15 @@ internal sealed class TcpForwarder : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    public void Freeze() => _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static TaskCompletionSource Flowing()
+    {
+        var flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        flowing.SetResult();
+        return flowing;
+    }
 
     public void Cut()
     {
@@ -77,8 +88,10 @@ internal sealed class TcpForwarder : IAsyncDisposable
         {
             while (true)
             {
+                await _flowing.Task.WaitAsync(_cut.Token);
                 var read = await from.ReceiveAsync(buffer, SocketFlags.None, _cut.Token);
                 if (read == 0) break;
+                await _flowing.Task.WaitAsync(_cut.Token);
                 await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _cut.Token);
             }
         }
