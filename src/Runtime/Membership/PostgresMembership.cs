@@ -274,6 +274,9 @@ public sealed class PostgresMembership : IMembershipProvider
     {
         var fenceAfter = _options.LeaseDuration - _options.FenceMargin;
         var retryDelay = _options.RenewPeriod / 4;
+        // The join itself was the first renewal.
+        try { await Task.Delay(_options.RenewPeriod, stop); }
+        catch (OperationCanceledException) { return; }
         while (!stop.IsCancellationRequested)
         {
             var untilFence = fenceAfter - Stopwatch.GetElapsedTime(Volatile.Read(ref _lastRenewalStart));
