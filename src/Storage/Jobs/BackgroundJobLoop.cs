@@ -133,12 +133,8 @@ public sealed class BackgroundJobLoop : IAsyncDisposable
         DropQueued();
     }
 
-    /// <summary>Graceful stop with the configured deadline.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _forced.Dispose();
-    }
+    /// <summary>Graceful stop with the configured deadline. (The forced-stop source holds no timer, so it is left undisposed and <see cref="ForceStop"/> stays safe to call.)</summary>
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 
     private async Task WorkAsync()
     {

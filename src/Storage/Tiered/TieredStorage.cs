@@ -95,8 +95,11 @@ public sealed class TieredStorage
 
     // ---- writes -------------------------------------------------------------------------------------
 
-    /// <summary>Stores the stream's bytes under <paramref name="id"/>, choosing the tier after at most threshold + 1 buffered bytes.</summary>
-    public async Task<WriteOutcome> PutAsync(ObjectId id, ObjectMetadata metadata, Stream content, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores the stream's bytes under <paramref name="id"/>, choosing the tier after at most threshold + 1 buffered
+    /// bytes. <paramref name="contentLength"/>, when the caller knows it (Content-Length), is passed to LT as the size hint.
+    /// </summary>
+    public async Task<WriteOutcome> PutAsync(ObjectId id, ObjectMetadata metadata, Stream content, long? contentLength, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         var buffer = ArrayPool<byte>.Shared.Rent(_options.InlineThreshold + 1);
@@ -105,7 +108,7 @@ public sealed class TieredStorage
             var buffered = await FillAsync(content, buffer.AsMemory(0, _options.InlineThreshold + 1), cancellationToken).ConfigureAwait(false);
             if (buffered <= _options.InlineThreshold)
                 return await PutInlineAsync(id, metadata, buffer.AsMemory(0, buffered), cancellationToken).ConfigureAwait(false);
-            return await PutLargeAsync(id, metadata, new TierPrefixStream(buffer.AsMemory(0, buffered), content), cancellationToken).ConfigureAwait(false);
+            return await PutLargeAsync(id, metadata, new TierPrefixStream(buffer.AsMemory(0, buffered), content), contentLength, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -162,12 +165,12 @@ public sealed class TieredStorage
         await SwapTombstoneAsync(id, tombstone.Target, TieredWrite.Delete.Instance, now, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<WriteOutcome> PutLargeAsync(ObjectId id, ObjectMetadata metadata, TierPrefixStream body, CancellationToken cancellationToken)
+    private async Task<WriteOutcome> PutLargeAsync(ObjectId id, ObjectMetadata metadata, TierPrefixStream body, long? sizeHint, CancellationToken cancellationToken)
     {
         var write = await BeginLargeWriteAsync(id, cancellationToken).ConfigureAwait(false);
         await using (write.ConfigureAwait(false))
         {
-            await _lt.PutAsync(write.Revision, write.Stamp(metadata), body, null, cancellationToken).ConfigureAwait(false);
+            await _lt.PutAsync(write.Revision, write.Stamp(metadata), body, sizeHint, cancellationToken).ConfigureAwait(false);
             return await CommitLargeWriteAsync(write, metadata, body.BytesRead, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -69,7 +69,7 @@ public abstract partial class TieredScenarios : IAsyncLifetime
     protected static byte[] Large(int seed = 1) => Bytes(Threshold + 1 + seed, seed);
 
     protected Task<WriteOutcome> PutAsync(byte[] data, ObjectMetadata? metadata = null) =>
-        Storage.PutAsync(Id, metadata ?? new ObjectMetadata(), new MemoryStream(data), Ct);
+        Storage.PutAsync(Id, metadata ?? new ObjectMetadata(), new MemoryStream(data), data.Length, Ct);
 
     protected async Task<byte[]?> ReadAsync()
     {

@@ -116,7 +116,7 @@ public abstract partial class TieredScenarios
     {
         var data = Bytes(size, size);
         var trickle = new TrickleStream(data);
-        await Storage.PutAsync(Id, new ObjectMetadata(), trickle, Ct);
+        await Storage.PutAsync(Id, new ObjectMetadata(), trickle, null, Ct);
         Assert.InRange(trickle.LargestRead, 1, 7);
         await AssertSettledAsync(data);
         Assert.Equal(size, (await Storage.HeadAsync(Id, Ct))!.Size);
