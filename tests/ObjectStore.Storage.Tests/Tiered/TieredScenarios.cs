@@ -15,7 +15,7 @@ public sealed record TieredBackends(IHighVolumeStore HighVolume, ILongTermStore 
 /// The tiered protocol's scenario suite: every test drives <see cref="TieredStorage"/> over fault-injecting
 /// wrappers and asserts the end state of both tiers (the HV row and the LT blobs under the key) and of the
 /// change log. Backends come from one factory, <see cref="CreateBackendsAsync"/>: subclass it to run the whole
-/// suite against SQLite + filesystem or PostgreSQL + S3 (each test gets fresh stores; keys are unique anyway).
+/// suite against SQLite + filesystem or PostgreSQL + S3 (each test needs fresh stores, a fresh database at least).
 /// </summary>
 public abstract partial class TieredScenarios : IAsyncLifetime
 {
@@ -34,7 +34,10 @@ public abstract partial class TieredScenarios : IAsyncLifetime
     protected ObjectId Id { get; } = new("tiered", Scopes.Create(new Scope("org", "42")), "obj-" + Guid.NewGuid().ToString("N"));
     protected CancellationToken Ct => _timeout.Token;
 
-    /// <summary>Creates fresh, uninitialized stores; <paramref name="time"/> is the scenario clock.</summary>
+    /// <summary>
+    /// Creates fresh, uninitialized stores for one test; <paramref name="time"/> is the scenario clock. They must not
+    /// share a change log with another test: recovery claims every dead owner's entry and its counts are asserted.
+    /// </summary>
     protected abstract Task<TieredBackends> CreateBackendsAsync(TimeProvider time);
 
     public async Task InitializeAsync()

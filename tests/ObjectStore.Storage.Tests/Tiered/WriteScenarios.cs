@@ -122,6 +122,30 @@ public abstract partial class TieredScenarios
         Assert.Equal(size, (await Storage.HeadAsync(Id, Ct))!.Size);
     }
 
+    /// <summary>Notes how far the caller's stream was consumed when LT started receiving the blob.</summary>
+    private sealed class CaptureSourcePositionBeforePut(Stream source) : LongTermHooks
+    {
+        public long? Seen { get; private set; }
+
+        public override ValueTask BeforePut(ObjectId id)
+        {
+            Seen = source.Position;
+            return default;
+        }
+    }
+
+    [Fact]
+    public async Task Large_put_buffers_at_most_threshold_plus_one_byte_before_streaming_to_LT()
+    {
+        var data = Bytes(2 * Threshold + 5);
+        var source = new TrickleStream(data);
+        var capture = new CaptureSourcePositionBeforePut(source);
+        Lt.Hooks = capture;
+        await Storage.PutAsync(Id, new ObjectMetadata(), source, null, Ct);
+        Assert.Equal(Threshold + 1, capture.Seen);
+        await AssertSettledAsync(data);
+    }
+
     [Fact]
     public async Task Split_large_write_commits_what_the_caller_streamed()
     {
