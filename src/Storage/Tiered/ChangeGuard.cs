@@ -16,7 +16,7 @@ namespace ObjectStore.Storage.Tiered;
 /// loop (Assembling: nothing, the client may retry the complete). Never disposing (a crash) leaves the
 /// entry to recovery once its owner is gone or its hold passed.
 /// </summary>
-public sealed class ChangeGuard : IAsyncDisposable
+internal sealed class ChangeGuard : IAsyncDisposable
 {
     private readonly ChangeCleanup _cleanup;
     private readonly BackgroundJobLoop _jobs;
