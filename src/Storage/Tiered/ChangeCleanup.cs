@@ -1,0 +1,53 @@
+using ObjectStore.Storage.ChangeLog;
+using ObjectStore.Storage.HighVolume;
+using ObjectStore.Storage.LongTerm;
+using ObjectStore.Storage.Objects;
+
+namespace ObjectStore.Storage.Tiered;
+
+/// <summary>
+/// The cleanup rule of api doc §16.2, shared by guards (in the background) and recovery (inline):
+/// <list type="number">
+/// <item>Decide the current blob from the phase: Recorded and Lost → old; Updated → new; Written (and
+/// recovery, which knows nothing) → the target of the live HV tombstone, read now.</item>
+/// <item>Delete old if old ≠ current, delete new if new ≠ current (LT deletes are idempotent).</item>
+/// <item>Remove the entry. A failure anywhere throws; every step is idempotent, so the caller retries the whole.</item>
+/// </list>
+/// Assembling entries never reach here from a guard: a multipart complete may be retried, so only
+/// recovery after the hold touches them.
+/// </summary>
+internal sealed class ChangeCleanup(IHighVolumeStore hv, ILongTermStore lt, IChangeLog log, TimeProvider time)
+{
+    /// <summary>Applies the rule for <paramref name="phase"/>; returns the number of LT deletes issued.</summary>
+    public async Task<int> RunAsync(ChangeEntry entry, ChangePhase phase, CancellationToken cancellationToken)
+    {
+        var current = await CurrentAsync(entry, phase, cancellationToken).ConfigureAwait(false);
+        var deletes = 0;
+        if (entry.OldBlob is { } old && old != current)
+        {
+            await lt.DeleteAsync(old, cancellationToken).ConfigureAwait(false);
+            deletes++;
+        }
+        if (entry.NewBlob is { } created && created != current)
+        {
+            await lt.DeleteAsync(created, cancellationToken).ConfigureAwait(false);
+            deletes++;
+        }
+        await log.RemoveAsync(entry.Id, cancellationToken).ConfigureAwait(false);
+        return deletes;
+    }
+
+    private async Task<ObjectId?> CurrentAsync(ChangeEntry entry, ChangePhase phase, CancellationToken cancellationToken)
+    {
+        switch (phase)
+        {
+            case ChangePhase.Recorded or ChangePhase.Lost:
+                return entry.OldBlob;
+            case ChangePhase.Updated:
+                return entry.NewBlob;
+            default:
+                var row = await hv.ReadMetadataAsync(entry.Object, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                return row.Tombstone?.Target;
+        }
+    }
+}

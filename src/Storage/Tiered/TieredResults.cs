@@ -1,0 +1,27 @@
+namespace ObjectStore.Storage.Tiered;
+
+/// <summary>How a write ended; both are success for the caller (last writer wins).</summary>
+public enum WriteOutcome
+{
+    /// <summary>This write is now the object.</summary>
+    Written,
+    /// <summary>A concurrent writer committed after this write's read; this write's bytes were discarded.</summary>
+    Superseded,
+}
+
+/// <summary>What one <see cref="TieredStorage.PurgeExpiredAsync"/> batch did.</summary>
+/// <param name="InlineDeleted">Expired inline rows physically deleted.</param>
+/// <param name="TombstonesDeleted">Expired tombstones deleted (their LT blobs are deleted through the change log).</param>
+/// <param name="Skipped">Rows that changed since listed (rewritten or bumped) and were left alone.</param>
+public sealed record PurgeResult(int InlineDeleted, int TombstonesDeleted, int Skipped)
+{
+    /// <summary>Rows listed in the batch.</summary>
+    public int Listed => InlineDeleted + TombstonesDeleted + Skipped;
+}
+
+/// <summary>What one <see cref="TieredStorage.RecoverAsync"/> batch did.</summary>
+/// <param name="Claimed">Entries claimed.</param>
+/// <param name="Cleaned">Entries cleaned and removed.</param>
+/// <param name="BlobDeletes">LT deletes issued (idempotent, so a blob already gone counts too).</param>
+/// <param name="Failed">Entries whose cleanup failed; their claim lapses and a later batch retries them.</param>
+public sealed record RecoveryResult(int Claimed, int Cleaned, int BlobDeletes, int Failed);

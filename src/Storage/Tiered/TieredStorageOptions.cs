@@ -1,0 +1,32 @@
+namespace ObjectStore.Storage.Tiered;
+
+/// <summary>Tunables of <see cref="TieredStorage"/>; every default is the production value.</summary>
+public sealed class TieredStorageOptions
+{
+    /// <summary>The reference threshold: payloads of at most 1,048,576 bytes are stored inline in HV.</summary>
+    public const int DefaultInlineThreshold = 1_048_576;
+
+    /// <summary>This process incarnation: host, process id and a fresh UUID, so a restarted process is a new owner.</summary>
+    public static string ProcessIncarnation { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.CreateVersion7():N}";
+
+    /// <summary>Largest payload (inclusive) kept inline in HV; larger ones go to LT. Default 1 MiB.</summary>
+    public int InlineThreshold { get; set; } = DefaultInlineThreshold;
+
+    /// <summary>How long a multipart complete's change entry is left alone so the client can retry. Default 24 h.</summary>
+    public TimeSpan MultipartHold { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Owner written into change-log entries; recovery takes entries whose owner is gone. Default <see cref="ProcessIncarnation"/>.</summary>
+    public string Owner { get; set; } = ProcessIncarnation;
+
+    /// <summary>How long a recovery claim keeps other recoverers off an entry. Default 5 min.</summary>
+    public TimeSpan RecoveryClaim { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (InlineThreshold is < 0 or >= int.MaxValue) throw new ArgumentOutOfRangeException(nameof(InlineThreshold), InlineThreshold, "must be 0 or more and below int.MaxValue");
+        if (MultipartHold < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(MultipartHold), MultipartHold, "must not be negative");
+        if (string.IsNullOrEmpty(Owner)) throw new ArgumentOutOfRangeException(nameof(Owner), Owner, "must not be empty");
+        if (RecoveryClaim <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RecoveryClaim), RecoveryClaim, "must be positive");
+    }
+}

@@ -1,0 +1,207 @@
+using ObjectStore.Storage.HighVolume;
+using ObjectStore.Storage.Jobs;
+using ObjectStore.Storage.Objects;
+using ObjectStore.Storage.Tests.Faults;
+using ObjectStore.Storage.Tiered;
+
+namespace ObjectStore.Storage.Tests.Tiered;
+
+/// <summary>Faults at every step of the protocol: failing and lost CAS, failing LT deletes, races, crashes.</summary>
+public abstract partial class TieredScenarios
+{
+    private sealed class FailCas : HighVolumeHooks
+    {
+        public override ValueTask BeforeCompareAndWrite(ObjectId id, ObjectId? expectedTarget, TieredWrite write) =>
+            throw new IOException("injected: CAS failed");
+    }
+
+    /// <summary>The CAS is applied, then its response is lost (once).</summary>
+    private sealed class LoseCasResponse : HighVolumeHooks
+    {
+        private int _fired;
+
+        public override ValueTask AfterCompareAndWrite(ObjectId id, ObjectId? expectedTarget, TieredWrite write, bool applied) =>
+            Interlocked.Exchange(ref _fired, 1) == 0 ? throw new IOException("injected: CAS response lost") : default;
+    }
+
+    /// <summary>Just before the first CAS, a competing writer runs to completion.</summary>
+    private sealed class CompetingWriteBeforeCas(Func<Task> competitor) : HighVolumeHooks
+    {
+        private int _fired;
+
+        public override async ValueTask BeforeCompareAndWrite(ObjectId id, ObjectId? expectedTarget, TieredWrite write)
+        {
+            if (Interlocked.Exchange(ref _fired, 1) == 0) await competitor();
+        }
+    }
+
+    /// <summary>The process dies just before the CAS: the job loop is gone and the operation fails.</summary>
+    private sealed class CrashBeforeCas(BackgroundJobLoop jobs) : HighVolumeHooks
+    {
+        public override ValueTask BeforeCompareAndWrite(ObjectId id, ObjectId? expectedTarget, TieredWrite write)
+        {
+            jobs.ForceStop();
+            throw new IOException("injected: process crashed");
+        }
+    }
+
+    private sealed class FailDelete : LongTermHooks
+    {
+        public int Attempts;
+
+        public override ValueTask BeforeDelete(ObjectId id)
+        {
+            Interlocked.Increment(ref Attempts);
+            throw new IOException("injected: LT delete failed");
+        }
+    }
+
+    private sealed class FailDeleteTimes(int failures) : LongTermHooks
+    {
+        public int Attempts;
+
+        public override ValueTask BeforeDelete(ObjectId id) =>
+            Interlocked.Increment(ref Attempts) <= failures ? throw new IOException("injected: LT delete failed") : default;
+    }
+
+    [Fact]
+    public async Task Delete_succeeds_when_the_LT_delete_fails_and_recovery_removes_the_blob_later()
+    {
+        await PutAsync(Large());
+        await SettleAsync();
+        var target = await TargetAsync();
+        var failDelete = new FailDelete();
+        Lt.Hooks = failDelete;
+        await Storage.DeleteAsync(Id, Ct);
+        Assert.Equal(EntryKind.NotFound, (await RowAsync()).Kind);
+        Assert.Null(await ReadAsync());
+
+        while (Volatile.Read(ref failDelete.Attempts) < 3) await Task.Delay(1, Ct);
+        await Jobs.StopAsync(new CancellationToken(canceled: true));
+        Assert.Equal([target.StoragePath], await BlobsAsync());
+        Assert.Single(await EntriesAsync());
+
+        Lt.Hooks = LongTermHooks.None;
+        Assert.Equal(0, (await Storage.RecoverAsync([Owner], 10, Ct)).Claimed);
+        Assert.Equal([target.StoragePath], await BlobsAsync());
+        var recovered = await Storage.RecoverAsync([], 10, Ct);
+        Assert.Equal(1, recovered.Cleaned);
+        Assert.Empty(await BlobsAsync());
+        Assert.Empty(await EntriesAsync());
+    }
+
+    [Fact]
+    public async Task Cleanup_retries_a_failing_LT_delete_until_it_succeeds()
+    {
+        await PutAsync(Large());
+        var hook = new FailDeleteTimes(3);
+        Lt.Hooks = hook;
+        await Storage.DeleteAsync(Id, Ct);
+        await AssertSettledAsync(null);
+        Assert.Equal(4, hook.Attempts);
+    }
+
+    [Fact]
+    public async Task Cas_conflict_on_a_large_write_cleans_its_own_blob_and_returns_success()
+    {
+        var winner = Large(2);
+        Hv.Hooks = new CompetingWriteBeforeCas(() => PutAsync(winner));
+        Assert.Equal(WriteOutcome.Superseded, await PutAsync(Large(1)));
+        await AssertSettledAsync(winner);
+    }
+
+    [Fact]
+    public async Task Cas_conflict_when_swapping_a_tombstone_for_inline_data_returns_success()
+    {
+        await PutAsync(Large(1));
+        var winner = Large(2);
+        Hv.Hooks = new CompetingWriteBeforeCas(() => PutAsync(winner));
+        Assert.Equal(WriteOutcome.Superseded, await PutAsync(Bytes(10)));
+        await AssertSettledAsync(winner);
+    }
+
+    [Fact]
+    public async Task Cas_conflict_on_a_delete_keeps_the_newer_object()
+    {
+        await PutAsync(Large(1));
+        var winner = Large(2);
+        Hv.Hooks = new CompetingWriteBeforeCas(() => PutAsync(winner));
+        await Storage.DeleteAsync(Id, Ct);
+        await AssertSettledAsync(winner);
+    }
+
+    [Fact]
+    public async Task No_orphan_when_the_tombstone_write_fails()
+    {
+        Hv.Hooks = new FailCas();
+        await Assert.ThrowsAsync<IOException>(() => PutAsync(Large()));
+        await AssertSettledAsync(null);
+    }
+
+    [Fact]
+    public async Task Failed_tombstone_write_over_an_object_keeps_the_old_object_and_blob()
+    {
+        var old = Large(1);
+        await PutAsync(old);
+        Hv.Hooks = new FailCas();
+        await Assert.ThrowsAsync<IOException>(() => PutAsync(Large(2)));
+        await Assert.ThrowsAsync<IOException>(() => PutAsync(Bytes(10)));
+        await Assert.ThrowsAsync<IOException>(() => Storage.DeleteAsync(Id, Ct));
+        Hv.Hooks = HighVolumeHooks.None;
+        await AssertSettledAsync(old);
+    }
+
+    [Fact]
+    public async Task Commit_applied_but_response_lost_cleans_the_old_blob_and_keeps_the_new()
+    {
+        await PutAsync(Large(1));
+        var old = await TargetAsync();
+        var data = Large(2);
+        Hv.Hooks = new LoseCasResponse();
+        await Assert.ThrowsAsync<IOException>(() => PutAsync(data));
+        await AssertSettledAsync(data);
+        Assert.NotEqual(old, await TargetAsync());
+    }
+
+    [Fact]
+    public async Task Swap_applied_but_response_lost_cleans_the_old_blob()
+    {
+        await PutAsync(Large(1));
+        var small = Bytes(10);
+        Hv.Hooks = new LoseCasResponse();
+        await Assert.ThrowsAsync<IOException>(() => PutAsync(small));
+        await AssertSettledAsync(small);
+    }
+
+    [Fact]
+    public async Task Crash_between_LT_write_and_commit_is_recovered_once_the_owner_is_gone()
+    {
+        var write = await Storage.BeginLargeWriteAsync(Id, Ct);
+        await Lt.PutAsync(write.Revision, write.Stamp(new ObjectMetadata()), new MemoryStream(Large()), null, Ct);
+        // The process dies here: the guard is never disposed.
+        Assert.Equal([write.Revision.StoragePath], await BlobsAsync());
+
+        Assert.Equal(0, (await Storage.RecoverAsync([Owner], 10, Ct)).Claimed);
+        Assert.Equal([write.Revision.StoragePath], await BlobsAsync());
+
+        var recovered = await Storage.RecoverAsync(["another-silo"], 10, Ct);
+        Assert.Equal(new RecoveryResult(1, 1, 1, 0), recovered);
+        await AssertSettledAsync(null);
+    }
+
+    [Fact]
+    public async Task Crash_at_commit_with_a_forced_shutdown_leaves_the_blob_to_recovery()
+    {
+        var old = Large(1);
+        await PutAsync(old);
+        await SettleAsync();
+        Hv.Hooks = new CrashBeforeCas(Jobs);
+        await Assert.ThrowsAsync<IOException>(() => PutAsync(Large(2)));
+        Assert.Equal(2, (await BlobsAsync()).Count);
+        Assert.Single(await EntriesAsync());
+
+        Hv.Hooks = HighVolumeHooks.None;
+        Assert.Equal(1, (await Storage.RecoverAsync([], 10, Ct)).Cleaned);
+        await AssertSettledAsync(old);
+    }
+}
