@@ -184,11 +184,19 @@ internal sealed class ConfigSection(string path, ConfigTable table, ConfigDiagno
         }
     }
 
-    private static string RangeText(double min, double max) =>
-        (min, max) switch
+    // Bounds at the edges of int/long/double are "unbounded" and not worth printing.
+    private static string RangeText(double min, double max)
+    {
+        var hasMin = min > int.MinValue;
+        var hasMax = max < int.MaxValue;
+        var lo = min.ToString(CultureInfo.InvariantCulture);
+        var hi = max.ToString(CultureInfo.InvariantCulture);
+        return (hasMin, hasMax) switch
         {
-            (double.MinValue or long.MinValue, double.MaxValue or long.MaxValue) => "",
-            (_, double.MaxValue or long.MaxValue) => $" ≥ {min.ToString(CultureInfo.InvariantCulture)}",
-            _ => $" in {min.ToString(CultureInfo.InvariantCulture)}..{max.ToString(CultureInfo.InvariantCulture)}",
+            (true, true) => $" in {lo}..{hi}",
+            (true, false) => $" ≥ {lo}",
+            (false, true) => $" ≤ {hi}",
+            _ => "",
         };
+    }
 }

@@ -48,7 +48,7 @@ internal static class FigmentValue
                 '[' => Array(),
                 '{' => Dict(),
                 '"' => new ConfigScalar(Quoted()),
-                _ => new ConfigScalar(Bare(topLevel)),
+                _ => new ConfigScalar(Bare(topLevel) is { Length: > 0 } bare ? bare : throw new FormatException("expected a value")),
             };
         }
 

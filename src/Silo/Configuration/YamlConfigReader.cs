@@ -18,6 +18,11 @@ internal static class YamlConfigReader
         {
             throw new ConfigurationException([$"{source}: invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}"]);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this for some malformed flow collections instead of a YamlException.
+            throw new ConfigurationException([$"{source}: invalid YAML: {e.Message}"]);
+        }
         if (stream.Documents.Count == 0) return new ConfigTable();
         return Convert(stream.Documents[0].RootNode) switch
         {
