@@ -22,11 +22,7 @@ internal sealed record Killswitch
     public bool Matches(string usecase, Scopes scopes, string? service)
     {
         if (Usecase is not null && Usecase != usecase) return false;
-        if (Scopes is not null)
-        {
-            foreach (var (name, value) in Scopes)
-                if (!scopes.Items.Any(s => s.Name == name && s.Value == value)) return false;
-        }
+        if (Scopes is not null && !ScopeConditions.AllPresent(scopes, Scopes)) return false;
         if (Service is not null && (service is null || !DownstreamService.GlobMatches(Service, service))) return false;
         return true;
     }

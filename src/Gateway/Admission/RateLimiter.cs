@@ -98,11 +98,6 @@ internal sealed class RateLimiter
 
     private TokenBucket NewBucket<TKey>(TKey _, double rate) => new(rate, _throughput.Burst, _time);
 
-    private static bool RuleMatches(ThroughputRule rule, string usecase, Scopes scopes)
-    {
-        if (rule.Usecase is not null && rule.Usecase != usecase) return false;
-        foreach (var (name, value) in rule.Scopes)
-            if (!scopes.Items.Any(s => s.Name == name && s.Value == value)) return false;
-        return true;
-    }
+    private static bool RuleMatches(ThroughputRule rule, string usecase, Scopes scopes) =>
+        (rule.Usecase is null || rule.Usecase == usecase) && ScopeConditions.AllPresent(scopes, rule.Scopes);
 }

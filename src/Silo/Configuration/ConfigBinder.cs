@@ -82,14 +82,8 @@ internal static class ConfigBinder
 
     private static HighVolumeOptions? BindHighVolume(ConfigSection storage)
     {
-        var s = storage.Section("high_volume");
-        if (s is null)
-        {
-            if (!storage.Has("high_volume")) storage.Error("high_volume", "required when storage.type is tiered");
-            return null;
-        }
-        var type = s.Choice("type", HighVolumeTypes);
-        if (type is null && !s.Has("type")) s.Error("type", "required (postgres or sqlite)");
+        var (s, type) = TieredPart(storage, "high_volume", HighVolumeTypes);
+        if (s is null) return null;
         var result = new HighVolumeOptions
         {
             Type = type ?? HighVolumeType.Sqlite,
@@ -106,14 +100,8 @@ internal static class ConfigBinder
 
     private static LongTermOptions? BindLongTerm(ConfigSection storage)
     {
-        var s = storage.Section("long_term");
-        if (s is null)
-        {
-            if (!storage.Has("long_term")) storage.Error("long_term", "required when storage.type is tiered");
-            return null;
-        }
-        var type = s.Choice("type", LongTermTypes);
-        if (type is null && !s.Has("type")) s.Error("type", "required (s3 or filesystem)");
+        var (s, type) = TieredPart(storage, "long_term", LongTermTypes);
+        if (s is null) return null;
         var defaults = new LongTermOptions { Type = LongTermType.S3 };
         var result = new LongTermOptions
         {
@@ -138,6 +126,20 @@ internal static class ConfigBinder
             s.Error("path", "required when long_term.type is filesystem");
         s.WarnUnknownKeys();
         return type is null ? null : result;
+    }
+
+    /// <summary><c>storage.high_volume</c> / <c>storage.long_term</c>: both the table and its <c>type</c> are required.</summary>
+    private static (ConfigSection? Section, T? Type) TieredPart<T>(ConfigSection storage, string key, Dictionary<string, T> types) where T : struct
+    {
+        var s = storage.Section(key);
+        if (s is null)
+        {
+            if (!storage.Has(key)) storage.Error(key, "required when storage.type is tiered");
+            return (null, null);
+        }
+        var type = s.Choice("type", types);
+        if (type is null && !s.Has("type")) s.Error("type", $"required ({string.Join(" or ", types.Keys)})");
+        return (s, type);
     }
 
     private static AuthOptions BindAuth(ConfigSection s)

@@ -39,19 +39,7 @@ internal sealed class ConfigSection(string path, ConfigTable table, ConfigDiagno
         return table[key] is ConfigScalar { Text: null } ? null : table[key];
     }
 
-    public string? String(string key)
-    {
-        switch (Node(key))
-        {
-            case null:
-                return null;
-            case ConfigScalar s:
-                return s.Text;
-            case var other:
-                Error(key, $"expected a string, got {other.Describe()}");
-                return null;
-        }
-    }
+    public string? String(string key) => As<ConfigScalar>(key, "a string")?.Text;
 
     public bool? Bool(string key)
     {
@@ -116,34 +104,11 @@ internal sealed class ConfigSection(string path, ConfigTable table, ConfigDiagno
         return result;
     }
 
-    public IReadOnlyList<ConfigNode>? List(string key)
-    {
-        switch (Node(key))
-        {
-            case null:
-                return null;
-            case ConfigList list:
-                return list.Items;
-            case var other:
-                Error(key, $"expected a list, got {other.Describe()}");
-                return null;
-        }
-    }
+    public IReadOnlyList<ConfigNode>? List(string key) => As<ConfigList>(key, "a list")?.Items;
 
     /// <summary>A child table as a section; null when absent (or wrong-typed, with an error).</summary>
-    public ConfigSection? Section(string key)
-    {
-        switch (Node(key))
-        {
-            case null:
-                return null;
-            case ConfigTable t:
-                return new ConfigSection(KeyOf(key), t, diagnostics);
-            case var other:
-                Error(key, $"expected a table, got {other.Describe()}");
-                return null;
-        }
-    }
+    public ConfigSection? Section(string key) =>
+        As<ConfigTable>(key, "a table") is { } t ? new ConfigSection(KeyOf(key), t, diagnostics) : null;
 
     /// <summary>A list item or map value as a section at an explicit path.</summary>
     public ConfigSection? SectionOf(string displayKey, ConfigNode node)
@@ -170,18 +135,15 @@ internal sealed class ConfigSection(string path, ConfigTable table, ConfigDiagno
             if (!_read.Contains(key)) diagnostics.Warnings.Add($"unknown configuration key '{KeyOf(key)}' ignored");
     }
 
-    private string? Scalar(string key, string expected)
+    private string? Scalar(string key, string expected) => As<ConfigScalar>(key, expected)?.Text!.Trim();
+
+    /// <summary>The node when it has the expected shape; otherwise an error naming the key, and null.</summary>
+    private T? As<T>(string key, string expected) where T : ConfigNode
     {
-        switch (Node(key))
-        {
-            case null:
-                return null;
-            case ConfigScalar s:
-                return s.Text!.Trim();
-            case var other:
-                Error(key, $"expected {expected}, got {other.Describe()}");
-                return null;
-        }
+        var node = Node(key);
+        if (node is null or T) return (T?)node;
+        Error(key, $"expected {expected}, got {node.Describe()}");
+        return null;
     }
 
     // Bounds at the edges of int/long/double are "unbounded" and not worth printing.
