@@ -28,6 +28,12 @@ internal sealed partial class Authenticator
         _logger = logger;
     }
 
+    /// <summary>From the <c>auth</c> section and its loaded key directory.</summary>
+    public Authenticator(AuthOptions options, KeyDirectory keys, TimeProvider time, ILogger<Authenticator> logger)
+        : this(keys, options.Active, options.EnforceOrDefault, time, logger)
+    {
+    }
+
     /// <summary>Whether tokens are verified at all.</summary>
     public bool Active { get; }
 
