@@ -3,7 +3,8 @@ namespace ObjectStore.Gateway.Admission;
 /// <summary>
 /// A throughput token bucket: capacity <c>rate + burst</c>, starts full, refills <c>rate</c> tokens per
 /// second but only once at least one whole token has accrued (the clock mark stays put until then, so
-/// slow trickles are not lost), one token per admitted request.
+/// slow trickles are not lost), one token per admitted request. Capacity is at least one token, so a
+/// pct-derived rate below 1 rps (2 rps × 10 %) still admits one request every 1/rate seconds.
 /// </summary>
 internal sealed class TokenBucket
 {
@@ -17,7 +18,7 @@ internal sealed class TokenBucket
     public TokenBucket(double ratePerSecond, double burst, TimeProvider time)
     {
         _rate = ratePerSecond;
-        _capacity = ratePerSecond + burst;
+        _capacity = Math.Max(1, ratePerSecond + burst);
         _tokens = _capacity;
         _time = time;
         _mark = time.GetTimestamp();

@@ -22,8 +22,6 @@ internal sealed class AuthException : Exception
 
     public static AuthException MissingKid() => BadRequest("JWT header is missing `kid` field");
 
-    public static AuthException InvalidQuery() => BadRequest("invalid query string");
-
     public static AuthException PresignedBadParameters() => BadRequest("presigned URL has missing or invalid parameters");
 
     public static AuthException PresignedTooLong() => BadRequest("presigned URL validity exceeds the maximum of 1 week");

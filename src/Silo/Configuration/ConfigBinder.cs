@@ -229,6 +229,14 @@ internal static class ConfigBinder
             ScopePct = s.Number("scope_pct", min: 0, max: 100),
             Rules = rules,
         };
+        if (result.GlobalRps is null)
+        {
+            foreach (var key in (string[])["usecase_pct", "scope_pct"])
+                if (s.Has(key)) s.Diagnostics.Warnings.Add($"{s.KeyOf(key)} has no effect without {s.KeyOf("global_rps")}");
+        }
+        for (var i = 0; i < rules.Count; i++)
+            if (rules[i].EffectiveRps(result.GlobalRps) is null)
+                s.Diagnostics.Warnings.Add($"{s.KeyOf($"rules[{i}]")} has no effective limit (rps, or pct with global_rps) and is ignored");
         s.WarnUnknownKeys();
         return result;
     }

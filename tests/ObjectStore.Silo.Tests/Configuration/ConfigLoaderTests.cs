@@ -323,4 +323,14 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal(10_000, loaded.Options.Http.MaxRequests);
         Assert.Contains(loaded.Warnings, w => w.Contains("OS__HTTP____MAX_REQUESTS"));
     }
+
+    [Fact]
+    public void Percentages_without_a_global_rate_and_rules_without_a_limit_are_warned_about()
+    {
+        var loaded = ConfigLoader.Load(
+            YamlConfigReader.Parse("rate_limits: { throughput: { usecase_pct: 10, rules: [ { usecase: a, pct: 5 }, { usecase: b, rps: 1 } ] } }", "t.yaml"), []);
+        Assert.Contains("rate_limits.throughput.usecase_pct has no effect without rate_limits.throughput.global_rps", loaded.Warnings);
+        Assert.Contains("rate_limits.throughput.rules[0] has no effective limit (rps, or pct with global_rps) and is ignored", loaded.Warnings);
+        Assert.DoesNotContain(loaded.Warnings, w => w.Contains("rules[1]"));
+    }
 }
