@@ -201,4 +201,38 @@ public sealed class ServiceConcurrencyLimiterTests
         (await waiting).Dispose();
         Assert.NotNull(limiter.TryReserve(1));
     }
+
+    [Fact]
+    public async Task Permits_balance_after_many_concurrent_single_and_bulk_operations()
+    {
+        var limiter = new ServiceConcurrencyLimiter(
+            new ServiceLimitOptions { MaxConcurrency = 4, ConcurrencyQueue = 1000, ConcurrencyTimeout = TimeSpan.FromSeconds(30), BulkConcurrencyPct = 50 },
+            TimeProvider.System);
+        var inUse = 0;
+        var maxSeen = 0;
+        await Task.WhenAll(Enumerable.Range(0, 300).Select(async i =>
+        {
+            await Task.Yield();
+            using var permit = i % 3 == 0 ? await limiter.AcquireBulkAsync(default) : await limiter.AcquireAsync(default);
+            var now = Interlocked.Increment(ref inUse);
+            InterlockedMax(ref maxSeen, now);
+            await Task.Yield();
+            Interlocked.Decrement(ref inUse);
+        }));
+        Assert.InRange(maxSeen, 1, 4);
+        Assert.Equal(4, limiter.Available);
+        Assert.Equal(0, limiter.Queued);
+        Assert.Equal(0, limiter.BulkInUse);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current) return;
+            current = seen;
+        }
+    }
 }
