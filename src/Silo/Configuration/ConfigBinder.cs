@@ -1,0 +1,364 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using ObjectStore.Gateway.Admission;
+using ObjectStore.Gateway.Auth;
+
+namespace ObjectStore.Silo.Configuration;
+
+/// <summary>
+/// Binds the layered configuration tree to <see cref="ObjectStoreOptions"/> by hand (no reflection), so
+/// every error names its dotted key and unknown keys become warnings. Cross-key rules live in
+/// <see cref="ConfigValidator"/>.
+/// </summary>
+internal static class ConfigBinder
+{
+    private static readonly Dictionary<string, StorageType> StorageTypes = new() { ["filesystem"] = StorageType.Filesystem, ["tiered"] = StorageType.Tiered };
+    private static readonly Dictionary<string, HighVolumeType> HighVolumeTypes = new() { ["postgres"] = HighVolumeType.Postgres, ["sqlite"] = HighVolumeType.Sqlite };
+    private static readonly Dictionary<string, LongTermType> LongTermTypes = new() { ["s3"] = LongTermType.S3, ["filesystem"] = LongTermType.Filesystem };
+    private static readonly Dictionary<string, MembershipType> MembershipTypes = new() { ["local"] = MembershipType.Local, ["postgres"] = MembershipType.Postgres };
+    private static readonly Dictionary<string, LogFormat> LogFormats = new() { ["auto"] = LogFormat.Auto, ["pretty"] = LogFormat.Pretty, ["simplified"] = LogFormat.Simplified, ["json"] = LogFormat.Json };
+    private static readonly Dictionary<string, LogLevel> LogLevels = new()
+    {
+        ["trace"] = LogLevel.Trace, ["debug"] = LogLevel.Debug, ["info"] = LogLevel.Information, ["warn"] = LogLevel.Warning,
+        ["warning"] = LogLevel.Warning, ["error"] = LogLevel.Error, ["off"] = LogLevel.None,
+    };
+
+    public static ObjectStoreOptions Bind(ConfigTable root, ConfigDiagnostics diagnostics)
+    {
+        var s = new ConfigSection("", root, diagnostics);
+        var defaults = new ObjectStoreOptions();
+        var options = new ObjectStoreOptions
+        {
+            HttpAddr = BindEndPoint(s, "http_addr") ?? defaults.HttpAddr,
+            Storage = s.Section("storage") is { } storage ? BindStorage(storage) : defaults.Storage,
+            Auth = s.Section("auth") is { } auth ? BindAuth(auth) : defaults.Auth,
+            Killswitches = BindKillswitches(s),
+            RateLimits = s.Section("rate_limits") is { } rl ? BindRateLimits(rl) : defaults.RateLimits,
+            Usecases = s.Section("usecases") is { } uc ? BindUsecases(uc) : defaults.Usecases,
+            Service = s.Section("service") is { } svc ? BindService(svc) : defaults.Service,
+            Http = s.Section("http") is { } http ? BindHttp(http) : defaults.Http,
+            Logging = s.Section("logging") is { } log ? BindLogging(log) : defaults.Logging,
+            Cluster = s.Section("cluster") is { } cluster ? BindCluster(cluster) : defaults.Cluster,
+        };
+        s.WarnUnknownKeys();
+        return options;
+    }
+
+    /// <summary><c>ip:port</c>, <c>[v6]:port</c> or <c>localhost:port</c>.</summary>
+    private static IPEndPoint? BindEndPoint(ConfigSection s, string key)
+    {
+        var text = s.String(key);
+        if (text is null) return null;
+        if (text.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase)
+            && ushort.TryParse(text.AsSpan("localhost:".Length), out var localPort))
+            return new IPEndPoint(IPAddress.Loopback, localPort);
+        if (IPEndPoint.TryParse(text, out var endPoint) && text.Contains(':') && (endPoint.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || text.Contains("]:")))
+            return endPoint;
+        s.Error(key, $"expected <ip>:<port> (e.g. 127.0.0.1:8888), got '{text}'");
+        return null;
+    }
+
+    private static StorageOptions BindStorage(ConfigSection s)
+    {
+        var defaults = new StorageOptions();
+        var type = s.Choice("type", StorageTypes) ?? defaults.Type;
+        var result = new StorageOptions
+        {
+            Type = type,
+            Path = s.String("path") ?? defaults.Path,
+            HighVolume = type == StorageType.Tiered ? BindHighVolume(s) : null,
+            LongTerm = type == StorageType.Tiered ? BindLongTerm(s) : null,
+        };
+        if (type == StorageType.Filesystem)
+        {
+            foreach (var key in (string[])["high_volume", "long_term"])
+                if (s.Has(key)) s.Error(key, "only valid when storage.type is tiered");
+            s.Node("high_volume");
+            s.Node("long_term");
+        }
+        s.WarnUnknownKeys();
+        return result;
+    }
+
+    private static HighVolumeOptions? BindHighVolume(ConfigSection storage)
+    {
+        var (s, type) = TieredPart(storage, "high_volume", HighVolumeTypes);
+        if (s is null) return null;
+        var result = new HighVolumeOptions
+        {
+            Type = type ?? HighVolumeType.Sqlite,
+            ConnectionString = s.String("connection_string"),
+            Path = s.String("path"),
+        };
+        if (type == HighVolumeType.Postgres && string.IsNullOrWhiteSpace(result.ConnectionString))
+            s.Error("connection_string", "required when high_volume.type is postgres");
+        if (type == HighVolumeType.Sqlite && string.IsNullOrWhiteSpace(result.Path))
+            s.Error("path", "required when high_volume.type is sqlite");
+        s.WarnUnknownKeys();
+        return type is null ? null : result;
+    }
+
+    private static LongTermOptions? BindLongTerm(ConfigSection storage)
+    {
+        var (s, type) = TieredPart(storage, "long_term", LongTermTypes);
+        if (s is null) return null;
+        var defaults = new LongTermOptions { Type = LongTermType.S3 };
+        var result = new LongTermOptions
+        {
+            Type = type ?? LongTermType.S3,
+            Endpoint = s.String("endpoint"),
+            Bucket = s.String("bucket"),
+            Region = s.String("region") ?? defaults.Region,
+            AccessKey = s.String("access_key"),
+            SecretKey = s.String("secret_key"),
+            PathStyle = s.Bool("path_style") ?? defaults.PathStyle,
+            Path = s.String("path"),
+        };
+        if (type == LongTermType.S3)
+        {
+            if (string.IsNullOrWhiteSpace(result.Bucket)) s.Error("bucket", "required when long_term.type is s3");
+            if (result.Endpoint is { } endpoint && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))
+                s.Error("endpoint", $"expected an absolute URL like http://127.0.0.1:9000, got '{endpoint}'");
+            if ((result.AccessKey is null) != (result.SecretKey is null))
+                s.Error(result.AccessKey is null ? "access_key" : "secret_key", "access_key and secret_key must be set together");
+        }
+        if (type == LongTermType.Filesystem && string.IsNullOrWhiteSpace(result.Path))
+            s.Error("path", "required when long_term.type is filesystem");
+        s.WarnUnknownKeys();
+        return type is null ? null : result;
+    }
+
+    /// <summary><c>storage.high_volume</c> / <c>storage.long_term</c>: both the table and its <c>type</c> are required.</summary>
+    private static (ConfigSection? Section, T? Type) TieredPart<T>(ConfigSection storage, string key, Dictionary<string, T> types) where T : struct
+    {
+        var s = storage.Section(key);
+        if (s is null)
+        {
+            if (!storage.Has(key)) storage.Error(key, "required when storage.type is tiered");
+            return (null, null);
+        }
+        var type = s.Choice("type", types);
+        if (type is null && !s.Has("type")) s.Error("type", $"required ({string.Join(" or ", types.Keys)})");
+        return (s, type);
+    }
+
+    private static AuthOptions BindAuth(ConfigSection s)
+    {
+        var keys = new Dictionary<string, AuthKeyOptions>(StringComparer.Ordinal);
+        if (s.Section("keys") is { } keySection)
+        {
+            foreach (var (kid, node) in keySection.Entries())
+            {
+                if (keySection.SectionOf(kid, node) is not { } entry) continue;
+                keys[kid] = new AuthKeyOptions
+                {
+                    KeyFiles = entry.StringList("key_files") ?? [],
+                    MaxPermissions = entry.StringList("max_permissions") ?? [],
+                };
+                if (keys[kid].KeyFiles.Count == 0) entry.Error("key_files", "at least one Ed25519 public key file is required");
+                entry.WarnUnknownKeys();
+            }
+        }
+        var result = new AuthOptions { Enforce = s.Bool("enforce"), Keys = keys };
+        s.WarnUnknownKeys();
+        return result;
+    }
+
+    private static IReadOnlyList<Killswitch> BindKillswitches(ConfigSection root)
+    {
+        var items = root.List("killswitches");
+        if (items is null) return [];
+        var result = new List<Killswitch>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (root.SectionOf($"killswitches[{i}]", items[i]) is not { } s) continue;
+            result.Add(new Killswitch
+            {
+                Usecase = s.String("usecase"),
+                Scopes = s.Section("scopes") is { } scopes ? StringMap(scopes) : null,
+                Service = s.String("service"),
+            });
+            s.WarnUnknownKeys();
+        }
+        return result;
+    }
+
+    private static Dictionary<string, string> StringMap(ConfigSection s)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, node) in s.Entries())
+        {
+            if (node is ConfigScalar { Text: { } value }) map[name] = value;
+            else s.Error(name, $"expected a string, got {node.Describe()}");
+        }
+        return map;
+    }
+
+    private static RateLimitOptions BindRateLimits(ConfigSection s)
+    {
+        var result = new RateLimitOptions
+        {
+            Throughput = s.Section("throughput") is { } t ? BindThroughput(t) : new ThroughputOptions(),
+            Bandwidth = s.Section("bandwidth") is { } b ? BindBandwidth(b) : new BandwidthOptions(),
+        };
+        s.WarnUnknownKeys();
+        return result;
+    }
+
+    private static ThroughputOptions BindThroughput(ConfigSection s)
+    {
+        var rules = new List<ThroughputRule>();
+        var items = s.List("rules") ?? [];
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (s.SectionOf($"rules[{i}]", items[i]) is not { } r) continue;
+            rules.Add(new ThroughputRule
+            {
+                Usecase = r.String("usecase"),
+                Scopes = ScopePairs(r, "scopes"),
+                Rps = r.Number("rps", min: 0),
+                Pct = r.Number("pct", min: 0, max: 100),
+            });
+            r.WarnUnknownKeys();
+        }
+        var result = new ThroughputOptions
+        {
+            GlobalRps = s.Number("global_rps", min: 0),
+            Burst = s.Number("burst", min: 0) ?? 0,
+            UsecasePct = s.Number("usecase_pct", min: 0, max: 100),
+            ScopePct = s.Number("scope_pct", min: 0, max: 100),
+            Rules = rules,
+        };
+        if (result.GlobalRps is null)
+        {
+            foreach (var key in (string[])["usecase_pct", "scope_pct"])
+                if (s.Has(key)) s.Diagnostics.Warnings.Add($"{s.KeyOf(key)} has no effect without {s.KeyOf("global_rps")}");
+        }
+        for (var i = 0; i < rules.Count; i++)
+            if (rules[i].EffectiveRps(result.GlobalRps) is null)
+                s.Diagnostics.Warnings.Add($"{s.KeyOf($"rules[{i}]")} has no effective limit (rps, or pct with global_rps) and is ignored");
+        s.WarnUnknownKeys();
+        return result;
+    }
+
+    /// <summary><c>[[name, value], …]</c>.</summary>
+    private static IReadOnlyList<KeyValuePair<string, string>> ScopePairs(ConfigSection s, string key)
+    {
+        var items = s.List(key);
+        if (items is null) return [];
+        var pairs = new List<KeyValuePair<string, string>>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is ConfigList { Items: [ConfigScalar { Text: { } name }, ConfigScalar { Text: { } value }] })
+                pairs.Add(new(name, value));
+            else
+                s.Error($"{key}[{i}]", $"expected a [name, value] pair, got {items[i].Describe()}");
+        }
+        return pairs;
+    }
+
+    private static BandwidthOptions BindBandwidth(ConfigSection s)
+    {
+        var defaults = new BandwidthOptions();
+        var result = new BandwidthOptions
+        {
+            GlobalBps = s.Number("global_bps", min: 0),
+            BurstMs = s.Integer("burst_ms", min: 0) ?? defaults.BurstMs,
+            UsecasePct = s.Number("usecase_pct", min: 0, max: 100),
+            ScopePct = s.Number("scope_pct", min: 0, max: 100),
+            ReportOnly = s.Bool("report_only") ?? defaults.ReportOnly,
+        };
+        s.WarnUnknownKeys();
+        return result;
+    }
+
+    private static Dictionary<string, UsecaseOptions> BindUsecases(ConfigSection s)
+    {
+        var result = new Dictionary<string, UsecaseOptions>(StringComparer.Ordinal);
+        foreach (var (name, node) in s.Entries())
+        {
+            if (s.SectionOf(name, node) is not { } u) continue;
+            var options = new UsecaseOptions();
+            if (u.Section("expiration") is { } e)
+            {
+                var manual = e.Section("manual");
+                var ttl = e.Section("ttl");
+                var tti = e.Section("tti");
+                options = new UsecaseOptions
+                {
+                    ManualAllowed = manual?.Bool("allowed") ?? true,
+                    TtlAllowed = ttl?.Bool("allowed") ?? true,
+                    TtlMax = ttl?.Duration("max"),
+                    TtiAllowed = tti?.Bool("allowed") ?? true,
+                    TtiMax = tti?.Duration("max"),
+                };
+                manual?.WarnUnknownKeys();
+                ttl?.WarnUnknownKeys();
+                tti?.WarnUnknownKeys();
+                e.WarnUnknownKeys();
+            }
+            result[name] = options;
+            u.WarnUnknownKeys();
+        }
+        return result;
+    }
+
+    private static ServiceLimitOptions BindService(ConfigSection s)
+    {
+        var defaults = new ServiceLimitOptions();
+        var result = new ServiceLimitOptions
+        {
+            MaxConcurrency = (int?)s.Integer("max_concurrency", min: 0, max: 1_000_000) ?? defaults.MaxConcurrency,
+            ConcurrencyQueue = (int?)s.Integer("concurrency_queue", min: 0, max: 1_000_000) ?? defaults.ConcurrencyQueue,
+            ConcurrencyTimeout = s.Duration("concurrency_timeout") ?? defaults.ConcurrencyTimeout,
+            BulkConcurrencyPct = (int?)s.Integer("bulk_concurrency_pct", min: 0, max: int.MaxValue) ?? defaults.BulkConcurrencyPct,
+        };
+        s.WarnUnknownKeys();
+        return result;
+    }
+
+    private static HttpOptions BindHttp(ConfigSection s)
+    {
+        var result = new HttpOptions { MaxRequests = (int?)s.Integer("max_requests", min: 0, max: int.MaxValue) ?? new HttpOptions().MaxRequests };
+        s.WarnUnknownKeys();
+        return result;
+    }
+
+    private static LoggingOptions BindLogging(ConfigSection s)
+    {
+        var defaults = new LoggingOptions();
+        var result = new LoggingOptions
+        {
+            Level = s.Choice("level", LogLevels) ?? defaults.Level,
+            Format = s.Choice("format", LogFormats) ?? defaults.Format,
+        };
+        s.WarnUnknownKeys();
+        return result;
+    }
+
+    private static ClusterOptions BindCluster(ConfigSection s)
+    {
+        var membership = s.Section("membership");
+        var result = new ClusterOptions
+        {
+            Membership = (membership is null ? null : membership.Choice("type", MembershipTypes)) ?? MembershipType.Local,
+            MembershipConnectionString = membership?.String("connection_string"),
+            SiloAddr = s.String("silo_addr"),
+            Key = s.String("key"),
+        };
+        if (result.Membership == MembershipType.Postgres && string.IsNullOrWhiteSpace(result.MembershipConnectionString))
+            membership!.Error("connection_string", "required when cluster.membership.type is postgres");
+        if (result.SiloAddr is { } addr && !IsHostPort(addr))
+            s.Error("silo_addr", $"expected <host>:<port>, got '{addr}'");
+        membership?.WarnUnknownKeys();
+        s.WarnUnknownKeys();
+        return result;
+    }
+
+    private static bool IsHostPort(string text)
+    {
+        var colon = text.LastIndexOf(':');
+        return colon > 0 && ushort.TryParse(text.AsSpan(colon + 1), out var port) && port > 0
+            && Uri.CheckHostName(text[..colon].Trim('[', ']')) != UriHostNameType.Unknown;
+    }
+}
