@@ -145,7 +145,7 @@ public sealed class ActivationTests
     {
         await using var cluster = await TestCluster.StartAsync(1, b => b.Configure(o => { }));
         // Capacity is per type; the probe type is registered by the fixture, so use a dedicated silo builder here.
-        var silo = new Hosting.SiloBuilder()
+        var silo = new ObjectStore.Runtime.Hosting.SiloBuilder()
             .AddGrain<IProbeGrain, ProbeGrain>(ProbeGrainInterface.Instance, () => new ProbeGrain(cluster.Tracker, "solo"), t => t.MailboxCapacity = 2)
             .Build();
         await silo.StartAsync(CancellationToken.None);
