@@ -1,24 +1,44 @@
+using Npgsql;
 using ObjectStore.Runtime.Hosting;
 using ObjectStore.Runtime.Membership;
 using ObjectStore.Runtime.Reminders;
+using ObjectStore.Testing;
 
 namespace ObjectStore.Runtime.Tests;
 
 /// <summary>
-/// Several silos in this process on loopback ports, sharing an in-process membership group, a cluster key, a
-/// reminder table and a <see cref="Tracker"/>. Silos can be added, killed (no graceful leave) and stopped.
+/// Several silos in this process on loopback ports, sharing a membership (an in-process group, or a fresh
+/// PostgreSQL database with short leases), a cluster key, a reminder table and a <see cref="Tracker"/>. Silos can be
+/// added, killed (no graceful leave) and stopped.
 /// </summary>
 public sealed class TestCluster : IAsyncDisposable
 {
     private readonly Action<SiloBuilder>? _configure;
+    private readonly NpgsqlDataSource? _database;
+    private readonly Dictionary<Silo, IMembershipProvider> _memberships = [];
+    private readonly List<IAsyncDisposable> _owned = [];
 
-    private TestCluster(Action<SiloBuilder>? configure) => _configure = configure;
+    private TestCluster(Action<SiloBuilder>? configure, NpgsqlDataSource? database, IReminderTable reminders)
+    {
+        _configure = configure;
+        _database = database;
+        Reminders = reminders;
+    }
 
     public InProcessMembershipGroup Group { get; } = new();
     public string ClusterKey { get; } = Convert.ToHexString(Guid.NewGuid().ToByteArray());
     public Tracker Tracker { get; } = new();
-    public InMemoryReminderTable Reminders { get; } = new();
+    public IReminderTable Reminders { get; }
     public List<Silo> Silos { get; } = [];
+
+    /// <summary>Leases of the PostgreSQL mode: 2 s, renewed every 300 ms, views polled every 200 ms besides NOTIFY.</summary>
+    public static PostgresMembershipOptions FastLeases() => new()
+    {
+        LeaseDuration = TimeSpan.FromSeconds(2),
+        RenewPeriod = TimeSpan.FromMilliseconds(300),
+        FenceMargin = TimeSpan.FromMilliseconds(500),
+        PollPeriod = TimeSpan.FromMilliseconds(200),
+    };
 
     public Silo Primary => Silos[0];
 
@@ -26,7 +46,21 @@ public sealed class TestCluster : IAsyncDisposable
 
     public static async Task<TestCluster> StartAsync(int silos, Action<SiloBuilder>? configure = null)
     {
-        var cluster = new TestCluster(configure);
+        return await StartAsync(new TestCluster(configure, null, new InMemoryReminderTable()), silos);
+    }
+
+    /// <summary>A cluster on PostgreSQL membership and the PostgreSQL reminder table (a fresh database).</summary>
+    public static async Task<TestCluster> StartPostgresAsync(int silos, Action<SiloBuilder>? configure = null)
+    {
+        var server = await PostgresServer.Shared;
+        var database = NpgsqlDataSource.Create(await server.CreateDatabaseAsync("runtime_cluster"));
+        var reminders = new PostgresReminderTable(database);
+        await reminders.InitializeAsync(CancellationToken.None);
+        return await StartAsync(new TestCluster(configure, database, reminders), silos);
+    }
+
+    private static async Task<TestCluster> StartAsync(TestCluster cluster, int silos)
+    {
         try
         {
             for (var i = 0; i < silos; i++) await cluster.AddSiloAsync();
@@ -41,8 +75,9 @@ public sealed class TestCluster : IAsyncDisposable
 
     public async Task<Silo> AddSiloAsync()
     {
+        var membership = NewMembership();
         var builder = new SiloBuilder()
-            .UseMembership(new InProcessMembership(Group))
+            .UseMembership(membership)
             .UseReminderTable(Reminders)
             .Configure(o =>
             {
@@ -59,9 +94,17 @@ public sealed class TestCluster : IAsyncDisposable
             .AddGrain<IWorkerGrain, WorkerGrain>(WorkerGrainInterface.Instance, () => new WorkerGrain(Tracker))
             .AddGrain<IPingGrain, PingGrain>(PingGrainInterface.Instance, () => new PingGrain());
         var silo = builder.Build();
+        _memberships[silo] = membership;
         await silo.StartAsync(CancellationToken.None);
         Silos.Add(silo);
         return silo;
+    }
+
+    private IMembershipProvider NewMembership()
+    {
+        IMembershipProvider membership = _database is null ? new InProcessMembership(Group) : new PostgresMembership(_database, FastLeases());
+        _owned.Add(membership);
+        return membership;
     }
 
     /// <summary>Kills a silo: its endpoint is aborted and it is dropped from membership as a lapsed lease would be.</summary>
@@ -69,7 +112,8 @@ public sealed class TestCluster : IAsyncDisposable
     {
         Silos.Remove(silo);
         await silo.KillAsync();
-        Group.Expel(silo.SiloId);
+        if (_database is null) Group.Expel(silo.SiloId);
+        else await _memberships[silo].DisposeAsync(); // stops renewing: the lease lapses as after a crash
         await silo.DisposeAsync();
     }
 
@@ -85,7 +129,7 @@ public sealed class TestCluster : IAsyncDisposable
         new ClusterClientOptions
         {
             ClusterKey = ClusterKey,
-            Membership = endpoints.Length == 0 ? new InProcessMembership(Group) : null,
+            Membership = endpoints.Length == 0 ? NewMembership() : null,
             SiloEndpoints = endpoints,
         },
         ProbeGrainInterface.Instance, WorkerGrainInterface.Instance, PingGrainInterface.Instance);
@@ -117,6 +161,12 @@ public sealed class TestCluster : IAsyncDisposable
             catch (Exception) { /* best effort */ }
         }
         Silos.Clear();
+        foreach (var owned in _owned)
+        {
+            try { await owned.DisposeAsync(); }
+            catch (Exception) { /* best effort */ }
+        }
+        if (_database is not null) await _database.DisposeAsync();
     }
 }
 

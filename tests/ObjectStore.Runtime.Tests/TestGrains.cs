@@ -20,6 +20,7 @@ public sealed class Tracker
     public int Activations;
     public readonly ConcurrentQueue<(string Key, DeactivationReasonCode Reason)> Deactivations = new();
     public readonly ConcurrentDictionary<string, int> ReminderTicks = new();
+    public readonly ConcurrentDictionary<(string Reminder, DateTimeOffset Due), int> ReminderDeliveries = new();
     public readonly ConcurrentDictionary<string, bool> Cancelled = new();
     public readonly ConcurrentDictionary<string, int> Running = new();
     public TaskCompletionSource Gate { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -181,6 +182,7 @@ public sealed class ProbeGrain(Tracker tracker, string siloId) : Grain, IProbeGr
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
         tracker.ReminderTicks.AddOrUpdate($"{GrainKey}/{reminderName}", 1, (_, n) => n + 1);
+        tracker.ReminderDeliveries.AddOrUpdate(($"{GrainKey}/{reminderName}", status.CurrentTickTime), 1, (_, n) => n + 1);
         return Task.CompletedTask;
     }
 }

@@ -14,12 +14,15 @@ namespace ObjectStore.Runtime.Transport;
 /// 2. Owner is this silo: hand the call to the local catalog (no serialisation at all).
 /// 3. Owner is another silo: write the message, POST it over HTTP/2, apply the response.
 /// 4. The target refused (421 not owner, 503 stopping) or could not be connected to (never delivered): refresh the
-///    view and route once more. A failure with the call in flight is not retried (at-most-once): the caller gets
+///    view and route again, at most <see cref="MaxAttempts"/> times in all. A failure with the call in flight is not retried (at-most-once): the caller gets
 ///    <see cref="SiloUnavailableException"/>.
 /// A client without membership sends to its configured silos (the receiver forwards to the owner).
 /// </summary>
 internal sealed class GrainCallRouter : IGrainCallSink
 {
+    /// <summary>Routing attempts per call; only calls refused undelivered are tried again.</summary>
+    public const int MaxAttempts = 3;
+
     private static readonly Task<bool> s_retry = Task.FromResult(true);
     private static readonly Task<bool> s_done = Task.FromResult(false);
 
@@ -75,21 +78,32 @@ internal sealed class GrainCallRouter : IGrainCallSink
             {
                 var retry = await TrySendAsync(call, attempt).ConfigureAwait(false);
                 if (!retry || call.Task.IsCompleted) return;
-                if (attempt == 1)
+                if (attempt == MaxAttempts - 1)
                 {
                     call.Fail(new SiloUnavailableException($"No silo accepted the call to {call.Id}; the cluster view kept changing or the owner is unreachable."));
                     return;
                 }
-                if (_membership is not null)
-                {
-                    try { await _membership.RefreshAsync(call.Token).ConfigureAwait(false); }
-                    catch (Exception) when (!call.Token.IsCancellationRequested) { /* route with what we have */ }
-                }
+                await RefreshViewAsync(call.Token).ConfigureAwait(false);
             }
         }
         catch (Exception e)
         {
             call.Fail(e);
+        }
+    }
+
+    /// <summary>Re-reads membership (a peer hinted our view is stale); failures leave the current view in place.</summary>
+    public async Task RefreshViewAsync(CancellationToken cancellationToken)
+    {
+        if (_membership is null) return;
+        try
+        {
+            await _membership.RefreshAsync(cancellationToken).ConfigureAwait(false);
+            ApplyView(_membership.Current);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Route with what we have.
         }
     }
 
@@ -101,12 +115,18 @@ internal sealed class GrainCallRouter : IGrainCallSink
             var type = _local.FindType(call.Id.Type)
                 ?? throw new InvalidOperationException($"Grain type '{call.Id.Type}' is not registered on this silo.");
             if (type.IsStatelessWorker) return _local.Catalog.TryDispatch(call, type) ? s_done : throw Stopping();
-            var owner = _placement.Owner(call.Id.Hash) ?? throw NoSilo();
+            var owner = _placement.Owner(call.Id.Hash);
+            if (owner is null) return attempt < MaxAttempts - 1 ? s_retry : throw NoSilo();
             if (owner.SiloId == _local.SiloId) return _local.Catalog.TryDispatch(call, type) ? s_done : s_retry;
             return SendRemoteAsync(owner.Endpoint, call);
         }
         if (_membership is not null)
-            return SendRemoteAsync((_placement.Owner(call.Id.Hash) ?? throw NoSilo()).Endpoint, call);
+        {
+            // A client's provider may not have read the table yet: refresh once before giving up.
+            var owner = _placement.Owner(call.Id.Hash);
+            if (owner is null) return attempt < MaxAttempts - 1 ? s_retry : throw NoSilo();
+            return SendRemoteAsync(owner.Endpoint, call);
+        }
         if (_endpoints.Length == 0) throw NoSilo();
         return SendRemoteAsync(_endpoints[(int)((call.Id.Hash + (ulong)attempt) % (ulong)_endpoints.Length)], call);
     }

@@ -133,17 +133,20 @@ internal sealed class SiloEndpoint : IAsyncDisposable
             return;
         }
         var id = new Grains.GrainId(header.GrainType, header.Key);
-        if (!type.IsStatelessWorker)
+        if (!type.IsStatelessWorker && !OwnsKey(id, out var owner))
         {
-            var owner = _router.Placement.Owner(id.Hash);
-            if (owner is null || owner.SiloId != _runtime.SiloId)
+            if (owner is null || (header.Flags & WireFormat.ForwardedFlag) != 0)
             {
-                if (owner is null || (header.Flags & WireFormat.ForwardedFlag) != 0)
-                {
-                    context.Response.StatusCode = StatusCodes.Status421MisdirectedRequest;
-                    return;
-                }
-                await ForwardAsync(context, owner.Endpoint, body, length, header.BudgetMs - (uint)Math.Min(header.BudgetMs, Environment.TickCount64 - received)).ConfigureAwait(false);
+                context.Response.StatusCode = StatusCodes.Status421MisdirectedRequest;
+                return;
+            }
+            var remaining = header.BudgetMs - (uint)Math.Min(header.BudgetMs, Environment.TickCount64 - received);
+            if (await ForwardAsync(context, owner.Endpoint, body, length, remaining).ConfigureAwait(false)) return;
+            // The owner we knew refused: our view is stale too. Refresh it; serve here if the key is ours now.
+            await _router.RefreshViewAsync(context.RequestAborted).ConfigureAwait(false);
+            if (!OwnsKey(id, out _))
+            {
+                context.Response.StatusCode = StatusCodes.Status421MisdirectedRequest;
                 return;
             }
         }
@@ -196,7 +199,14 @@ internal sealed class SiloEndpoint : IAsyncDisposable
         request.ReadArguments(ref reader);
     }
 
-    private async Task ForwardAsync(HttpContext context, string endpoint, byte[] body, int length, uint remainingMs)
+    private bool OwnsKey(Grains.GrainId id, out Membership.SiloInfo? owner)
+    {
+        owner = _router.Placement.Owner(id.Hash);
+        return owner is not null && owner.SiloId == _runtime.SiloId;
+    }
+
+    /// <summary>Relays the call to its owner; false when the owner refused it undelivered (421, 503, no connection).</summary>
+    private async Task<bool> ForwardAsync(HttpContext context, string endpoint, byte[] body, int length, uint remainingMs)
     {
         RuntimeMetrics.Forwards.Add(1);
         WireFormat.PatchForForward(body.AsSpan(0, length), remainingMs);
@@ -205,19 +215,22 @@ internal sealed class SiloEndpoint : IAsyncDisposable
         try
         {
             using var response = await _router.Connector.SendAsync(endpoint, body, length, cts.Token).ConfigureAwait(false);
+            if (response.Status is HttpStatusCode.MisdirectedRequest or HttpStatusCode.ServiceUnavailable) return false;
             context.Response.StatusCode = (int)response.Status;
             context.Response.ContentLength = response.Body.Length;
             if (response.Body.Length > 0) await context.Response.Body.WriteAsync(response.BodyMemory, context.RequestAborted).ConfigureAwait(false);
+            return true;
         }
         catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError)
         {
-            context.Response.StatusCode = StatusCodes.Status421MisdirectedRequest;
+            return false;
         }
         catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
         {
             await RespondErrorAsync(context, e is OperationCanceledException
                 ? new GrainTimeoutException("Forwarded call passed its deadline.")
                 : new SiloUnavailableException($"Silo {endpoint} failed with a forwarded call in flight; its outcome is unknown.")).ConfigureAwait(false);
+            return true;
         }
     }
 

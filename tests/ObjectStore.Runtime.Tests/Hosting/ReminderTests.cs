@@ -19,10 +19,12 @@ public sealed class ReminderTests
         Assert.InRange(cluster.Tracker.ReminderTicks[$"{key}/tick"], atUnregister, atUnregister + 1);
     }
 
-    [Fact]
-    public async Task Reminders_keep_firing_after_the_owner_is_killed()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Reminders_keep_firing_after_the_owner_is_killed(bool postgres)
     {
-        await using var cluster = await TestCluster.StartAsync(3);
+        await using var cluster = postgres ? await TestCluster.StartPostgresAsync(3) : await TestCluster.StartAsync(3);
         var victim = cluster.Silos[2];
         var key = cluster.KeyOwnedBy(victim);
         await cluster.Probe(key).Remind("survive", 200);
@@ -33,6 +35,18 @@ public sealed class ReminderTests
 
         await Eventually.True(() => cluster.Tracker.ReminderTicks[$"{key}/survive"] >= atKill + 3, "the reminder fires on survivors");
         Assert.NotEqual(victim.SiloId, await cluster.Probe(key).Silo());
+    }
+
+    [Fact]
+    public async Task Each_tick_is_delivered_once_across_silos()
+    {
+        await using var cluster = await TestCluster.StartPostgresAsync(3);
+        await Eventually.True(() => cluster.Silos.All(s => s.Runtime.Router.Placement.SiloCount == 3), "every silo sees all three");
+        var keys = Enumerable.Range(0, 6).Select(i => $"once{i}").ToArray();
+        foreach (var key in keys) await cluster.Probe(key).Remind("tick", 300);
+
+        await Eventually.True(() => keys.All(k => cluster.Tracker.ReminderTicks.GetValueOrDefault($"{k}/tick") >= 4), "every reminder fired four times", 20_000);
+        Assert.All(cluster.Tracker.ReminderDeliveries, d => Assert.Equal(1, d.Value));
     }
 
     [Fact]
