@@ -83,6 +83,7 @@ public sealed class ProbeGrain(Tracker tracker, string siloId) : Grain, IProbeGr
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (GrainKey.StartsWith("bad-", StringComparison.Ordinal)) throw new ProbeFailure($"{GrainKey} refuses to activate");
         Interlocked.Increment(ref tracker.Activations);
         return Task.CompletedTask;
     }

@@ -123,10 +123,15 @@ public sealed class ActivationTests
     public async Task Over_budget_the_least_recently_used_idle_activations_leave()
     {
         await using var cluster = await TestCluster.StartAsync(1, b => b.Configure(o => o.MaxActivations = 5));
-        for (var i = 0; i < 12; i++) await cluster.Probe($"b{i}").Echo("x");
+        for (var i = 0; i < 12; i++)
+        {
+            await cluster.Probe($"b{i}").Echo("x");
+            await Task.Delay(3); // distinct last-use times, so least recently used is well defined
+        }
 
         await Eventually.True(() => cluster.Primary.Runtime.Catalog.Count <= 5, "the silo is back within its budget");
         Assert.Contains(("b0", DeactivationReasonCode.ActivationBudget), cluster.Tracker.Deactivations);
+        Assert.True(cluster.Primary.Runtime.Catalog.Contains(new GrainId("probe", "b11")), "the most recently used activation stays");
     }
 
     [Fact]
