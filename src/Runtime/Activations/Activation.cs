@@ -29,6 +29,8 @@ internal sealed class Activation
 
     private readonly ActivationScheduler _scheduler = new();
     private readonly Queue<GrainCall> _pending = new();
+    private readonly List<GrainCall> _runningCalls = [];
+    private readonly ulong[] _selfChain;
     private readonly List<GrainTimer> _timers = [];
     private readonly TaskCompletionSource _deactivated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Grain? _grain;
@@ -46,6 +48,7 @@ internal sealed class Activation
         Type = type;
         Runtime = runtime;
         Pool = pool;
+        _selfChain = [id.Hash];
     }
 
     public GrainId Id { get; }
@@ -94,11 +97,12 @@ internal sealed class Activation
         }, (this, reason, idleAgeMs));
     }
 
-    /// <summary>Drops the activation without running OnDeactivateAsync (silo killed or fenced); queued calls fail.</summary>
+    /// <summary>Drops the activation without running OnDeactivateAsync (silo killed, fenced or forced to stop): queued and running calls fail.</summary>
     public void Abandon(Exception error) => _scheduler.Post(static s =>
     {
         var (activation, e) = ((Activation, Exception))s!;
         activation.DisposeTimers();
+        foreach (var call in activation._runningCalls) call.TrySetException(e);
         activation.Finish(e);
     }, (this, error));
 
@@ -172,7 +176,8 @@ internal sealed class Activation
     {
         var started = Stopwatch.GetTimestamp();
         if (call.Request is not null) Volatile.Write(ref _lastActivityMs, Environment.TickCount64);
-        CallContext.Current = new CallContext(CallContext.Extend(call.Chain, Id.Hash), call.DeadlineMs);
+        CallContext.Current = new CallContext(call.Chain.Length == 0 ? _selfChain : CallContext.Extend(call.Chain, Id.Hash), call.DeadlineMs);
+        _runningCalls.Add(call);
         try
         {
             if (call.TimerTick is { } tick) await tick();
@@ -185,6 +190,7 @@ internal sealed class Activation
         }
         finally
         {
+            _runningCalls.Remove(call);
             _running--;
             Interlocked.Decrement(ref _load);
             if (call.Request is not null)
@@ -237,7 +243,7 @@ internal sealed class Activation
         _state = Deactivating;
         DisposeTimers();
         var timeout = Runtime.Options.DeactivationTimeout;
-        CallContext.Current = new CallContext([Id.Hash], Environment.TickCount64 + (long)timeout.TotalMilliseconds);
+        CallContext.Current = new CallContext(_selfChain, Environment.TickCount64 + (long)timeout.TotalMilliseconds);
         try
         {
             using var cts = new CancellationTokenSource(timeout);

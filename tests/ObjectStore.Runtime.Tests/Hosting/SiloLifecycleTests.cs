@@ -25,6 +25,21 @@ public sealed class SiloLifecycleTests
     }
 
     [Fact]
+    public async Task A_stop_that_cannot_drain_is_forced_and_fails_its_running_calls()
+    {
+        await using var cluster = await TestCluster.StartAsync(2, b => b.Configure(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(300)));
+        var stopping = cluster.Silos[1];
+        var key = cluster.KeyOwnedBy(stopping);
+        var local = stopping.GrainFactory.GetGrain<IProbeGrain>(key).Block();
+        await Eventually.True(() => cluster.Tracker.Running.ContainsKey(key), "the call runs");
+
+        await cluster.StopAsync(stopping);
+
+        await Assert.ThrowsAsync<SiloUnavailableException>(() => local.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(cluster.Primary.SiloId, await cluster.Probe(key).Silo());
+    }
+
+    [Fact]
     public async Task A_failing_activation_fails_its_calls_and_is_retried_on_the_next_call()
     {
         await using var cluster = await TestCluster.StartAsync(2);
