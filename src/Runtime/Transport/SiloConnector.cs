@@ -61,33 +61,8 @@ internal sealed class SiloConnector : IDisposable
         };
         request.Headers.TryAddWithoutValidation(WireFormat.ClusterKeyHeader, _clusterKey);
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        var declared = response.Content.Headers.ContentLength ?? 0;
-        if (declared > _maxResponseBytes) throw new InvalidDataException($"Silo response of {declared} bytes exceeds the {_maxResponseBytes}-byte limit.");
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(declared, 256));
-        var read = 0;
-        try
-        {
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            while (true)
-            {
-                if (read == buffer.Length)
-                {
-                    if (read >= _maxResponseBytes) throw new InvalidDataException($"Silo response exceeds the {_maxResponseBytes}-byte limit.");
-                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, read).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = bigger;
-                }
-                var n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false);
-                if (n == 0) break;
-                read += n;
-            }
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
-        }
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var (buffer, read) = await PooledBody.ReadAsync(stream, response.Content.Headers.ContentLength ?? 0, _maxResponseBytes, cancellationToken).ConfigureAwait(false);
         return new SiloResponse(response.StatusCode, buffer, read);
     }
 

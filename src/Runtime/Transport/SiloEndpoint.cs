@@ -101,13 +101,14 @@ internal sealed class SiloEndpoint : IAsyncDisposable
         byte[]? body = null;
         try
         {
-            int length;
-            (body, length) = await ReadBodyAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-            if (body is null)
+            var max = _runtime.Options.MaxMessageBytes;
+            if (context.Request.ContentLength > max)
             {
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
                 return;
             }
+            int length;
+            (body, length) = await PooledBody.ReadAsync(context.Request.Body, context.Request.ContentLength ?? 0, max, context.RequestAborted).ConfigureAwait(false);
             await DispatchAsync(context, body, length).ConfigureAwait(false);
         }
         catch (InvalidDataException e)
@@ -257,37 +258,6 @@ internal sealed class SiloEndpoint : IAsyncDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private async Task<(byte[]? Body, int Length)> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        var max = _runtime.Options.MaxMessageBytes;
-        var declared = request.ContentLength ?? 0;
-        if (declared > max) return (null, 0);
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(declared, 256));
-        var read = 0;
-        try
-        {
-            while (true)
-            {
-                if (read == buffer.Length)
-                {
-                    if (read >= max) throw new InvalidDataException($"Grain message exceeds {max} bytes.");
-                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, read).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = bigger;
-                }
-                var n = await request.Body.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false);
-                if (n == 0) return (buffer, read);
-                read += n;
-            }
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
         }
     }
 }

@@ -58,35 +58,11 @@ public sealed class SiloLifecycleTests
     {
         await using var cluster = await TestCluster.StartAsync(2);
         var key = cluster.KeyOwnedBy(cluster.Silos[1]);
-        var writer = new GrainWriter(64);
-        byte[] message;
-        try
-        {
-            writer.WriteByte(WireFormat.Version);
-            writer.WriteByte(WireFormat.ForwardedFlag);
-            writer.WriteInt32(5000);
-            writer.WriteVarUInt64(0);
-            writer.WriteString("probe");
-            writer.WriteString(key);
-            writer.WriteUInt16(1);
-            message = writer.WrittenSpan.ToArray();
-        }
-        finally
-        {
-            writer.Dispose();
-        }
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, cluster.Primary.Address + WireFormat.Path)
-        {
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent(message),
-        };
-        request.Headers.Add(WireFormat.ClusterKeyHeader, cluster.ClusterKey);
+        var message = Transport.RawCall.Message("probe", key, 3, WireFormat.ForwardedFlag);
 
-        var response = await http.SendAsync(request);
+        var status = await Transport.RawCall.SendAsync(cluster.Primary.Address!, message, cluster.ClusterKey);
 
-        Assert.Equal(HttpStatusCode.MisdirectedRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.MisdirectedRequest, status);
         Assert.Equal(0, cluster.Tracker.Activations);
     }
 

@@ -76,21 +76,13 @@ public sealed class ClusterTests(ITestOutputHelper output)
     public async Task Calls_without_the_cluster_key_are_refused_and_never_dispatched()
     {
         await using var cluster = await TestCluster.StartAsync(1);
-        using var http = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
-        var message = Message("probe", "secret", 3);
+        var message = RawCall.Message("probe", "secret", 3);
 
-        var without = await http.PostAsync(cluster.Primary.Address + WireFormat.Path, new ByteArrayContent(message));
-        using var wrong = new HttpRequestMessage(HttpMethod.Post, cluster.Primary.Address + WireFormat.Path)
-        {
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent(message),
-        };
-        wrong.Headers.Add(WireFormat.ClusterKeyHeader, "not-the-key");
-        var withWrongKey = await http.SendAsync(wrong);
+        var without = await RawCall.SendAsync(cluster.Primary.Address!, message, null);
+        var withWrongKey = await RawCall.SendAsync(cluster.Primary.Address!, message, "not-the-key");
 
-        Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, withWrongKey.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, without);
+        Assert.Equal(HttpStatusCode.Unauthorized, withWrongKey);
         Assert.Equal(0, cluster.Tracker.Activations);
         using var client = new ObjectStore.Runtime.Hosting.ClusterClient(new ObjectStore.Runtime.Hosting.ClusterClientOptions { ClusterKey = "wrong", SiloEndpoints = [cluster.Primary.Address!] }, ProbeGrainInterface.Instance);
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => client.GetGrain<IProbeGrain>("secret").Echo("x"));
@@ -214,26 +206,5 @@ public sealed class ClusterTests(ITestOutputHelper output)
             Assert.Contains(("" + key, DeactivationReasonCode.ShuttingDown), cluster.Tracker.Deactivations);
         foreach (var key in moving)
             Assert.NotEqual(leaving.SiloId, await client.GetGrain<IProbeGrain>(key).Silo());
-    }
-
-    private static byte[] Message(string type, string key, ushort method)
-    {
-        var writer = new GrainWriter(64);
-        try
-        {
-            writer.WriteByte(WireFormat.Version);
-            writer.WriteByte(0);
-            writer.WriteInt32(5000);
-            writer.WriteVarUInt64(0);
-            writer.WriteString(type);
-            writer.WriteString(key);
-            writer.WriteUInt16(method);
-            writer.WriteString("hello");
-            return writer.WrittenSpan.ToArray();
-        }
-        finally
-        {
-            writer.Dispose();
-        }
     }
 }
