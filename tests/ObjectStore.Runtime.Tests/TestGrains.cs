@@ -68,6 +68,8 @@ public interface IProbeGrain : IGrainWithStringKey
     Task CallVia(string otherKey, CancellationToken cancellationToken = default);
     Task CallBack(string key, CancellationToken cancellationToken = default);
     Task Leave(CancellationToken cancellationToken = default);
+    /// <summary>Calls Hang on another key; its own deadline is 300 ms.</summary>
+    Task HangVia(string otherKey, CancellationToken cancellationToken = default);
     Task StartTimer(int periodMs, CancellationToken cancellationToken = default);
     Task Remind(string name, int periodMs, CancellationToken cancellationToken = default);
     Task Forget(string name, CancellationToken cancellationToken = default);
@@ -157,6 +159,9 @@ public sealed class ProbeGrain(Tracker tracker, string siloId) : Grain, IProbeGr
     public Task CallBack(string key, CancellationToken cancellationToken) =>
         GrainFactory.GetGrain<IProbeGrain>(key).Echo("back", cancellationToken);
 
+    public Task HangVia(string otherKey, CancellationToken cancellationToken) =>
+        GrainFactory.GetGrain<IProbeGrain>(otherKey).Hang(cancellationToken);
+
     public Task Leave(CancellationToken cancellationToken)
     {
         DeactivateOnIdle();
@@ -212,6 +217,7 @@ public sealed class ProbeGrainInterface : GrainInterface<IProbeGrain>
         13 => new TimerRequest(),
         14 => new RemindRequest(),
         15 => new KeyRequest(15),
+        16 => new KeyRequest(16),
         _ => null,
     };
 
@@ -232,6 +238,7 @@ public sealed class ProbeGrainInterface : GrainInterface<IProbeGrain>
         public Task StartTimer(int periodMs, CancellationToken ct) => r.InvokeAsync(new TimerRequest { PeriodMs = periodMs }, ct);
         public Task Remind(string name, int periodMs, CancellationToken ct) => r.InvokeAsync(new RemindRequest { Name = name, PeriodMs = periodMs }, ct);
         public Task Forget(string name, CancellationToken ct) => r.InvokeAsync(new KeyRequest(15) { Key = name }, ct);
+        public Task HangVia(string otherKey, CancellationToken ct) => r.InvokeAsync(new KeyRequest(16) { Key = otherKey }, ct);
     }
 
     private sealed class InstanceRequest : GrainRequest<int>
@@ -305,12 +312,14 @@ public sealed class ProbeGrainInterface : GrainInterface<IProbeGrain>
     {
         public string Key = "";
         public override ushort MethodId => id;
+        public override TimeSpan? ResponseTimeout => id == 16 ? TimeSpan.FromMilliseconds(300) : null;
         public override void WriteArguments(ref GrainWriter w) => w.WriteString(Key);
         public override void ReadArguments(ref GrainReader r) => Key = r.ReadRequiredString();
         protected override Task Invoke(object grain, CancellationToken ct) => id switch
         {
             10 => ((IProbeGrain)grain).CallVia(Key, ct),
             11 => ((IProbeGrain)grain).CallBack(Key, ct),
+            16 => ((IProbeGrain)grain).HangVia(Key, ct),
             _ => ((IProbeGrain)grain).Forget(Key, ct),
         };
     }

@@ -59,7 +59,7 @@ internal sealed class GrainCall : TaskCompletionSource
     public static GrainCall Create(GrainId id, GrainRequest request, TimeSpan defaultTimeout, CancellationToken callerToken)
     {
         var now = Environment.TickCount64;
-        var deadline = now + (long)defaultTimeout.TotalMilliseconds;
+        var deadline = now + (long)(request.ResponseTimeout ?? defaultTimeout).TotalMilliseconds;
         ulong[] chain = [];
         if (CallContext.Current is { } context)
         {

@@ -61,6 +61,9 @@ public abstract class GrainRequest
     /// <summary>True when the method may interleave with other read-only requests on the same activation.</summary>
     public virtual bool IsReadOnly => false;
 
+    /// <summary>This method's own deadline (Orleans' <c>[ResponseTimeout]</c>); null uses the default. Nested calls never get more than their caller has left.</summary>
+    public virtual TimeSpan? ResponseTimeout => null;
+
     /// <summary>The method name used in metrics and logs.</summary>
     public virtual string MethodName => GetType().Name;
 

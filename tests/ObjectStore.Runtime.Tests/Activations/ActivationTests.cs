@@ -105,6 +105,22 @@ public sealed class ActivationTests
     }
 
     [Fact]
+    public async Task Idle_stateless_workers_are_removed()
+    {
+        await using var cluster = await TestCluster.StartAsync(1, b => b.Configure(o =>
+        {
+            o.StatelessWorkerIdleAge = TimeSpan.FromMilliseconds(100);
+            o.CollectionQuantum = TimeSpan.FromMilliseconds(50);
+        }));
+        cluster.Tracker.Open();
+        var id = new GrainId("worker", "idle");
+        await cluster.Primary.GrainFactory.GetGrain<IWorkerGrain>("idle").Work();
+        Assert.Equal(1, cluster.Primary.Runtime.Catalog.WorkerCount(id));
+
+        await Eventually.True(() => cluster.Primary.Runtime.Catalog.WorkerCount(id) == 0, "the idle worker was removed");
+    }
+
+    [Fact]
     public async Task Idle_activations_are_collected_after_their_age()
     {
         await using var cluster = await TestCluster.StartAsync(1, b => b.Configure(o =>

@@ -62,6 +62,31 @@ public sealed class ClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_deadline_travels_with_nested_calls_across_silos()
+    {
+        await using var cluster = await TestCluster.StartAsync(2);
+        var outer = cluster.KeyOwnedBy(cluster.Silos[0], "outer");
+        var inner = cluster.KeyOwnedBy(cluster.Silos[1], "inner");
+
+        await Assert.ThrowsAsync<GrainTimeoutException>(() => cluster.Probe(outer).HangVia(inner));
+        await Eventually.True(() => cluster.Tracker.Cancelled.TryGetValue(inner, out var c) && c, "the inner grain's token was cancelled at the outer deadline", 8000);
+    }
+
+    [Fact]
+    public async Task A_remote_caller_cancelling_cancels_the_remote_grain()
+    {
+        await using var cluster = await TestCluster.StartAsync(2);
+        var key = cluster.KeyOwnedBy(cluster.Silos[1]);
+        using var cts = new CancellationTokenSource();
+        var call = cluster.Probe(key).Hang(cts.Token);
+        await Eventually.True(() => cluster.Tracker.Running.ContainsKey(key), "the call runs remotely");
+        cts.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        await Eventually.True(() => cluster.Tracker.Cancelled.TryGetValue(key, out var c) && c, "the remote grain saw its token cancelled");
+    }
+
+    [Fact]
     public async Task A_call_back_along_a_chain_across_silos_fails_fast()
     {
         await using var cluster = await TestCluster.StartAsync(2);
