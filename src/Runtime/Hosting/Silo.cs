@@ -63,8 +63,16 @@ public sealed class Silo : IAsyncDisposable
         {
             if (_running || _router is null) throw new InvalidOperationException("A silo starts once.");
             _endpoint = await SiloEndpoint.StartAsync(_runtime, _router, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _membership.JoinAsync(SiloId, _endpoint.Address, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await _endpoint.KillAsync().ConfigureAwait(false);
+                throw;
+            }
             _membership.Fenced += OnFenced;
-            await _membership.JoinAsync(SiloId, _endpoint.Address, cancellationToken).ConfigureAwait(false);
             _router.ApplyView(_membership.Current);
             var quantum = _runtime.Options.CollectionQuantum;
             _sweep = new Timer(static s => ((SiloRuntime)s!).Catalog.Sweep(), _runtime, quantum, quantum);

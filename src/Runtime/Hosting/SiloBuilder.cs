@@ -78,6 +78,7 @@ public sealed class SiloBuilder
     /// <summary>Builds the silo (not started).</summary>
     public Silo Build()
     {
+        Options.Validate();
         var types = new Dictionary<string, GrainTypeInfo>(StringComparer.Ordinal);
         var interfaces = new Dictionary<Type, GrainInterface>();
         foreach (var make in _grains)

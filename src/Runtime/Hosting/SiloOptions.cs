@@ -55,6 +55,31 @@ public sealed class SiloOptions
 
     /// <summary>Ticks claimed per poll (default 100).</summary>
     public int ReminderBatchSize { get; set; } = 100;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrEmpty(SiloId)) throw new ArgumentException("SiloId must not be empty.");
+        if (string.IsNullOrEmpty(ClusterKey)) throw new ArgumentException("ClusterKey must not be empty.");
+        Positive(DefaultCallTimeout, nameof(DefaultCallTimeout));
+        Positive(CollectionAge, nameof(CollectionAge));
+        Positive(StatelessWorkerIdleAge, nameof(StatelessWorkerIdleAge));
+        Positive(CollectionQuantum, nameof(CollectionQuantum));
+        Positive(ActivationTimeout, nameof(ActivationTimeout));
+        Positive(DeactivationTimeout, nameof(DeactivationTimeout));
+        Positive(ShutdownTimeout, nameof(ShutdownTimeout));
+        Positive(MinReminderPeriod, nameof(MinReminderPeriod));
+        Positive(ReminderPollInterval, nameof(ReminderPollInterval));
+        Positive(ReminderClaimLease, nameof(ReminderClaimLease));
+        if (MaxActivations <= 0) throw new ArgumentException($"MaxActivations must be positive, not {MaxActivations}.");
+        if (MaxMessageBytes < 1024) throw new ArgumentException($"MaxMessageBytes must be at least 1024, not {MaxMessageBytes}.");
+        if (ReminderBatchSize <= 0) throw new ArgumentException($"ReminderBatchSize must be positive, not {ReminderBatchSize}.");
+    }
+
+    private static void Positive(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero) throw new ArgumentException($"{name} must be positive, not {value}.");
+    }
 }
 
 /// <summary>Per-grain-type options.</summary>

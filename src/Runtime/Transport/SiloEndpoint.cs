@@ -53,8 +53,9 @@ internal sealed class SiloEndpoint : IAsyncDisposable
     public static async Task<SiloEndpoint> StartAsync(SiloRuntime runtime, GrainCallRouter router, CancellationToken cancellationToken)
     {
         var options = runtime.Options;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Logging.ClearProviders();
+        // The empty builder: no configuration files, watchers or logging providers, Kestrel without TLS or QUIC.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
