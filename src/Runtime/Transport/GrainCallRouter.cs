@@ -23,6 +23,8 @@ internal sealed class GrainCallRouter : IGrainCallSink
     /// <summary>Routing attempts per call; only calls refused undelivered are tried again.</summary>
     public const int MaxAttempts = 3;
 
+    private const int RetryBackoffMs = 25;
+
     private static readonly Task<bool> s_retry = Task.FromResult(true);
     private static readonly Task<bool> s_done = Task.FromResult(false);
 
@@ -83,6 +85,8 @@ internal sealed class GrainCallRouter : IGrainCallSink
                     call.Fail(new SiloUnavailableException($"No silo accepted the call to {call.Id}; the cluster view kept changing or the owner is unreachable."));
                     return;
                 }
+                // Give the new view a moment to reach the other silos too, then route again.
+                await Task.Delay(RetryBackoffMs * (attempt + 1), call.Token).ConfigureAwait(false);
                 await RefreshViewAsync(call.Token).ConfigureAwait(false);
             }
         }

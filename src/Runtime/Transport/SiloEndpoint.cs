@@ -21,7 +21,8 @@ namespace ObjectStore.Runtime.Transport;
 /// 1. Cluster key compared in constant time; missing or wrong → 401, never dispatched.
 /// 2. Silo no longer serving → 503. Body over the size limit → 413; malformed → 400.
 /// 3. Not the owner per this silo's view (stateless workers excepted): forward once to the owner with the
-///    remaining budget, relaying its answer; a message already forwarded is refused with 421 instead.
+///    remaining budget, relaying its answer. A message already forwarded, or one the owner refused, makes this silo
+///    refresh its view: it serves the call if the key is now its own, else refuses with 421.
 /// 4. Otherwise the call runs in the local catalog with the carried chain and deadline; the HTTP request's abort
 ///    cancels the grain's token. The response carries the result or the exception.
 /// </summary>
@@ -137,14 +138,14 @@ internal sealed class SiloEndpoint : IAsyncDisposable
         var id = new Grains.GrainId(header.GrainType, header.Key);
         if (!type.IsStatelessWorker && !OwnsKey(id, out var owner))
         {
-            if (owner is null || (header.Flags & WireFormat.ForwardedFlag) != 0)
+            var forwarded = (header.Flags & WireFormat.ForwardedFlag) != 0;
+            if (!forwarded && owner is not null)
             {
-                context.Response.StatusCode = StatusCodes.Status421MisdirectedRequest;
-                return;
+                var remaining = header.BudgetMs - (uint)Math.Min(header.BudgetMs, Environment.TickCount64 - received);
+                if (await ForwardAsync(context, owner.Endpoint, body, length, remaining).ConfigureAwait(false)) return;
             }
-            var remaining = header.BudgetMs - (uint)Math.Min(header.BudgetMs, Environment.TickCount64 - received);
-            if (await ForwardAsync(context, owner.Endpoint, body, length, remaining).ConfigureAwait(false)) return;
-            // The owner we knew refused: our view is stale too. Refresh it; serve here if the key is ours now.
+            // The sender thought we own the key, or the owner we knew refused it: our view may be stale too.
+            // Refresh it and serve here if the key is ours now; otherwise refuse so the caller refreshes.
             await _router.RefreshViewAsync(context.RequestAborted).ConfigureAwait(false);
             if (!OwnsKey(id, out _))
             {
