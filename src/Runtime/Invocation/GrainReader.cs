@@ -80,6 +80,13 @@ public ref struct GrainReader(ReadOnlySpan<byte> data)
     /// <summary>Reads a UTC timestamp.</summary>
     public DateTimeOffset ReadDateTimeOffset() => new(ReadInt64(), TimeSpan.Zero);
 
+    /// <summary>Reads a grain id.</summary>
+    public Grains.GrainId ReadGrainId()
+    {
+        var type = ReadRequiredString();
+        return new Grains.GrainId(type, ReadRequiredString());
+    }
+
     /// <summary>The unread rest of the input.</summary>
     public ReadOnlySpan<byte> ReadToEnd() => Take(Remaining);
 

@@ -106,6 +106,13 @@ public ref struct GrainWriter
         return buffer;
     }
 
+    /// <summary>Writes a grain id (pass references between grains as ids; rebuild with <c>GrainFactory.GetGrain</c>).</summary>
+    public void WriteGrainId(Grains.GrainId value)
+    {
+        WriteString(value.Type);
+        WriteString(value.Key);
+    }
+
     /// <summary>Returns the buffer to the pool.</summary>
     public void Dispose()
     {

@@ -178,16 +178,17 @@ internal sealed class SiloEndpoint : IAsyncDisposable
                 return;
             }
             var writer = new GrainWriter(64);
-            byte[] response;
-            int responseLength;
             try
             {
                 WireFormat.WriteSuccess(ref writer, request);
             }
-            finally
+            catch (Exception e)
             {
-                response = writer.Detach(out responseLength);
+                writer.Dispose();
+                await RespondErrorAsync(context, e).ConfigureAwait(false);
+                return;
             }
+            var response = writer.Detach(out var responseLength);
             await WriteAsync(context, response, responseLength).ConfigureAwait(false);
         }
         finally

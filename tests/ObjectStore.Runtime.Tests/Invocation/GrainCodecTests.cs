@@ -29,6 +29,7 @@ public sealed class GrainCodecTests
             writer.WriteGuid(guid);
             writer.WriteTimeSpan(TimeSpan.FromMilliseconds(1500));
             writer.WriteDateTimeOffset(when);
+            writer.WriteGrainId(new ObjectStore.Runtime.Grains.GrainId("probe", "k/1"));
 
             var reader = new GrainReader(writer.WrittenSpan);
             Assert.Equal(7, reader.ReadByte());
@@ -47,6 +48,7 @@ public sealed class GrainCodecTests
             Assert.Equal(guid, reader.ReadGuid());
             Assert.Equal(TimeSpan.FromMilliseconds(1500), reader.ReadTimeSpan());
             Assert.Equal(when, reader.ReadDateTimeOffset());
+            Assert.Equal(new ObjectStore.Runtime.Grains.GrainId("probe", "k/1"), reader.ReadGrainId());
             Assert.Equal(0, reader.Remaining);
         }
         finally
