@@ -6,7 +6,9 @@ namespace ObjectStore.Runtime.Grains;
 /// Base class of grain implementations (Orleans' <c>Grain</c>). The runtime creates one instance per activation,
 /// calls <see cref="OnActivateAsync"/> before the first request and <see cref="OnDeactivateAsync"/> when the
 /// activation leaves (best effort: a crash skips it). All methods run as turns of the activation: one at a time,
-/// non-reentrant unless the request is read-only.
+/// non-reentrant unless the request is read-only. A call to a grain already on the current call chain (a self-call,
+/// A→B→A) fails at once with <see cref="Invocation.DeadlockException"/> instead of waiting for its deadline: there is
+/// no call-chain reentrancy. Outbound calls inherit the remaining deadline; never use ConfigureAwait(false) in grains.
 /// </summary>
 public abstract class Grain
 {

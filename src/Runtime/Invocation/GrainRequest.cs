@@ -48,6 +48,8 @@ namespace ObjectStore.Runtime.Invocation;
 ///     }
 /// }
 /// </code>
+/// Register it with the grain class on every silo, <c>siloBuilder.AddGrain&lt;IEchoGrain, EchoGrain&gt;(new EchoGrainInterface(), () =&gt; new EchoGrain(deps))</c>,
+/// and on clients, <c>new ClusterClient(options, new EchoGrainInterface())</c>; then <c>factory.GetGrain&lt;IEchoGrain&gt;("key")</c>.
 /// Local calls hand the request object to the activation as is (arguments and results are not copied: treat
 /// them as immutable); only calls that cross silos are written and read. Method ids are stable wire identifiers
 /// (never reuse one); 65535 is reserved for reminder ticks. Override <see cref="IsReadOnly"/> for methods marked
