@@ -23,6 +23,8 @@ public sealed class Tracker
     public readonly ConcurrentDictionary<(string Reminder, DateTimeOffset Due), int> ReminderDeliveries = new();
     public readonly ConcurrentDictionary<string, bool> Cancelled = new();
     public readonly ConcurrentDictionary<string, int> Running = new();
+    public readonly ConcurrentDictionary<string, int> Live = new();
+    public int DoubleActivations;
     public TaskCompletionSource Gate { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int CurrentReads => Volatile.Read(ref _reads);
@@ -87,11 +89,13 @@ public sealed class ProbeGrain(Tracker tracker, string siloId) : Grain, IProbeGr
     {
         if (GrainKey.StartsWith("bad-", StringComparison.Ordinal)) throw new ProbeFailure($"{GrainKey} refuses to activate");
         Interlocked.Increment(ref tracker.Activations);
+        if (tracker.Live.AddOrUpdate(GrainKey, 1, (_, n) => n + 1) > 1) Interlocked.Increment(ref tracker.DoubleActivations);
         return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        tracker.Live.AddOrUpdate(GrainKey, 0, (_, n) => n - 1);
         tracker.Deactivations.Enqueue((GrainKey, reason.ReasonCode));
         return Task.CompletedTask;
     }

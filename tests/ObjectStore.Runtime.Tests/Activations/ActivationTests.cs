@@ -162,6 +162,20 @@ public sealed class ActivationTests
     }
 
     [Fact]
+    public async Task Calls_queued_during_a_deactivation_reach_the_next_activation()
+    {
+        await using var cluster = await TestCluster.StartAsync(1);
+        var grain = cluster.Probe("churn");
+        var calls = Enumerable.Range(0, 200).Select(i => i % 10 == 0 ? grain.Leave() : grain.Enter(0)).ToArray();
+
+        await Task.WhenAll(calls);
+        Assert.True(cluster.Tracker.Activations > 1, "the key was deactivated and activated again");
+        Assert.Equal(0, cluster.Tracker.DoubleActivations);
+        Assert.Equal(0, cluster.Tracker.Overlaps);
+        Assert.Equal(180, cluster.Tracker.Calls);
+    }
+
+    [Fact]
     public async Task A_full_mailbox_rejects_calls_at_once()
     {
         await using var cluster = await TestCluster.StartAsync(1, b => b.Configure(o => { }));
