@@ -32,8 +32,18 @@ public sealed class GrainReference
     /// <summary>Calls a method with a result.</summary>
     public async Task<TResult> InvokeAsync<TResult>(GrainRequest<TResult> request, CancellationToken cancellationToken)
     {
-        await InvokeAsync((GrainRequest)request, cancellationToken).ConfigureAwait(false);
-        return request.Result;
+        // One state machine per call: this body repeats the void one rather than awaiting it.
+        var call = GrainCall.Create(GrainId, request, _sink.DefaultCallTimeout, cancellationToken);
+        try
+        {
+            _sink.Send(call);
+            await call.Task.ConfigureAwait(false);
+            return request.Result;
+        }
+        finally
+        {
+            call.Release();
+        }
     }
 
     private async Task InvokeAsync(GrainRequest request, CancellationToken cancellationToken)
