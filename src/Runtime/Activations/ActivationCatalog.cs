@@ -7,8 +7,9 @@ namespace ObjectStore.Runtime.Activations;
 
 /// <summary>
 /// The activations of this silo: at most one per grain id (stateless workers: one pool per id), created on the
-/// first call. A periodic sweep deactivates activations idle longer than their type's collection age and, while
-/// the silo holds more than its activation budget, the least recently used idle ones.
+/// first call. A periodic sweep deactivates activations idle longer than their type's collection age and, when
+/// the silo holds more than its activation budget, the least recently used idle ones down to 90 % of the budget
+/// (a creation past the budget triggers a sweep at once).
 /// </summary>
 internal sealed class ActivationCatalog(SiloRuntime runtime)
 {
@@ -68,8 +69,9 @@ internal sealed class ActivationCatalog(SiloRuntime runtime)
             if (activation.Load == 0 && now - activation.LastActivityMs >= activation.Type.CollectionAgeMs)
                 activation.RequestDeactivation(idle, activation.Type.CollectionAgeMs);
         }
-        var excess = Count - runtime.Options.MaxActivations;
-        if (excess <= 0) return;
+        if (Count <= runtime.Options.MaxActivations) return;
+        // Down to 90 % of the budget, so a silo at its budget does not sort all activations on every creation.
+        var excess = Count - runtime.Options.MaxActivations * 9 / 10;
         var budget = new DeactivationReason(DeactivationReasonCode.ActivationBudget, "silo over its activation budget");
         foreach (var activation in _activations.Values.Where(a => a.Load == 0).OrderBy(a => a.LastActivityMs).Take(excess))
             activation.RequestDeactivation(budget, 0);
