@@ -62,8 +62,11 @@ public sealed class MotoS3Server : IAsyncDisposable
     }
 
     /// <summary>A bucket name unique to this process and call.</summary>
-    public static string UniqueBucketName(string prefix = "test") =>
-        $"{prefix}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..Math.Min(63, prefix.Length + 45)].ToLowerInvariant();
+    public static string UniqueBucketName(string prefix = "test")
+    {
+        var name = $"{prefix}-{Environment.ProcessId}-{Guid.NewGuid():N}".ToLowerInvariant();
+        return name.Length <= 63 ? name : name[..63];
+    }
 
     /// <summary>Stops the server.</summary>
     public ValueTask DisposeAsync() => _process.DisposeAsync();
