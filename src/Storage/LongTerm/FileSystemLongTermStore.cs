@@ -462,6 +462,4 @@ public sealed class FileSystemLongTermStore : ILongTermStore
             directory = Path.GetDirectoryName(directory)!;
         }
     }
-
-    private sealed class InvalidPartException(string message) : Exception(message);
 }
