@@ -8,10 +8,11 @@ namespace ObjectStore.Storage.LongTerm;
 /// <summary>
 /// Streams one blob into S3 with bounded memory.
 /// <list type="number">
-/// <item>Fill a pooled buffer of PartSize from the source. If the source ends within it: one
-/// PutObject, done.</item>
+/// <item>Fill a part buffer of PartSize (<see cref="PartBuffers"/>; a smaller pooled one when the
+/// size hint says the payload is smaller) from the source. If the source ends within it (a one-byte
+/// probe tells when it is exactly full): one PutObject, done.</item>
 /// <item>Otherwise start a multipart upload. Each further part waits for one of ParallelParts
-/// slots, then fills a pooled buffer and uploads it in the background; a finished upload returns
+/// slots, then fills a part buffer and uploads it in the background; a finished upload returns
 /// its buffer and slot. So at most ParallelParts buffers of PartSize exist whatever the size.</item>
 /// <item>After the source ends and every part is uploaded, complete the upload with the parts in
 /// order. More than 10,000 parts is an error naming PartSize.</item>
@@ -19,35 +20,60 @@ namespace ObjectStore.Storage.LongTerm;
 /// effort, logged) so no parts are left billed, and rethrows.</item>
 /// </list>
 /// </summary>
-internal sealed class S3BlobWriter(IAmazonS3 client, string bucket, int partSize, int parallelParts, ILogger logger)
+internal sealed class S3BlobWriter(IAmazonS3 client, string bucket, PartBuffers buffers, int parallelParts, ILogger logger)
 {
+    private readonly int _partSize = buffers.Size;
+
     public const int MaxParts = 10_000;
 
-    public async Task WriteAsync(string key, Action<MetadataCollection> describe, Stream content, CancellationToken cancellationToken)
+    public async Task WriteAsync(string key, Action<MetadataCollection> describe, Stream content, long? sizeHint, CancellationToken cancellationToken)
     {
-        var first = ArrayPool<byte>.Shared.Rent(partSize);
-        int count;
+        // A known small size needs no part-sized buffer; a source longer than its hint still works.
+        var small = sizeHint is { } hint && hint < _partSize ? ArrayPool<byte>.Shared.Rent((int)hint + 1) : null;
+        byte[]? first = null;
+        var carry = new byte[1];
+        var multipart = false;
         try
         {
-            count = await FillAsync(content, first, cancellationToken);
-            if (count < partSize)
+            var count = 0;
+            if (small is not null)
             {
-                var put = new PutObjectRequest { BucketName = bucket, Key = key, InputStream = new MemoryStream(first, 0, count, writable: false), AutoCloseStream = false };
-                describe(put.Metadata);
-                await client.PutObjectAsync(put, cancellationToken);
+                count = await FillAsync(content, small, 0, (int)sizeHint!.Value + 1, cancellationToken);
+                if (count <= sizeHint)
+                {
+                    await PutSingleAsync(key, describe, small, count, cancellationToken);
+                    return;
+                }
+            }
+            first = buffers.Rent();
+            small?.AsSpan(0, count).CopyTo(first);
+            count = await FillAsync(content, first, count, _partSize, cancellationToken);
+            // A full first buffer may be the whole payload: probe one byte before paying for multipart.
+            if (count == _partSize) count += await content.ReadAsync(carry, cancellationToken);
+            if (count <= _partSize)
+            {
+                await PutSingleAsync(key, describe, first, count, cancellationToken);
                 return;
             }
+            multipart = true;
         }
-        catch
+        finally
         {
-            ArrayPool<byte>.Shared.Return(first);
-            throw;
+            if (small is not null) ArrayPool<byte>.Shared.Return(small);
+            if (first is not null && !multipart) buffers.Return(first);
         }
-        await WriteMultipartAsync(key, describe, first, content, cancellationToken);
+        await WriteMultipartAsync(key, describe, first, carry[0], content, cancellationToken);
     }
 
-    /// <summary>The multipart path; takes ownership of <paramref name="first"/> (a full first part).</summary>
-    private async Task WriteMultipartAsync(string key, Action<MetadataCollection> describe, byte[] first, Stream content, CancellationToken cancellationToken)
+    private async Task PutSingleAsync(string key, Action<MetadataCollection> describe, byte[] buffer, int count, CancellationToken cancellationToken)
+    {
+        var put = new PutObjectRequest { BucketName = bucket, Key = key, InputStream = new MemoryStream(buffer, 0, count, writable: false), AutoCloseStream = false };
+        describe(put.Metadata);
+        await client.PutObjectAsync(put, cancellationToken);
+    }
+
+    /// <summary>The multipart path; takes ownership of <paramref name="first"/> (a full first part), followed by byte <paramref name="carry"/>.</summary>
+    private async Task WriteMultipartAsync(string key, Action<MetadataCollection> describe, byte[] first, byte carry, Stream content, CancellationToken cancellationToken)
     {
         string uploadId;
         try
@@ -58,7 +84,7 @@ internal sealed class S3BlobWriter(IAmazonS3 client, string bucket, int partSize
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(first);
+            buffers.Return(first);
             throw;
         }
 
@@ -70,21 +96,23 @@ internal sealed class S3BlobWriter(IAmazonS3 client, string bucket, int partSize
         {
             await slots.WaitAsync(CancellationToken.None); // the slot of the first, already filled part
             var buffer = first;
-            var count = partSize;
+            var count = _partSize;
             for (var partNumber = 1; ; partNumber++)
             {
                 if (partNumber > MaxParts)
                 {
                     Release(buffer, slots);
-                    throw new InvalidOperationException($"the object exceeds {MaxParts} parts of {partSize} bytes; raise the S3 part size");
+                    throw new InvalidOperationException($"the object exceeds {MaxParts} parts of {_partSize} bytes; raise the S3 part size");
                 }
                 uploads.Add(UploadPartAsync(key, uploadId, partNumber, buffer, count, etags, slots, failed));
-                if (count < partSize) break;
+                if (count < _partSize) break;
                 await slots.WaitAsync(failed.Token);
-                buffer = ArrayPool<byte>.Shared.Rent(partSize);
+                buffer = buffers.Rent();
                 try
                 {
-                    count = await FillAsync(content, buffer, failed.Token);
+                    var start = 0;
+                    if (partNumber == 1) buffer[start++] = carry;
+                    count = await FillAsync(content, buffer, start, _partSize, failed.Token);
                 }
                 catch
                 {
@@ -151,18 +179,17 @@ internal sealed class S3BlobWriter(IAmazonS3 client, string bucket, int partSize
         }
     }
 
-    private static void Release(byte[] buffer, SemaphoreSlim slots)
+    private void Release(byte[] buffer, SemaphoreSlim slots)
     {
-        ArrayPool<byte>.Shared.Return(buffer);
+        buffers.Return(buffer);
         slots.Release();
     }
 
-    /// <summary>Reads until the buffer's first PartSize bytes are full or the source ends.</summary>
-    private async Task<int> FillAsync(Stream content, byte[] buffer, CancellationToken cancellationToken)
+    /// <summary>Reads from <paramref name="filled"/> until <paramref name="limit"/> bytes are in the buffer or the source ends.</summary>
+    private static async Task<int> FillAsync(Stream content, byte[] buffer, int filled, int limit, CancellationToken cancellationToken)
     {
-        var filled = 0;
         int n;
-        while (filled < partSize && (n = await content.ReadAsync(buffer.AsMemory(filled, partSize - filled), cancellationToken)) > 0) filled += n;
+        while (filled < limit && (n = await content.ReadAsync(buffer.AsMemory(filled, limit - filled), cancellationToken)) > 0) filled += n;
         return filled;
     }
 }

@@ -40,6 +40,7 @@ public sealed class S3LongTermStore : ILongTermStore, IDisposable
     private const string PathHeader = "objectstore-path";
     private readonly S3LongTermStoreOptions _options;
     private readonly AmazonS3Client _client;
+    private readonly PartBuffers _buffers;
     private readonly S3BlobWriter _writer;
     private readonly ILogger _logger;
 
@@ -50,7 +51,8 @@ public sealed class S3LongTermStore : ILongTermStore, IDisposable
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _client = CreateClient(options);
-        _writer = new S3BlobWriter(_client, options.Bucket, options.PartSize, options.ParallelParts, _logger);
+        _buffers = new PartBuffers(options.PartSize, retain: options.ParallelParts + options.ReadAheadParts);
+        _writer = new S3BlobWriter(_client, options.Bucket, _buffers, options.ParallelParts, _logger);
     }
 
     /// <summary>The S3 client (tests observe its requests).</summary>
@@ -100,7 +102,7 @@ public sealed class S3LongTermStore : ILongTermStore, IDisposable
     {
         var path = id.StoragePath;
         var (key, hashed) = S3Keys.ForPath(path);
-        return _writer.WriteAsync(key, Describe(metadata, hashed ? path : null), content, cancellationToken);
+        return _writer.WriteAsync(key, Describe(metadata, hashed ? path : null), content, sizeHint, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -121,7 +123,7 @@ public sealed class S3LongTermStore : ILongTermStore, IDisposable
         var length = resolved?.Length ?? total;
         if (length == 0) return new LongTermObject(metadata, resolved, Stream.Null);
         if (length > 2L * _options.PartSize && _options.ReadAheadParts > 1)
-            return new LongTermObject(metadata, resolved, new S3ReadAheadStream(_client, _options.Bucket, key, start, length, _options.PartSize, _options.ReadAheadParts));
+            return new LongTermObject(metadata, resolved, new S3ReadAheadStream(_client, _options.Bucket, key, start, length, _buffers, _options.ReadAheadParts));
         try
         {
             var response = await _client.GetObjectAsync(new GetObjectRequest
@@ -225,21 +227,23 @@ public sealed class S3LongTermStore : ILongTermStore, IDisposable
     public async Task<MultipartCompletion> CompleteMultipartAsync(ObjectId id, string uploadId, IReadOnlyList<CompletedPart> parts, CancellationToken cancellationToken)
     {
         var (metadata, path) = await ReadUploadAsync(id, uploadId, cancellationToken);
-        var uploaded = new Dictionary<int, string>();
+        var uploaded = new Dictionary<int, (string ETag, long Size)>();
         await foreach (var s3Object in ListKeysAsync(S3Keys.Parts(uploadId), null, cancellationToken))
-            uploaded[S3Keys.PartNumber(s3Object.Key)] = s3Object.ETag;
+            uploaded[S3Keys.PartNumber(s3Object.Key)] = (s3Object.ETag, s3Object.Size ?? 0);
+        long size = 0;
         foreach (var part in parts)
         {
-            if (!uploaded.TryGetValue(part.PartNumber, out var etag))
+            if (!uploaded.TryGetValue(part.PartNumber, out var listed))
                 return MultipartCompletion.Failed("InvalidPart", $"part {part.PartNumber} was not uploaded");
-            if (!ETags.Match(part.ETag, etag))
-                return MultipartCompletion.Failed("InvalidPart", $"etag mismatch for part {part.PartNumber}: expected {part.ETag}, got {etag}");
+            if (!ETags.Match(part.ETag, listed.ETag))
+                return MultipartCompletion.Failed("InvalidPart", $"etag mismatch for part {part.PartNumber}: expected {part.ETag}, got {listed.ETag}");
+            size += listed.Size;
         }
         var (key, hashed) = S3Keys.ForPath(path);
         try
         {
-            await using var content = new S3PartsStream(_client, _options.Bucket, uploadId, parts.Select(p => p with { ETag = uploaded[p.PartNumber] }).ToList());
-            await _writer.WriteAsync(key, Describe(metadata, hashed ? path : null), content, cancellationToken);
+            await using var content = new S3PartsStream(_client, _options.Bucket, uploadId, parts.Select(p => p with { ETag = uploaded[p.PartNumber].ETag }).ToList());
+            await _writer.WriteAsync(key, Describe(metadata, hashed ? path : null), content, size, cancellationToken);
         }
         catch (InvalidPartException e)
         {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Amazon.S3;
 using Amazon.S3.Model;
 
@@ -7,7 +6,7 @@ namespace ObjectStore.Storage.LongTerm;
 /// <summary>
 /// Reads a long byte range of an S3 object as consecutive ranged GETs of one chunk each, keeping
 /// up to <c>window</c> of them in flight ahead of the reader so the network pipeline stays full.
-/// Each chunk lands in a pooled buffer returned once consumed, so memory stays at window × chunk
+/// Each chunk lands in a part buffer returned once consumed, so memory stays at window × chunk
 /// whatever the range. Dispose cancels the outstanding fetches.
 /// </summary>
 internal sealed class S3ReadAheadStream : Stream
@@ -17,6 +16,7 @@ internal sealed class S3ReadAheadStream : Stream
     private readonly string _key;
     private readonly long _start;
     private readonly long _length;
+    private readonly PartBuffers _buffers;
     private readonly int _chunkSize;
     private readonly int _window;
     private readonly Queue<Task<byte[]>> _fetches = new();
@@ -27,14 +27,15 @@ internal sealed class S3ReadAheadStream : Stream
     private int _currentCount;
     private int _currentOffset;
 
-    public S3ReadAheadStream(IAmazonS3 client, string bucket, string key, long start, long length, int chunkSize, int window)
+    public S3ReadAheadStream(IAmazonS3 client, string bucket, string key, long start, long length, PartBuffers buffers, int window)
     {
         _client = client;
         _bucket = bucket;
         _key = key;
         _start = start;
         _length = length;
-        _chunkSize = chunkSize;
+        _buffers = buffers;
+        _chunkSize = buffers.Size;
         _window = window;
         Schedule();
     }
@@ -84,7 +85,7 @@ internal sealed class S3ReadAheadStream : Stream
 
     private async Task<byte[]> FetchAsync(long offset, int count, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(count);
+        var buffer = _buffers.Rent();
         try
         {
             using var response = await _client.GetObjectAsync(new GetObjectRequest
@@ -96,7 +97,7 @@ internal sealed class S3ReadAheadStream : Stream
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _buffers.Return(buffer);
             throw;
         }
     }
@@ -104,7 +105,7 @@ internal sealed class S3ReadAheadStream : Stream
     private void ReturnCurrent()
     {
         if (_current is null) return;
-        ArrayPool<byte>.Shared.Return(_current);
+        _buffers.Return(_current);
         _current = null;
     }
 
@@ -127,7 +128,7 @@ internal sealed class S3ReadAheadStream : Stream
         {
             try
             {
-                ArrayPool<byte>.Shared.Return(await fetch);
+                _buffers.Return(await fetch);
             }
             catch
             {

@@ -75,9 +75,29 @@ public sealed class S3LongTermStoreTests : LongTermStoreContract, IDisposable
     {
         var store = await CreateS3StoreAsync();
         await store.PutAsync(Id("small"), new ObjectMetadata(), new TrickleStream(Bytes(PartSize - 1), 4096), null, None);
-        Assert.True(1 == Requests(nameof(PutObjectRequest)), string.Join(",", _requests));
+        Assert.Equal(1, Requests(nameof(PutObjectRequest)));
         Assert.Equal(0, Requests(nameof(InitiateMultipartUploadRequest)));
         Assert.Equal(Bytes(PartSize - 1), await ReadAsync(store, Id("small")));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_payload_of_exactly_one_part_is_a_single_put(bool hint)
+    {
+        var store = await CreateS3StoreAsync();
+        await store.PutAsync(Id("exact"), new ObjectMetadata(), new TrickleStream(Bytes(PartSize), 65536), hint ? PartSize : null, None);
+        Assert.Equal(1, Requests(nameof(PutObjectRequest)));
+        Assert.Equal(0, Requests(nameof(InitiateMultipartUploadRequest)));
+        Assert.Equal(Bytes(PartSize), await ReadAsync(store, Id("exact")));
+    }
+
+    [Fact]
+    public async Task A_payload_longer_than_its_size_hint_is_stored_whole()
+    {
+        var store = await CreateS3StoreAsync();
+        await store.PutAsync(Id("liar"), new ObjectMetadata(), new TrickleStream(Bytes(PartSize + 10), 65536), 100, None);
+        Assert.Equal(Bytes(PartSize + 10), await ReadAsync(store, Id("liar")));
     }
 
     [Fact]
