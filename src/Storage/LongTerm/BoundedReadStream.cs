@@ -1,14 +1,11 @@
 namespace ObjectStore.Storage.LongTerm;
 
 /// <summary>A read-only window of <c>length</c> bytes from an inner stream's current position; owns and disposes the inner stream.</summary>
-internal sealed class BoundedReadStream(Stream inner, long length) : Stream
+internal sealed class BoundedReadStream(Stream inner, long length) : ReadOnlyStream
 {
     private readonly long _length = length;
     private long _remaining = length;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => _length;
     public override long Position { get => _length - _remaining; set => throw new NotSupportedException(); }
 
@@ -20,9 +17,6 @@ internal sealed class BoundedReadStream(Stream inner, long length) : Stream
         var n = inner.Read(buffer[..(int)Math.Min(buffer.Length, _remaining)]);
         return Consumed(n);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -37,11 +31,6 @@ internal sealed class BoundedReadStream(Stream inner, long length) : Stream
         _remaining -= n;
         return n;
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

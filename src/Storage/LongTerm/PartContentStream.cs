@@ -8,7 +8,7 @@ namespace ObjectStore.Storage.LongTerm;
 /// and the digest compared first), so a consumer that only commits after reading to the end — a
 /// temp file renamed afterwards, an S3 PUT whose body never finishes — never stores a bad part.
 /// </summary>
-internal sealed class PartContentStream : Stream
+internal sealed class PartContentStream : ReadOnlyStream
 {
     private readonly Stream _source;
     private readonly long _length;
@@ -43,9 +43,6 @@ internal sealed class PartContentStream : Stream
     /// <summary>The part's etag (quoted hex MD5); available once the stream has been read to its end.</summary>
     public string ETag => ETags.FromMd5(Digest);
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => _length;
     public override long Position { get => _delivered; set => throw new NotSupportedException(); }
 
@@ -62,9 +59,6 @@ internal sealed class PartContentStream : Stream
         var n = _source.Read(buffer[..wanted]);
         return Account(buffer[..n], n == 0 ? 0 : _delivered + n == _length ? _source.Read(_probe) : -1);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -97,11 +91,6 @@ internal sealed class PartContentStream : Stream
             throw new PartIntegrityException($"content-md5 mismatch: expected {Convert.ToBase64String(_expectedMd5)}, got {Convert.ToBase64String(digest)}");
         _digest = digest;
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

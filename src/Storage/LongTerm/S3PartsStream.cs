@@ -9,21 +9,12 @@ namespace ObjectStore.Storage.LongTerm;
 /// Each GET carries <c>If-Match</c> with the etag the client listed, so a part replaced after the
 /// etag check fails the assembly (<see cref="InvalidPartException"/>) instead of mixing versions.
 /// </summary>
-internal sealed class S3PartsStream(IAmazonS3 client, string bucket, string uploadId, IReadOnlyList<CompletedPart> parts) : Stream
+internal sealed class S3PartsStream(IAmazonS3 client, string bucket, string uploadId, IReadOnlyList<CompletedPart> parts) : ReadOnlyStream
 {
     private int _next;
     private GetObjectResponse? _open;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -56,11 +47,6 @@ internal sealed class S3PartsStream(IAmazonS3 client, string bucket, string uplo
             throw new InvalidPartException($"part {part.PartNumber} changed or vanished during assembly (expected etag {part.ETag})");
         }
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

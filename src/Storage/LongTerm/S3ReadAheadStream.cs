@@ -9,7 +9,7 @@ namespace ObjectStore.Storage.LongTerm;
 /// Each chunk lands in a part buffer returned once consumed, so memory stays at window × chunk
 /// whatever the range. Dispose cancels the outstanding fetches.
 /// </summary>
-internal sealed class S3ReadAheadStream : Stream
+internal sealed class S3ReadAheadStream : ReadOnlyStream
 {
     private readonly IAmazonS3 _client;
     private readonly string _bucket;
@@ -40,16 +40,10 @@ internal sealed class S3ReadAheadStream : Stream
         Schedule();
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => _length;
     public override long Position { get => _delivered; set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -108,11 +102,6 @@ internal sealed class S3ReadAheadStream : Stream
         _buffers.Return(_current);
         _current = null;
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -108,19 +108,10 @@ public sealed class FileSystemLongTermStoreTests : LongTermStoreContract, IDispo
         Assert.Empty(Directory.GetFiles(root, "*", SearchOption.AllDirectories));
     }
 
-    private sealed class FailingStream : Stream
+    private sealed class FailingStream : ReadOnlyStream
     {
         private int _reads;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) =>
+                            public override int Read(byte[] buffer, int offset, int count) =>
             ++_reads < 3 ? count : throw new IOException("connection reset by peer");
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
+                    }
 }

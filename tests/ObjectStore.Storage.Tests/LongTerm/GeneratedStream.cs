@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using ObjectStore.Storage.LongTerm;
 
 namespace ObjectStore.Storage.Tests.LongTerm;
 
@@ -9,7 +10,7 @@ namespace ObjectStore.Storage.Tests.LongTerm;
 /// store asked for and, at intervals, the live managed heap — which
 /// would hold the whole payload if the store buffered it.
 /// </summary>
-internal sealed class GeneratedStream(long length, LiveHeapProbe probe) : Stream
+internal sealed class GeneratedStream(long length, LiveHeapProbe probe) : ReadOnlyStream
 {
     private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _position;
@@ -17,12 +18,6 @@ internal sealed class GeneratedStream(long length, LiveHeapProbe probe) : Stream
     public int LargestReadRequest { get; private set; }
 
     public byte[] Sha256 => _position == length ? _sha.GetCurrentHash() : throw new InvalidOperationException("not read to the end");
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -38,8 +33,6 @@ internal sealed class GeneratedStream(long length, LiveHeapProbe probe) : Stream
     }
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer.AsSpan(offset, count)));
 
     /// <summary>Writes the bytes at <paramref name="position"/>: byte i is byte (i mod 8) of SplitMix64(i / 8).</summary>
     private static void Fill(long position, Span<byte> span)
@@ -70,11 +63,6 @@ internal sealed class GeneratedStream(long length, LiveHeapProbe probe) : Stream
         x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
         return x ^ (x >> 31);
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -184,14 +184,9 @@ public sealed class S3LongTermStoreTests : LongTermStoreContract, IDisposable
 }
 
 /// <summary>A stream over bytes that throws once <c>failAt</c> bytes were read, like a dropped client.</summary>
-internal sealed class FailAfterStream(byte[] bytes, int failAt) : Stream
+internal sealed class FailAfterStream(byte[] bytes, int failAt) : ReadOnlyStream
 {
     private int _position;
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count)
     {
@@ -201,9 +196,4 @@ internal sealed class FailAfterStream(byte[] bytes, int failAt) : Stream
         _position += n;
         return n;
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

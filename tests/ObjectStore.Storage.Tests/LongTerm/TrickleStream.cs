@@ -1,15 +1,11 @@
+using ObjectStore.Storage.LongTerm;
+
 namespace ObjectStore.Storage.Tests.LongTerm;
 
 /// <summary>An unseekable stream over bytes that hands out at most <c>chunk</c> bytes per read, like a slow network body.</summary>
-internal sealed class TrickleStream(byte[] bytes, int chunk) : Stream
+internal sealed class TrickleStream(byte[] bytes, int chunk) : ReadOnlyStream
 {
     private int _position;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -23,12 +19,4 @@ internal sealed class TrickleStream(byte[] bytes, int chunk) : Stream
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Read(buffer.Span));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
