@@ -18,6 +18,9 @@ internal sealed class BoundedReadStream(Stream inner, long length) : ReadOnlyStr
         return Consumed(n);
     }
 
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_remaining == 0 || buffer.Length == 0) return 0;

@@ -60,6 +60,9 @@ internal sealed class PartContentStream : ReadOnlyStream
         return Account(buffer[..n], n == 0 ? 0 : _delivered + n == _length ? _source.Read(_probe) : -1);
     }
 
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var wanted = (int)Math.Min(buffer.Length, _length - _delivered);
