@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.ExceptionServices;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;
@@ -129,7 +130,7 @@ internal sealed class S3BlobWriter(IAmazonS3 client, string bucket, PartBuffers 
             etags.Sort((a, b) => Nullable.Compare(a.PartNumber, b.PartNumber));
             await client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = key, UploadId = uploadId, PartETags = etags }, cancellationToken);
         }
-        catch
+        catch (Exception e)
         {
             await failed.CancelAsync();
             try
@@ -138,9 +139,13 @@ internal sealed class S3BlobWriter(IAmazonS3 client, string bucket, PartBuffers 
             }
             catch
             {
-                // The first failure is the one rethrown below.
+                // Reported below.
             }
             await AbortAsync(key, uploadId);
+            // A failed part cancels the reader: report the part's error, not the cancellation it caused.
+            if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested &&
+                uploads.FirstOrDefault(t => t.IsFaulted)?.Exception?.InnerException is { } partFailure)
+                ExceptionDispatchInfo.Throw(partFailure);
             throw;
         }
     }
@@ -167,7 +172,7 @@ internal sealed class S3BlobWriter(IAmazonS3 client, string bucket, PartBuffers 
         }
     }
 
-    private async Task AbortAsync(string key, string uploadId)
+    internal async Task AbortAsync(string key, string uploadId)
     {
         try
         {

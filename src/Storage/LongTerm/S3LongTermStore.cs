@@ -27,11 +27,12 @@ namespace ObjectStore.Storage.LongTerm;
 /// <item>API multipart: objectstore accepts parts of any size, S3 multipart does not (5 MiB minimum
 /// but for the last), so API parts are not S3 parts. Initiate writes the upload's sidecar object;
 /// each API part is its own object (PUT streamed with its length, Content-MD5 and length checked
-/// before the body ends; etag = quoted MD5 hex); complete checks every listed etag against the
-/// part objects (else <c>InvalidPart</c>, nothing written), streams the parts in order through
-/// <see cref="S3BlobWriter"/> into the blob (If-Match on each part read), then deletes the upload's
-/// objects. Data crosses the silo once more than with server-side copy, in exchange for tiny parts
-/// and bounded memory. Abort deletes the upload's objects.</item>
+/// before the body ends; etag = quoted MD5 hex). Complete checks every listed etag against the
+/// part objects (else <c>InvalidPart</c>, nothing written), then builds the blob: with any part of
+/// 5 MiB or more through <see cref="S3PartAssembler"/> (server-side copies, small parts coalesced
+/// into full S3 parts), otherwise by streaming the parts in order through
+/// <see cref="S3BlobWriter"/>; every part read or copy is conditional on its etag. Then the
+/// upload's objects are deleted. Abort deletes them too.</item>
 /// </list>
 /// </summary>
 public sealed class S3LongTermStore : ILongTermStore, IDisposable
@@ -42,6 +43,7 @@ public sealed class S3LongTermStore : ILongTermStore, IDisposable
     private readonly AmazonS3Client _client;
     private readonly PartBuffers _buffers;
     private readonly S3BlobWriter _writer;
+    private readonly S3PartAssembler _assembler;
     private readonly ILogger _logger;
 
     /// <summary>Creates a store and its S3 client from validated options.</summary>
@@ -53,6 +55,7 @@ public sealed class S3LongTermStore : ILongTermStore, IDisposable
         _client = CreateClient(options);
         _buffers = new PartBuffers(options.PartSize, retain: options.ParallelParts + options.ReadAheadParts);
         _writer = new S3BlobWriter(_client, options.Bucket, _buffers, options.ParallelParts, _logger);
+        _assembler = new S3PartAssembler(_client, options.Bucket, _buffers, _writer);
     }
 
     /// <summary>The S3 client (tests observe its requests).</summary>
@@ -233,17 +236,26 @@ public sealed class S3LongTermStore : ILongTermStore, IDisposable
         long size = 0;
         foreach (var part in parts)
         {
-            if (!uploaded.TryGetValue(part.PartNumber, out var listed))
+            if (!uploaded.TryGetValue(part.PartNumber, out var stored))
                 return MultipartCompletion.Failed("InvalidPart", $"part {part.PartNumber} was not uploaded");
-            if (!ETags.Match(part.ETag, listed.ETag))
-                return MultipartCompletion.Failed("InvalidPart", $"etag mismatch for part {part.PartNumber}: expected {part.ETag}, got {listed.ETag}");
-            size += listed.Size;
+            if (!ETags.Match(part.ETag, stored.ETag))
+                return MultipartCompletion.Failed("InvalidPart", $"etag mismatch for part {part.PartNumber}: expected {part.ETag}, got {stored.ETag}");
+            size += stored.Size;
         }
         var (key, hashed) = S3Keys.ForPath(path);
+        var describe = Describe(metadata, hashed ? path : null);
+        var listed = parts.Select(p => (Part: p with { ETag = uploaded[p.PartNumber].ETag }, uploaded[p.PartNumber].Size)).ToList();
         try
         {
-            await using var content = new S3PartsStream(_client, _options.Bucket, uploadId, parts.Select(p => p with { ETag = uploaded[p.PartNumber].ETag }).ToList());
-            await _writer.WriteAsync(key, Describe(metadata, hashed ? path : null), content, size, cancellationToken);
+            if (listed.Any(p => p.Size >= S3LongTermStoreOptions.MinimumPartSize))
+            {
+                await _assembler.AssembleAsync(key, describe, uploadId, listed, cancellationToken);
+            }
+            else
+            {
+                await using var content = new S3PartsStream(_client, _options.Bucket, uploadId, listed.Select(p => p.Part).ToList());
+                await _writer.WriteAsync(key, describe, content, size, cancellationToken);
+            }
         }
         catch (InvalidPartException e)
         {

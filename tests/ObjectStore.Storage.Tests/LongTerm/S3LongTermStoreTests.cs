@@ -174,12 +174,34 @@ public sealed class S3LongTermStoreTests : LongTermStoreContract, IDisposable
         var e1 = await UploadPartAsync(store, Id("mixed"), uploadId, 1, big1, Md5Base64(big1));
         var e2 = await UploadPartAsync(store, Id("mixed"), uploadId, 2, tiny);
         var e3 = await UploadPartAsync(store, Id("mixed"), uploadId, 3, big2);
+        _requests.Clear();
 
         var result = await store.CompleteMultipartAsync(Id("mixed"), uploadId, [new(1, e1), new(2, e2), new(3, e3)], None);
 
         Assert.True(result.Succeeded, result.ErrorMessage);
+        // big1 copied server-side; tiny + the start of big2 fill one S3 part; big2's last 8 bytes are the last part.
+        Assert.Equal(1, Requests(nameof(CopyPartRequest)));
+        Assert.Equal(2, Requests(nameof(UploadPartRequest)));
         Assert.Equal(big1.Concat(tiny).Concat(big2).ToArray(), await ReadAsync(store, Id("mixed")));
         Assert.Empty(await BucketKeysAsync(store, ".objectstore/"));
+    }
+
+    [Fact]
+    public async Task A_large_part_after_a_tiny_one_tops_up_the_pending_part_then_is_copied_from_that_offset()
+    {
+        var store = await CreateS3StoreAsync();
+        var uploadId = await store.InitiateMultipartAsync(Id("topup"), new ObjectMetadata(), None);
+        var tiny = Bytes(5, seed: 4);
+        var big = Bytes(2 * PartSize, seed: 5);
+        var e1 = await UploadPartAsync(store, Id("topup"), uploadId, 1, tiny);
+        var e2 = await UploadPartAsync(store, Id("topup"), uploadId, 2, big);
+        _requests.Clear();
+
+        Assert.True((await store.CompleteMultipartAsync(Id("topup"), uploadId, [new(1, e1), new(2, e2)], None)).Succeeded);
+
+        Assert.Equal(1, Requests(nameof(UploadPartRequest)));
+        Assert.Equal(1, Requests(nameof(CopyPartRequest)));
+        Assert.Equal(tiny.Concat(big).ToArray(), await ReadAsync(store, Id("topup")));
     }
 }
 
