@@ -131,6 +131,22 @@ public abstract class LongTermStoreContract
     }
 
     [Fact]
+    public async Task Concurrent_writes_and_deletes_under_shared_directories_never_fail()
+    {
+        var store = await CreateStoreAsync();
+        await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(async () =>
+        {
+            await PutAsync(store, Id($"race/{i % 3}/{i}/x"), Bytes(10, seed: i));
+            await store.DeleteAsync(Id($"race/{i % 3}/{i}/x"), None);
+            await PutAsync(store, Id($"race/{i % 3}/{i}/y"), Bytes(10, seed: i));
+            await store.DeleteAsync(Id($"race/{i % 3}/{i}/y"), None);
+            await PutAsync(store, Id($"race/{i % 3}/{i}/z"), Bytes(10, seed: i));
+        })));
+        for (var i = 0; i < 24; i++) Assert.Equal(Bytes(10, seed: i), await ReadAsync(store, Id($"race/{i % 3}/{i}/z")));
+        Assert.Equal(24, (await ListAllAsync(store, Id("race/").StoragePath)).Count);
+    }
+
+    [Fact]
     public async Task Empty_blob_round_trips()
     {
         var store = await CreateStoreAsync();

@@ -124,6 +124,22 @@ public sealed class S3LongTermStoreTests : LongTermStoreContract, IDisposable
     }
 
     [Fact]
+    public async Task A_failing_part_upload_aborts_the_s3_upload_and_surfaces_its_own_error()
+    {
+        var store = await CreateS3StoreAsync();
+        store.Client.BeforeRequestEvent += (_, args) =>
+        {
+            if (args is WebServiceRequestEventArgs { Request: UploadPartRequest { PartNumber: 2 } })
+                throw new InvalidDataException("injected part failure");
+        };
+        await Assert.ThrowsAsync<InvalidDataException>(() => store.PutAsync(Id("partfail"), new ObjectMetadata(), new TrickleStream(Bytes(3 * PartSize), 65536), null, None));
+        Assert.Equal(1, Requests(nameof(AbortMultipartUploadRequest)));
+        var uploads = await store.Client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = store.BucketName });
+        Assert.Empty(uploads.MultipartUploads ?? []);
+        Assert.Null(await store.GetMetadataAsync(Id("partfail"), None));
+    }
+
+    [Fact]
     public async Task A_metadata_read_is_one_head_request()
     {
         var store = await CreateS3StoreAsync();
