@@ -20,7 +20,7 @@ public sealed class LongTermStreamingTests : IDisposable
 {
     private const long MiB = 1024 * 1024;
     private readonly string _root = Path.Combine(Path.GetTempPath(), "lt-stream-" + Guid.NewGuid().ToString("N"));
-    private readonly S3LongTermStoreTests _s3 = new();
+    private readonly S3TestStores _s3 = new();
 
     private static readonly ObjectId s_id = new("streaming", Scopes.Empty, "huge/payload");
 
@@ -42,7 +42,7 @@ public sealed class LongTermStreamingTests : IDisposable
     [Fact]
     public async Task S3_streams_256_MiB_both_ways_in_bounded_memory()
     {
-        var store = await _s3.CreateS3StoreAsync();
+        var store = await _s3.CreateAsync();
         // Writer: 4 parallel parts of 5 MiB; reader: 4 read-ahead ranges of 5 MiB; plus SDK buffers.
         await AssertRoundTripAsync(store, 256 * MiB, largestRead: S3LongTermStoreOptions.MinimumPartSize, growthBound: 96 * MiB);
     }
@@ -51,7 +51,7 @@ public sealed class LongTermStreamingTests : IDisposable
     public async Task S3_multipart_api_parts_stream_through_upload_and_complete_in_bounded_memory()
     {
         const long partLength = 160 * MiB;
-        var store = await _s3.CreateS3StoreAsync();
+        var store = await _s3.CreateAsync();
         var probe = new LiveHeapProbe(partLength / 8);
         var uploadId = await store.InitiateMultipartAsync(s_id, new ObjectMetadata(), CancellationToken.None);
         var first = new GeneratedStream(partLength, probe);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Amazon.Runtime;
 using Amazon.S3.Model;
 using ObjectStore.Storage.LongTerm;
@@ -11,37 +10,15 @@ namespace ObjectStore.Storage.Tests.LongTerm;
 public sealed class S3LongTermStoreTests : LongTermStoreContract, IDisposable
 {
     private const int PartSize = S3LongTermStoreOptions.MinimumPartSize;
-    private readonly List<S3LongTermStore> _stores = [];
-    private readonly ConcurrentQueue<string> _requests = new();
+    private readonly S3TestStores _s3 = new();
 
-    protected override async Task<ILongTermStore> CreateStoreAsync() => await CreateS3StoreAsync();
+    protected override async Task<ILongTermStore> CreateStoreAsync() => await _s3.CreateAsync();
 
-    /// <summary>A store on a fresh bucket with a 10-key list page (so small tests cross pages); its requests are recorded.</summary>
-    internal async Task<S3LongTermStore> CreateS3StoreAsync(int parallelParts = 4)
-    {
-        var server = await MotoS3Server.Shared;
-        var bucket = MotoS3Server.UniqueBucketName("lt");
-        var store = new S3LongTermStore(new S3LongTermStoreOptions
-        {
-            ServiceUrl = server.Endpoint, Bucket = bucket, Region = MotoS3Server.Region, ForcePathStyle = true,
-            AccessKey = MotoS3Server.AccessKey, SecretKey = MotoS3Server.SecretKey, ListPageSize = 10, ParallelParts = parallelParts,
-        });
-        _stores.Add(store);
-        await store.Client.PutBucketAsync(new PutBucketRequest { BucketName = bucket });
-        await store.InitializeAsync(None);
-        store.Client.BeforeRequestEvent += (_, args) =>
-        {
-            _requests.Enqueue(args is WebServiceRequestEventArgs request ? request.Request.GetType().Name : args.GetType().Name);
-        };
-        return store;
-    }
+    private Task<S3LongTermStore> CreateS3StoreAsync() => _s3.CreateAsync();
 
-    public void Dispose()
-    {
-        foreach (var store in _stores) store.Dispose();
-    }
+    public void Dispose() => _s3.Dispose();
 
-    private int Requests(string type) => _requests.Count(r => r == type);
+    private int Requests(string type) => _s3.Count(type);
 
     private static async Task<List<string>> BucketKeysAsync(S3LongTermStore store, string prefix = "")
     {
@@ -144,9 +121,9 @@ public sealed class S3LongTermStoreTests : LongTermStoreContract, IDisposable
     {
         var store = await CreateS3StoreAsync();
         await PutAsync(store, Id("k"), Bytes(10), SampleMetadata());
-        _requests.Clear();
+        _s3.Requests.Clear();
         AssertSameMetadata(SampleMetadata(), (await store.GetMetadataAsync(Id("k"), None))!);
-        Assert.Equal(["GetObjectMetadataRequest"], _requests);
+        Assert.Equal(["GetObjectMetadataRequest"], _s3.Requests);
     }
 
     [Fact]
@@ -154,13 +131,13 @@ public sealed class S3LongTermStoreTests : LongTermStoreContract, IDisposable
     {
         var store = await CreateS3StoreAsync();
         for (var i = 0; i < 35; i++) await PutAsync(store, Id($"page/{i:D2}"), [1]);
-        _requests.Clear();
+        _s3.Requests.Clear();
 
         Assert.Equal(35, (await ListAllAsync(store, Id("page/").StoragePath)).Count);
         var pagesForAll = Requests(nameof(ListObjectsV2Request));
         Assert.True(pagesForAll >= 4, $"35 keys in pages of 10 took {pagesForAll} list requests");
 
-        _requests.Clear();
+        _s3.Requests.Clear();
         var seen = 0;
         await foreach (var _ in store.ListAsync(Id("page/").StoragePath, None))
             if (++seen == 12) break;
@@ -190,7 +167,7 @@ public sealed class S3LongTermStoreTests : LongTermStoreContract, IDisposable
         var e1 = await UploadPartAsync(store, Id("mixed"), uploadId, 1, big1, Md5Base64(big1));
         var e2 = await UploadPartAsync(store, Id("mixed"), uploadId, 2, tiny);
         var e3 = await UploadPartAsync(store, Id("mixed"), uploadId, 3, big2);
-        _requests.Clear();
+        _s3.Requests.Clear();
 
         var result = await store.CompleteMultipartAsync(Id("mixed"), uploadId, [new(1, e1), new(2, e2), new(3, e3)], None);
 
@@ -211,7 +188,7 @@ public sealed class S3LongTermStoreTests : LongTermStoreContract, IDisposable
         var big = Bytes(2 * PartSize, seed: 5);
         var e1 = await UploadPartAsync(store, Id("topup"), uploadId, 1, tiny);
         var e2 = await UploadPartAsync(store, Id("topup"), uploadId, 2, big);
-        _requests.Clear();
+        _s3.Requests.Clear();
 
         Assert.True((await store.CompleteMultipartAsync(Id("topup"), uploadId, [new(1, e1), new(2, e2)], None)).Succeeded);
 
