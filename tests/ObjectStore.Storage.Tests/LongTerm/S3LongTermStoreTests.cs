@@ -94,10 +94,7 @@ public sealed class S3LongTermStoreTests : LongTermStoreContract, IDisposable
         var store = await CreateS3StoreAsync();
         var source = new FailAfterStream(Bytes(3 * PartSize), failAt: 2 * PartSize + 10);
         await Assert.ThrowsAsync<IOException>(() => store.PutAsync(Id("broken"), new ObjectMetadata(), source, null, None));
-        Assert.Equal(1, Requests(nameof(AbortMultipartUploadRequest)));
-        var uploads = await store.Client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = store.BucketName });
-        Assert.Empty(uploads.MultipartUploads ?? []);
-        Assert.Null(await store.GetMetadataAsync(Id("broken"), None));
+        await AssertAbortedAndAbsentAsync(store, Id("broken"));
     }
 
     [Fact]
@@ -110,10 +107,15 @@ public sealed class S3LongTermStoreTests : LongTermStoreContract, IDisposable
                 throw new InvalidDataException("injected part failure");
         };
         await Assert.ThrowsAsync<InvalidDataException>(() => store.PutAsync(Id("partfail"), new ObjectMetadata(), new TrickleStream(Bytes(3 * PartSize), 65536), null, None));
+        await AssertAbortedAndAbsentAsync(store, Id("partfail"));
+    }
+
+    private async Task AssertAbortedAndAbsentAsync(S3LongTermStore store, ObjectId id)
+    {
         Assert.Equal(1, Requests(nameof(AbortMultipartUploadRequest)));
         var uploads = await store.Client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = store.BucketName });
         Assert.Empty(uploads.MultipartUploads ?? []);
-        Assert.Null(await store.GetMetadataAsync(Id("partfail"), None));
+        Assert.Null(await store.GetMetadataAsync(id, None));
     }
 
     [Fact]
