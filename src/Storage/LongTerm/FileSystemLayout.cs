@@ -13,7 +13,7 @@ namespace ObjectStore.Storage.LongTerm;
 /// kept only when in <c>[a-z0-9_-]</c>; every other byte — uppercase letters included, so
 /// case-insensitive file systems cannot merge keys — becomes <c>%XX</c> (uppercase hex). An empty
 /// segment is written <c>%</c>, which no escape produces. So names never contain <c>.</c>: the
-/// <c>.blob</c>/<c>.meta</c>/<c>.tmp</c> suffixes cannot collide with a directory, <c>.</c> and
+/// <c>.blob</c>/<c>.meta</c> suffixes cannot collide with a directory, <c>.</c> and
 /// <c>..</c> become <c>%2E</c> and <c>%2E%2E</c>, and <c>/</c> only ever separates segments, so nothing
 /// escapes the root and distinct paths never share a file.</item>
 /// <item><c>long/{hh}/{sha256}</c>: paths with an encoded segment over 240 bytes (file names
@@ -23,6 +23,7 @@ namespace ObjectStore.Storage.LongTerm;
 /// another object.</item>
 /// <item><c>uploads/{uploadId}/</c>: <c>upload.meta</c> (target path and metadata) and
 /// <c>{part:D10}.part</c> files (16-byte MD5, then the bytes).</item>
+/// <item><c>tmp/</c>: files being written, renamed into place when complete.</item>
 /// </list>
 /// Storage paths must be valid Unicode (no lone surrogates); others are rejected with an ArgumentException.
 /// </summary>
@@ -39,12 +40,14 @@ internal sealed class FileSystemLayout
         Objects = Path.Combine(Root, "objects");
         Long = Path.Combine(Root, "long");
         Uploads = Path.Combine(Root, "uploads");
+        Temp = Path.Combine(Root, "tmp");
     }
 
     public string Root { get; }
     public string Objects { get; }
     public string Long { get; }
     public string Uploads { get; }
+    public string Temp { get; }
 
     /// <summary>The directory and file stem of a blob (append <see cref="BlobSuffix"/> or <see cref="MetaSuffix"/>).</summary>
     public BlobLocation Locate(string storagePath)

@@ -8,10 +8,11 @@ namespace ObjectStore.Storage.LongTerm;
 /// The embedded LT store: blobs as files under a root directory (layout and key encoding in
 /// <see cref="FileSystemLayout"/>).
 /// <list type="number">
-/// <item>Write: stream the payload into a temp file in the target directory (fsync), write the
-/// sidecar to a second temp file (fsync), rename the data into place, then the sidecar. A blob is
-/// visible once its sidecar is, so readers never see a half-written blob; a crash leaves at most
-/// <c>*.tmp</c> files or an invisible blob without sidecar.</item>
+/// <item>Write: stream the payload into a temp file under <c>tmp/</c> (fsync), write the sidecar to a
+/// second temp file (fsync), rename the data into place, then the sidecar. A blob is visible once
+/// its sidecar is, so readers never see a half-written blob. A crash leaves at most temp files
+/// (removed by the next initialize: one process owns a root) or an invisible blob without sidecar.
+/// Directory entries are not fsynced: a power cut right after a write may undo its renames.</item>
 /// <item>Read: sidecar first (absent → not found), then the data file; ranges seek. The size is the
 /// data file's length.</item>
 /// <item>Delete: sidecar, then data, then prune empty parent directories. Idempotent.</item>
@@ -44,6 +45,9 @@ public sealed class FileSystemLongTermStore : ILongTermStore
         Directory.CreateDirectory(_layout.Objects);
         Directory.CreateDirectory(_layout.Long);
         Directory.CreateDirectory(_layout.Uploads);
+        // Whatever is in tmp/ at start-up was left by a crashed write: one process owns a root.
+        DeleteDirectory(_layout.Temp);
+        Directory.CreateDirectory(_layout.Temp);
         return Task.CompletedTask;
     }
 
@@ -120,10 +124,8 @@ public sealed class FileSystemLongTermStore : ILongTermStore
     public async Task<string> InitiateMultipartAsync(ObjectId id, ObjectMetadata metadata, CancellationToken cancellationToken)
     {
         var uploadId = UploadIds.New();
-        var directory = _layout.UploadDirectory(uploadId);
-        Directory.CreateDirectory(directory);
-        var temp = await WriteTempAsync(directory, BlobSidecar.Encode(metadata, id.StoragePath), cancellationToken);
-        File.Move(temp, Path.Combine(directory, UploadMetaFile), overwrite: true);
+        var temp = await WriteTempAsync(BlobSidecar.Encode(metadata, id.StoragePath), cancellationToken);
+        MoveIntoPlace(temp, _layout.UploadDirectory(uploadId), UploadMetaFile, createDirectory: true);
         return uploadId;
     }
 
@@ -134,7 +136,7 @@ public sealed class FileSystemLongTermStore : ILongTermStore
         await ReadUploadAsync(id, uploadId, cancellationToken);
         var directory = _layout.UploadDirectory(uploadId);
         await using var body = new PartContentStream(content, contentLength, contentMd5);
-        var (file, temp) = OpenTemp(directory, createDirectory: false) ?? throw new UploadNotFoundException(uploadId);
+        var (file, temp) = OpenTemp();
         try
         {
             await using (file)
@@ -145,7 +147,7 @@ public sealed class FileSystemLongTermStore : ILongTermStore
                 await file.WriteAsync(body.Digest, cancellationToken);
                 file.Flush(flushToDisk: true);
             }
-            File.Move(temp, Path.Combine(directory, FileSystemLayout.PartFileName(partNumber)), overwrite: true);
+            MoveIntoPlace(temp, directory, FileSystemLayout.PartFileName(partNumber), createDirectory: false);
             return body.ETag;
         }
         catch (DirectoryNotFoundException)
@@ -247,10 +249,10 @@ public sealed class FileSystemLongTermStore : ILongTermStore
     }
 
     /// <summary>Writes data, then sidecar, each to a temp file, and renames them into place in that order.</summary>
-    private static async Task CommitAsync(BlobLocation location, string storagePath, ObjectMetadata metadata,
+    private async Task CommitAsync(BlobLocation location, string storagePath, ObjectMetadata metadata,
         Func<FileStream, CancellationToken, Task<long>> writeData, CancellationToken cancellationToken)
     {
-        var (file, dataTemp) = OpenTemp(location.Directory, createDirectory: true)!.Value;
+        var (file, dataTemp) = OpenTemp();
         string? metaTemp = null;
         try
         {
@@ -260,8 +262,9 @@ public sealed class FileSystemLongTermStore : ILongTermStore
                 size = await writeData(file, cancellationToken);
                 file.Flush(flushToDisk: true);
             }
-            metaTemp = await WriteTempAsync(location.Directory, BlobSidecar.Encode(metadata with { Size = size }, storagePath), cancellationToken);
-            File.Move(dataTemp, location.BlobPath, overwrite: true);
+            metaTemp = await WriteTempAsync(BlobSidecar.Encode(metadata with { Size = size }, storagePath), cancellationToken);
+            MoveIntoPlace(dataTemp, location.Directory, Path.GetFileName(location.BlobPath), createDirectory: true);
+            // The data file now keeps the directory from being pruned.
             File.Move(metaTemp, location.MetaPath, overwrite: true);
         }
         finally
@@ -271,40 +274,43 @@ public sealed class FileSystemLongTermStore : ILongTermStore
         }
     }
 
-    /// <summary>
-    /// Creates a temp file in <paramref name="directory"/>. A concurrent delete may prune the directory
-    /// between creating it and the file; once the file exists the directory is not empty and stays.
-    /// Null when the directory is missing and must not be created.
-    /// </summary>
-    private static (FileStream File, string Path)? OpenTemp(string directory, bool createDirectory)
+    /// <summary>Creates a temp file in <c>tmp/</c> (same file system as the targets, so the final rename is atomic).</summary>
+    private (FileStream File, string Path) OpenTemp()
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            if (createDirectory) Directory.CreateDirectory(directory);
-            var path = Path.Combine(directory, Guid.NewGuid().ToString("N") + ".tmp");
-            try
-            {
-                return (new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.Asynchronous), path);
-            }
-            catch (DirectoryNotFoundException) when (createDirectory && attempt < 5)
-            {
-            }
-            catch (DirectoryNotFoundException) when (!createDirectory)
-            {
-                return null;
-            }
-        }
+        var path = Path.Combine(_layout.Temp, Guid.NewGuid().ToString("N"));
+        return (new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.Asynchronous), path);
     }
 
-    private static async Task<string> WriteTempAsync(string directory, byte[] bytes, CancellationToken cancellationToken)
+    private async Task<string> WriteTempAsync(byte[] bytes, CancellationToken cancellationToken)
     {
-        var (file, path) = OpenTemp(directory, createDirectory: true)!.Value;
+        var (file, path) = OpenTemp();
         await using (file)
         {
             await file.WriteAsync(bytes, cancellationToken);
             file.Flush(flushToDisk: true);
         }
         return path;
+    }
+
+    /// <summary>
+    /// Renames a temp file to <paramref name="name"/> in <paramref name="directory"/>. A concurrent delete
+    /// may prune the directory between creating it and the rename, so that is retried; without
+    /// <paramref name="createDirectory"/> a missing directory is the caller's DirectoryNotFoundException.
+    /// </summary>
+    private static void MoveIntoPlace(string temp, string directory, string name, bool createDirectory)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            if (createDirectory) Directory.CreateDirectory(directory);
+            try
+            {
+                File.Move(temp, Path.Combine(directory, name), overwrite: true);
+                return;
+            }
+            catch (DirectoryNotFoundException) when (createDirectory && attempt < 10)
+            {
+            }
+        }
     }
 
     private static async Task<long> CopyAsync(Stream source, Stream target, CancellationToken cancellationToken)

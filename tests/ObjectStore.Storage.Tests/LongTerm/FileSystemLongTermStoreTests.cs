@@ -98,6 +98,22 @@ public sealed class FileSystemLongTermStoreTests : LongTermStoreContract, IDispo
     }
 
     [Fact]
+    public async Task Initialize_removes_temp_files_left_by_a_crashed_write()
+    {
+        var root = Path.Combine(_scratch, "crashed");
+        var store = new FileSystemLongTermStore(root);
+        await store.InitializeAsync(None);
+        await PutAsync(store, Id("kept"), [1]);
+        var leftover = Path.Combine(root, "tmp", "0123456789abcdef0123456789abcdef");
+        await File.WriteAllBytesAsync(leftover, new byte[1000]);
+
+        await new FileSystemLongTermStore(root).InitializeAsync(None);
+
+        Assert.False(File.Exists(leftover));
+        Assert.Equal(new byte[] { 1 }, await ReadAsync(store, Id("kept")));
+    }
+
+    [Fact]
     public async Task A_failed_write_leaves_no_blob_and_no_temp_file()
     {
         var root = Path.Combine(_scratch, "failing");
