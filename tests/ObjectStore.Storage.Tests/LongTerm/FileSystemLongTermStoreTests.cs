@@ -16,6 +16,14 @@ public sealed class FileSystemLongTermStoreTests : LongTermStoreContract, IDispo
         return store;
     }
 
+    private async Task<(FileSystemLongTermStore Store, string Root)> CreateAtAsync(string name)
+    {
+        var root = Path.Combine(_scratch, name);
+        var store = new FileSystemLongTermStore(root);
+        await store.InitializeAsync(None);
+        return (store, root);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_scratch)) Directory.Delete(_scratch, recursive: true);
@@ -89,9 +97,7 @@ public sealed class FileSystemLongTermStoreTests : LongTermStoreContract, IDispo
     [Fact]
     public async Task Deleting_the_last_blob_under_a_key_prunes_its_directories()
     {
-        var root = Path.Combine(_scratch, "prune");
-        var store = new FileSystemLongTermStore(root);
-        await store.InitializeAsync(None);
+        var (store, root) = await CreateAtAsync("prune");
         await PutAsync(store, Id("deep/er/blob"), [1]);
         await store.DeleteAsync(Id("deep/er/blob"), None);
         Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(root, "objects")));
@@ -100,9 +106,7 @@ public sealed class FileSystemLongTermStoreTests : LongTermStoreContract, IDispo
     [Fact]
     public async Task Initialize_removes_temp_files_left_by_a_crashed_write()
     {
-        var root = Path.Combine(_scratch, "crashed");
-        var store = new FileSystemLongTermStore(root);
-        await store.InitializeAsync(None);
+        var (store, root) = await CreateAtAsync("crashed");
         await PutAsync(store, Id("kept"), [1]);
         var leftover = Path.Combine(root, "tmp", "0123456789abcdef0123456789abcdef");
         await File.WriteAllBytesAsync(leftover, new byte[1000]);
@@ -116,9 +120,7 @@ public sealed class FileSystemLongTermStoreTests : LongTermStoreContract, IDispo
     [Fact]
     public async Task A_failed_write_leaves_no_blob_and_no_temp_file()
     {
-        var root = Path.Combine(_scratch, "failing");
-        var store = new FileSystemLongTermStore(root);
-        await store.InitializeAsync(None);
+        var (store, root) = await CreateAtAsync("failing");
         await Assert.ThrowsAsync<IOException>(() => store.PutAsync(Id("broken"), new ObjectMetadata(), new FailingStream(), null, None));
         Assert.Null(await store.GetMetadataAsync(Id("broken"), None));
         Assert.Empty(Directory.GetFiles(root, "*", SearchOption.AllDirectories));
