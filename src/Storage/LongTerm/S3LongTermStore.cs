@@ -23,7 +23,8 @@ namespace ObjectStore.Storage.LongTerm;
 /// <item>Read: HEAD (metadata, size, range resolution), then one ranged GET, or for more than
 /// 2 × PartSize bytes an <see cref="S3ReadAheadStream"/> with ReadAheadParts ranges in flight.</item>
 /// <item>List: ListObjectsV2 pages of ListPageSize, fetched only as the caller iterates; then the
-/// hashed long paths (one HEAD each, as their names are not their paths).</item>
+/// long paths whose escaped head matches the prefix (one HEAD each, as their keys are not their
+/// paths).</item>
 /// <item>API multipart: objectstore accepts parts of any size, S3 multipart does not (5 MiB minimum
 /// but for the last), so API parts are not S3 parts. Initiate writes the upload's sidecar object;
 /// each API part is its own object (PUT streamed with its length, Content-MD5 and length checked
@@ -164,7 +165,7 @@ public sealed class S3LongTermStore : ILongTermStore, IDisposable
                 yield return new BlobInfo(s3Object.Key, s3Object.Size ?? 0, LastModified(s3Object));
             }
         }
-        await foreach (var s3Object in ListKeysAsync(S3Keys.LongBlobs, null, cancellationToken))
+        await foreach (var s3Object in ListKeysAsync(S3Keys.LongBlobs(prefix), null, cancellationToken))
         {
             var head = await TryHeadAsync(s3Object.Key, cancellationToken);
             if (head?.Metadata[PathHeader] is { } encoded && DecodeHeader(encoded) is var path && path.StartsWith(prefix, StringComparison.Ordinal))

@@ -156,6 +156,11 @@ public sealed class S3LongTermStoreTests : LongTermStoreContract, IDisposable
         Assert.StartsWith(".objectstore/long/", stored);
         Assert.Equal(new byte[] { 7 }, await ReadAsync(store, Id(key)));
         Assert.Null(await store.GetMetadataAsync(Id(new string('k', 1101)), None));
+
+        _s3.Requests.Clear();
+        Assert.Single(await ListAllAsync(store, Id("kk").StoragePath));
+        Assert.Empty(await ListAllAsync(store, Id("other").StoragePath));
+        Assert.Equal(1, Requests(nameof(GetObjectMetadataRequest))); // only the matching long blob is read back
     }
 
     [Fact]
