@@ -42,13 +42,13 @@ public sealed class MotoS3Server : IAsyncDisposable
         var moto = ServerProcess.FindOnPath("moto_server");
         if (moto is not null)
         {
-            process = ServerProcess.Start(moto, ["-H", "127.0.0.1", "-p", port.ToString()], environment: env);
+            process = ServerProcess.StartWatched(moto, ["-H", "127.0.0.1", "-p", port.ToString()], environment: env);
         }
         else
         {
             var python = ServerProcess.FindOnPath("python3") ?? throw new InvalidOperationException(
                 "Neither moto_server nor python3 is on PATH: the moto S3 server is needed for the S3 tests.");
-            process = ServerProcess.Start(python, ["-m", "moto.server", "-H", "127.0.0.1", "-p", port.ToString()], environment: env);
+            process = ServerProcess.StartWatched(python, ["-m", "moto.server", "-H", "127.0.0.1", "-p", port.ToString()], environment: env);
         }
         await process.WaitForPortAsync(port, TimeSpan.FromSeconds(60), "moto_server (the S3 test endpoint; install with 'pip install moto[server]')");
         return new MotoS3Server(process, port);

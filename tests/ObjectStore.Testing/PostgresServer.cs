@@ -53,6 +53,7 @@ public sealed class PostgresServer : IAsyncDisposable
             "PostgreSQL server binaries (initdb, postgres) were not found under /usr/lib/postgresql/*/bin or on PATH. " +
             "Install them with 'apt-get install postgresql' (.ci/run does this).");
         var user = ServerProcess.IsRoot ? "postgres" : null;
+        RemoveStaleDataDirectories();
         var dataDir = Path.Combine(Path.GetTempPath(), $"objectstore-pg-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dataDir);
         if (user is not null)
@@ -61,13 +62,13 @@ public sealed class PostgresServer : IAsyncDisposable
             ["-D", dataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"], user);
 
         var port = ServerProcess.FreeLoopbackPort();
-        var process = ServerProcess.Start(Path.Combine(bin, "postgres"),
+        var process = ServerProcess.StartWatched(Path.Combine(bin, "postgres"),
         [
             "-D", dataDir, "-p", port.ToString(), "-k", dataDir,
             "-c", "listen_addresses=127.0.0.1",
             "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
             "-c", "max_connections=300", "-c", "shared_buffers=128MB",
-        ], user);
+        ], user, stopSignal: "INT");
         await process.WaitForPortAsync(port, TimeSpan.FromSeconds(30), "postgres");
         var server = new PostgresServer(process, dataDir, port);
         await server.WaitUntilAcceptingAsync();
@@ -97,6 +98,17 @@ public sealed class PostgresServer : IAsyncDisposable
         var server = await StartAsync();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return server;
+    }
+
+    /// <summary>Deletes data directories left by test processes that no longer exist (named objectstore-pg-{pid}-…).</summary>
+    private static void RemoveStaleDataDirectories()
+    {
+        foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), "objectstore-pg-*"))
+        {
+            var parts = Path.GetFileName(dir).Split('-');
+            if (parts.Length < 4 || !int.TryParse(parts[2], out var pid) || Directory.Exists($"/proc/{pid}")) continue;
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
     }
 
     private static string? FindBinDir()

@@ -55,6 +55,28 @@ public sealed class ServerProcess : IAsyncDisposable
         return new ServerProcess(process);
     }
 
+    /// <summary>
+    /// Starts a long-running server under a tiny shell watchdog that stops it with
+    /// <paramref name="stopSignal"/> as soon as this test process is gone — even when the test host
+    /// is killed and never runs its exit handlers — so no server outlives its tests.
+    /// </summary>
+    public static ServerProcess StartWatched(string file, IEnumerable<string> args, string? runAsUser = null,
+        IDictionary<string, string>? environment = null, string stopSignal = "TERM")
+    {
+        const string watchdog =
+            "\"$@\" & child=$!; " +
+            "trap 'kill -$STOP_SIGNAL $child 2>/dev/null' TERM INT; " +
+            "while [ -d /proc/$WATCH_PID ] && kill -0 $child 2>/dev/null; do sleep 1; done; " +
+            "kill -$STOP_SIGNAL $child 2>/dev/null; wait $child";
+        var env = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
+        {
+            ["WATCH_PID"] = Environment.ProcessId.ToString(),
+            ["STOP_SIGNAL"] = stopSignal,
+        };
+        // runuser resets the environment only with -l, so the variables reach the shell.
+        return Start("/bin/sh", ["-c", watchdog, "watchdog", file, .. args], runAsUser, env);
+    }
+
     /// <summary>Runs a command to completion and throws with its output when it fails.</summary>
     public static async Task RunAsync(string file, IEnumerable<string> args, string? runAsUser = null, TimeSpan? timeout = null)
     {
