@@ -47,17 +47,4 @@ public sealed class QueryParameters
             if (p.Key == name) return p.Value;
         return null;
     }
-
-    /// <summary>True when the raw query has a parameter named exactly <paramref name="name"/> (no decoding; §9.2 <c>os_sig</c>).</summary>
-    public static bool RawContains(string rawQuery, string name)
-    {
-        var query = rawQuery.AsSpan();
-        foreach (var range in query.Split('&'))
-        {
-            var piece = query[range];
-            var eq = piece.IndexOf('=');
-            if ((eq < 0 ? piece : piece[..eq]).SequenceEqual(name)) return true;
-        }
-        return false;
-    }
 }

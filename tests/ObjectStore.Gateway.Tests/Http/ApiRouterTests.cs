@@ -266,12 +266,4 @@ public sealed class MultipartQueryTests
         Assert.False(MultipartQuery.TryParseList("upload_id=u&max_parts=-1", out _, out _));
         Assert.False(MultipartQuery.TryParseList("upload_id=u&uploadId=v&upload_id=w", out _, out _));
     }
-
-    [Fact]
-    public void The_raw_query_check_for_os_sig_is_exact()
-    {
-        Assert.True(QueryParameters.RawContains("a=1&os_sig=x", "os_sig"));
-        Assert.True(QueryParameters.RawContains("os_sig", "os_sig"));
-        Assert.False(QueryParameters.RawContains("OS_SIG=x&os_sig2=y", "os_sig"));
-    }
 }
