@@ -254,4 +254,23 @@ public sealed class LowercaseResponseHeadersTests
         AssertLowercaseNames(final);
         AssertLowercaseNames(after);
     }
+
+    [Fact]
+    public async Task An_upgrade_request_that_is_not_switched_keeps_the_connection_tracked()
+    {
+        await using var server = await KestrelTestServer.StartAsync(Handle);
+        await using var connection = await RawHttpConnection.OpenAsync(server.Port);
+
+        await connection.SendAsync("GET /meta HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n");
+        var first = await connection.ReadResponseAsync();
+        await connection.SendAsync("HEAD /meta HTTP/1.1\r\nHost: x\r\n\r\n");
+        var head = await connection.ReadResponseAsync(headRequest: true);
+        await connection.SendAsync("GET /meta HTTP/1.1\r\nHost: x\r\n\r\n");
+        var after = await connection.ReadResponseAsync();
+
+        AssertLowercaseNames(first);
+        AssertLowercaseNames(head);
+        AssertLowercaseNames(after);
+        Assert.Equal("hello", Encoding.ASCII.GetString(after.Body));
+    }
 }

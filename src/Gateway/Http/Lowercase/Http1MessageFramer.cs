@@ -4,9 +4,9 @@ namespace ObjectStore.Gateway.Http.Lowercase;
 /// Follows the HTTP/1.1 message framing of one direction of a connection, byte stream in, so that
 /// every message head is found without buffering: heads are walked byte by byte (lowercasing field
 /// names in place when rewriting responses), bodies are skipped by length (Content-Length, chunk
-/// sizes) without touching their bytes. Anything it does not understand (HTTP/2 preface, upgrades,
-/// bodies delimited by connection close, malformed framing) turns it into a pass-through for the
-/// rest of the connection: it then never changes another byte.
+/// sizes) without touching their bytes. Anything it does not follow (HTTP/2 preface, bodies
+/// delimited by connection close, 101 Switching Protocols, malformed framing) turns it into a
+/// pass-through for the rest of the connection: it then never changes another byte.
 /// </summary>
 internal sealed class Http1MessageFramer
 {
@@ -44,7 +44,6 @@ internal sealed class Http1MessageFramer
     private int _valueLength;
     private long _contentLength;
     private bool _chunked;
-    private bool _upgrade;
     private bool _framingInvalid;
     private bool _inTrailer;
     private long _remaining;
@@ -59,9 +58,6 @@ internal sealed class Http1MessageFramer
 
     /// <summary>True once the framer gave up following the stream; every later byte passes untouched.</summary>
     public bool IsOpaque => _state == State.Opaque;
-
-    /// <summary>Number of complete message heads seen so far (for tests and diagnostics).</summary>
-    public int HeadsSeen { get; private set; }
 
     /// <summary>Consumes the next bytes of the stream; for responses, header names in them are lowercased in place.</summary>
     public void Process(Span<byte> data)
@@ -236,7 +232,6 @@ internal sealed class Http1MessageFramer
         }
         _contentLength = -1;
         _chunked = false;
-        _upgrade = false;
         _framingInvalid = false;
         _inTrailer = false;
         _state = State.LineStart;
@@ -259,10 +254,6 @@ internal sealed class Http1MessageFramer
             // The last coding decides whether the body is chunked.
             _chunked = _valueLength <= ValueCapacity && EndsWithChunked(value);
             if (_valueLength > ValueCapacity) _framingInvalid = true;
-        }
-        else if (name.SequenceEqual("upgrade"u8))
-        {
-            _upgrade = true;
         }
     }
 
@@ -306,7 +297,6 @@ internal sealed class Http1MessageFramer
             StartMessage();
             return;
         }
-        HeadsSeen++;
         if (_isResponse) EndResponseHead();
         else EndRequestHead();
     }
@@ -337,24 +327,10 @@ internal sealed class Http1MessageFramer
         {
             _state = State.Opaque;
         }
-        else if (_chunked)
-        {
-            _chunkSize = 0;
-            _state = State.ChunkSize;
-        }
-        else if (_contentLength > 0)
-        {
-            _remaining = _contentLength;
-            _state = State.Body;
-        }
-        else if (_contentLength == 0)
-        {
-            StartMessage();
-        }
         else
         {
-            // Body delimited by connection close: nothing after it is a response head.
-            _state = State.Opaque;
+            // A response without length or chunking runs until the connection closes.
+            EnterBody(closeDelimitedWhenUnframed: true);
         }
     }
 
@@ -362,11 +338,15 @@ internal sealed class Http1MessageFramer
     {
         var line = _startLine.AsSpan(0, Math.Min(_startLineLength, StartLineCapacity));
         _methods.Enqueue(line.StartsWith("HEAD "u8));
-        if (_upgrade || line.StartsWith("CONNECT "u8) || _framingInvalid)
-        {
-            _state = State.Opaque;
-        }
-        else if (_chunked)
+        // An Upgrade request stays ordinary HTTP here: only a 101 answer (seen on the response
+        // side) switches protocols, and then the response side stops rewriting anyway.
+        if (line.StartsWith("CONNECT "u8) || _framingInvalid) _state = State.Opaque;
+        else EnterBody(closeDelimitedWhenUnframed: false);
+    }
+
+    private void EnterBody(bool closeDelimitedWhenUnframed)
+    {
+        if (_chunked)
         {
             _chunkSize = 0;
             _state = State.ChunkSize;
@@ -375,6 +355,11 @@ internal sealed class Http1MessageFramer
         {
             _remaining = _contentLength;
             _state = State.Body;
+        }
+        else if (_contentLength < 0 && closeDelimitedWhenUnframed)
+        {
+            // Nothing after a close-delimited body is a message head.
+            _state = State.Opaque;
         }
         else
         {
