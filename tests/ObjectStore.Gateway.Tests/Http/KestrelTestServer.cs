@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ObjectStore.Gateway.Http.Lowercase;
@@ -23,7 +24,7 @@ internal sealed class KestrelTestServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<KestrelTestServer> StartAsync(RequestDelegate handler, bool lowercase = true)
+    public static async Task<KestrelTestServer> StartAsync(RequestDelegate handler, bool lowercase = true, HttpProtocols protocols = HttpProtocols.Http1)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -33,6 +34,7 @@ internal sealed class KestrelTestServer : IAsyncDisposable
             k.Limits.MaxRequestBodySize = null;
             k.Listen(IPAddress.Loopback, 0, listen =>
             {
+                listen.Protocols = protocols;
                 if (lowercase) listen.UseLowercaseResponseHeaders();
             });
         });

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace ObjectStore.Gateway.Tests.Http;
 
@@ -272,5 +273,30 @@ public sealed class LowercaseResponseHeadersTests
         AssertLowercaseNames(head);
         AssertLowercaseNames(after);
         Assert.Equal("hello", Encoding.ASCII.GetString(after.Body));
+    }
+
+    [Fact]
+    public async Task Http2_only_endpoints_are_left_alone()
+    {
+        await using var server = await KestrelTestServer.StartAsync(Handle, protocols: HttpProtocols.Http2);
+        using var client = new HttpClient { DefaultRequestVersion = System.Net.HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+
+        using var response = await client.GetAsync($"http://127.0.0.1:{server.Port}/tricky");
+
+        Assert.Equal(System.Net.HttpVersion.Version20, response.Version);
+        Assert.Equal(TrickyBody, await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Http2_frames_on_a_mixed_endpoint_pass_through_intact()
+    {
+        // Kestrel answers cleartext HTTP/2 on a mixed endpoint with GOAWAY(HTTP_1_1_REQUIRED); the
+        // client can only decode that error if the frame bytes were not rewritten.
+        await using var server = await KestrelTestServer.StartAsync(Handle, protocols: HttpProtocols.Http1AndHttp2);
+        using var client = new HttpClient { DefaultRequestVersion = System.Net.HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync($"http://127.0.0.1:{server.Port}/meta"));
+
+        Assert.Contains("HTTP_1_1_REQUIRED", error.Message);
     }
 }
