@@ -1,7 +1,7 @@
 namespace ObjectStore.Gateway.Batch;
 
 /// <summary>Header names of batch request and response parts (api doc §7).</summary>
-public static class BatchHeaders
+internal static class BatchHeaders
 {
     /// <summary><c>x-sn-batch-operation-kind</c>: get, head, insert, delete.</summary>
     public const string Kind = "x-sn-batch-operation-kind";

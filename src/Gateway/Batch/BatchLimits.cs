@@ -1,7 +1,7 @@
 namespace ObjectStore.Gateway.Batch;
 
 /// <summary>The batch endpoint's limits (api doc §7.1); the defaults are the contract's.</summary>
-public sealed record BatchLimits
+internal sealed record BatchLimits
 {
     /// <summary>Operations per request; parts beyond it fail with 413 each. Default 1000.</summary>
     public int MaxOperations { get; init; } = 1000;

@@ -5,7 +5,7 @@ using ObjectStore.Storage.Objects;
 namespace ObjectStore.Gateway.Batch;
 
 /// <summary>The four batch operation kinds (<c>x-sn-batch-operation-kind</c>).</summary>
-public enum BatchOperationKind
+internal enum BatchOperationKind
 {
     /// <summary>Read an object with its payload.</summary>
     Get,
@@ -21,7 +21,7 @@ public enum BatchOperationKind
 /// One operation of a batch request, parsed from its multipart part, or the op error (400/413) that
 /// parsing produced. Insert payloads live in a pooled buffer: dispose the operation once executed.
 /// </summary>
-public sealed class BatchOperation : IDisposable
+internal sealed class BatchOperation : IDisposable
 {
     private byte[]? _rented;
     private readonly int _length;

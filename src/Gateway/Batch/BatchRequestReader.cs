@@ -16,7 +16,7 @@ namespace ObjectStore.Gateway.Batch;
 /// A part that cannot even be delimited (truncated body) ends the stream with one 400 operation.
 /// Memory held is one payload (≤ 1 MiB, pooled) plus one pipe segment window.
 /// </summary>
-public sealed class BatchRequestReader
+internal sealed class BatchRequestReader
 {
     private static readonly ApiError InvalidBoundaryError = ApiError.Text(400, "Invalid `boundary` for `multipart/form-data` request");
 

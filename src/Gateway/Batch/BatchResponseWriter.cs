@@ -14,7 +14,7 @@ namespace ObjectStore.Gateway.Batch;
 /// <c>\r\n</c>; then <c>--&lt;boundary&gt;--</c> with no trailing CRLF. Each part is flushed as it is
 /// written. Safe to call from concurrently completing operations (parts never interleave).
 /// </summary>
-public sealed class BatchResponseWriter
+internal sealed class BatchResponseWriter
 {
     private const int CopyChunk = 64 * 1024;
 

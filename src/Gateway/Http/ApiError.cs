@@ -1,7 +1,7 @@
 namespace ObjectStore.Gateway.Http;
 
 /// <summary>How an error response carries its message (api doc §4).</summary>
-public enum ErrorBodyKind
+internal enum ErrorBodyKind
 {
     /// <summary><c>application/json</c> <c>{"detail": …, "causes": […]}</c> (§4.1).</summary>
     Json,
@@ -12,7 +12,7 @@ public enum ErrorBodyKind
 }
 
 /// <summary>An error answer: status, message and the body form the contract prescribes for it.</summary>
-public sealed record ApiError(int Status, string Detail, IReadOnlyList<string> Causes, ErrorBodyKind Body)
+internal sealed record ApiError(int Status, string Detail, IReadOnlyList<string> Causes, ErrorBodyKind Body)
 {
     /// <summary>A §4.1 JSON error.</summary>
     public static ApiError Json(int status, string detail, params IReadOnlyList<string> causes) => new(status, detail, causes, ErrorBodyKind.Json);
@@ -25,7 +25,7 @@ public sealed record ApiError(int Status, string Detail, IReadOnlyList<string> C
 }
 
 /// <summary>Thrown by gateway code to answer with a specific <see cref="ApiError"/>.</summary>
-public sealed class ApiException : Exception
+internal sealed class ApiException : Exception
 {
     /// <summary>Wraps <paramref name="error"/>; <paramref name="inner"/> becomes its first cause when given.</summary>
     public ApiException(ApiError error, Exception? inner = null) : base(error.Detail, inner) => Error = error;

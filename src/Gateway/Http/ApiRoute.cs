@@ -1,7 +1,7 @@
 namespace ObjectStore.Gateway.Http;
 
 /// <summary>The routes of the v1 API and the internal endpoints (api doc §3).</summary>
-public enum ApiRoute
+internal enum ApiRoute
 {
     /// <summary>No route matched (404) or the method is not allowed (405).</summary>
     None,

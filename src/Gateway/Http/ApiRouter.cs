@@ -6,7 +6,7 @@ namespace ObjectStore.Gateway.Http;
 /// untouched and the literal-colon resources (<c>objects:batch</c>) match only as written.
 /// Path parameters must be non-empty; the key is the whole remainder after the scopes segment.
 /// </summary>
-public static class ApiRouter
+internal static class ApiRouter
 {
     private const string ObjectAllow = "GET,HEAD,PUT,DELETE";
     private const string PostAllow = "POST";

@@ -8,7 +8,7 @@ namespace ObjectStore.Gateway.Http;
 /// The one place where exceptions become HTTP answers (api doc §4). Handlers throw typed errors;
 /// everything unknown is a 500 <c>service error</c> whose causes are the inner exception messages.
 /// </summary>
-public static class ErrorMapping
+internal static class ErrorMapping
 {
     /// <summary>
     /// Maps <paramref name="exception"/>; <paramref name="requestAborted"/> says whether the client went

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace ObjectStore.Gateway.Http;
 
 /// <summary>Writes error answers (api doc §4): JSON <c>{"detail","causes"}</c>, plain text, or empty.</summary>
-public static class ErrorResponses
+internal static class ErrorResponses
 {
     /// <summary>Content type of plain-text rejections.</summary>
     public const string TextContentType = "text/plain; charset=utf-8";

@@ -5,7 +5,7 @@ namespace ObjectStore.Gateway.Http;
 /// restricted-name characters, then <c>; name=value</c> parameters with token or quoted-string values.
 /// No wildcards, no empty parts, no trailing <c>;</c>.
 /// </summary>
-public static class MediaType
+internal static class MediaType
 {
     private const int MaxNameLength = 127;
 

@@ -6,7 +6,7 @@ using ObjectStore.Storage.Objects;
 namespace ObjectStore.Gateway.Http;
 
 /// <summary>Receives response header lines; lets one writer serve HTTP responses and batch parts alike.</summary>
-public interface IHeaderSink
+internal interface IHeaderSink
 {
     /// <summary>Adds one header line.</summary>
     void Add(string name, string value);
@@ -16,7 +16,7 @@ public interface IHeaderSink
 /// Object metadata on the wire (api doc §5): parsing request headers into <see cref="ObjectMetadata"/>
 /// with every rule of §5.1, and writing the §5.3 response header set with lowercase names.
 /// </summary>
-public static class MetadataHeaders
+internal static class MetadataHeaders
 {
     /// <summary><c>x-sn-expiration</c>.</summary>
     public const string Expiration = "x-sn-expiration";

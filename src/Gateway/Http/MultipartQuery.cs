@@ -7,7 +7,7 @@ namespace ObjectStore.Gateway.Http;
 /// <c>part_number</c>, <c>max_parts</c>, <c>part_number_marker</c>. Failures are the plain-text 400
 /// of a rejected query string (§4.2).
 /// </summary>
-public readonly record struct MultipartQuery(string UploadId, uint? PartNumber, uint? MaxParts, uint? PartNumberMarker)
+internal readonly record struct MultipartQuery(string UploadId, uint? PartNumber, uint? MaxParts, uint? PartNumberMarker)
 {
     /// <summary>Parses for complete and abort: <c>upload_id</c> required.</summary>
     public static bool TryParseUpload(string rawQuery, out MultipartQuery query, out string error) =>

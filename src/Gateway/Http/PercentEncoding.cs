@@ -9,7 +9,7 @@ namespace ObjectStore.Gateway.Http;
 /// literal and invalid UTF-8 rejected; invalid escapes (<c>%zz</c>, a trailing <c>%</c>) stay literal;
 /// keys are encoded with every byte outside <c>[A-Za-z0-9]</c> escaped in uppercase hex.
 /// </summary>
-public static class PercentEncoding
+internal static class PercentEncoding
 {
     private const int StackLimit = 512;
 

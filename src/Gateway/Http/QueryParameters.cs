@@ -5,7 +5,7 @@ namespace ObjectStore.Gateway.Http;
 /// extraction sees): split on <c>&amp;</c>, names and values decoded with <c>+</c> as space.
 /// Lookups are by exact (case-sensitive) name.
 /// </summary>
-public sealed class QueryParameters
+internal sealed class QueryParameters
 {
     private readonly List<KeyValuePair<string, string>> _pairs;
 

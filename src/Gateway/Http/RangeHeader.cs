@@ -7,7 +7,7 @@ namespace ObjectStore.Gateway.Http;
 /// The <c>Range</c> request header and the 206/416 response headers (api doc §6): single
 /// <c>bytes=</c> ranges only, multiple ranges ignored (full answer), everything malformed a 400.
 /// </summary>
-public static class RangeHeader
+internal static class RangeHeader
 {
     /// <summary>
     /// Parses a <c>Range</c> value (null or empty = none). True with <paramref name="range"/> null when

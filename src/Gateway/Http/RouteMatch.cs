@@ -7,7 +7,7 @@ namespace ObjectStore.Gateway.Http;
 /// or 404, or 405 with the <c>allow</c> value. Decoding the pieces is a later step
 /// (<see cref="TryDecodePath"/>), because the contract checks auth and the 503 gate in between (§3.1).
 /// </summary>
-public readonly record struct RouteMatch
+internal readonly record struct RouteMatch
 {
     /// <summary>Status to answer when not matched: 404 or 405; 200 when matched.</summary>
     public int Status { get; init; }
@@ -79,7 +79,7 @@ public readonly record struct RouteMatch
 }
 
 /// <summary>Decoded usecase, scopes and (except on collection routes) key of a request.</summary>
-public readonly record struct ObjectPath(string Usecase, Scopes Scopes, string? Key)
+internal readonly record struct ObjectPath(string Usecase, Scopes Scopes, string? Key)
 {
     /// <summary>The object id with this path's key.</summary>
     public ObjectId ToObjectId() => new(Usecase, Scopes, Key ?? throw new InvalidOperationException("collection routes have no key"));

@@ -1,7 +1,7 @@
 namespace ObjectStore.Gateway.Http;
 
 /// <summary>Canonical reason phrases as the reference's HTTP library spells them (batch part status lines, §7.4).</summary>
-public static class StatusReasons
+internal static class StatusReasons
 {
     /// <summary>The reason phrase for <paramref name="status"/>, or empty when unknown.</summary>
     public static string Get(int status) => status switch
