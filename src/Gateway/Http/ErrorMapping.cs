@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
+using ObjectStore.Storage.LongTerm;
+
+namespace ObjectStore.Gateway.Http;
+
+/// <summary>
+/// The one place where exceptions become HTTP answers (api doc §4). Handlers throw typed errors;
+/// everything unknown is a 500 <c>service error</c> whose causes are the inner exception messages.
+/// </summary>
+internal static class ErrorMapping
+{
+    /// <summary>
+    /// Maps <paramref name="exception"/>; <paramref name="requestAborted"/> says whether the client went
+    /// away, which turns cancellations and resets into the 400 of a broken upload stream.
+    /// </summary>
+    public static ApiError ToApiError(Exception exception, bool requestAborted = false)
+    {
+        switch (exception)
+        {
+            case ApiException api:
+                return api.InnerException is null || api.Error.Causes.Count > 0 || api.Error.Body != ErrorBodyKind.Json
+                    ? api.Error
+                    : api.Error with { Causes = CausesOf(api) };
+            case BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge:
+                return ApiError.Json(413, "client error: request body too large");
+            case BadHttpRequestException bad:
+                return ApiError.Json(400, "client error: failed to read request body", CausesOf(bad, includeSelf: true));
+            case ConnectionResetException reset:
+                return ApiError.Json(400, "client error: failed to read request body", CausesOf(reset, includeSelf: true));
+            case OperationCanceledException when requestAborted:
+                return ApiError.Json(400, "client error: request aborted");
+            case UploadNotFoundException notFound:
+                return ApiError.Json(404, "service error: multipart upload not found", CausesOf(notFound, includeSelf: true));
+            case PartIntegrityException integrity:
+                return ApiError.Json(400, "service error: " + integrity.Message);
+            case NotSupportedException:
+                return ApiError.Json(501, "service error: not implemented");
+            default:
+                return ApiError.Json(500, "service error: " + exception.Message, CausesOf(exception));
+        }
+    }
+
+    private static string[] CausesOf(Exception exception, bool includeSelf = false)
+    {
+        var causes = new List<string>();
+        if (includeSelf) causes.Add(exception.Message);
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException) causes.Add(inner.Message);
+        return causes.ToArray();
+    }
+}

@@ -1,0 +1,218 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+using ObjectStore.Storage.Objects;
+
+namespace ObjectStore.Gateway.Http;
+
+/// <summary>Receives response header lines; lets one writer serve HTTP responses and batch parts alike.</summary>
+internal interface IHeaderSink
+{
+    /// <summary>Adds one header line.</summary>
+    void Add(string name, string value);
+}
+
+/// <summary>
+/// Object metadata on the wire (api doc §5): parsing request headers into <see cref="ObjectMetadata"/>
+/// with every rule of §5.1, and writing the §5.3 response header set with lowercase names.
+/// </summary>
+internal static class MetadataHeaders
+{
+    /// <summary><c>x-sn-expiration</c>.</summary>
+    public const string Expiration = "x-sn-expiration";
+    /// <summary><c>x-sn-time-created</c>.</summary>
+    public const string TimeCreated = "x-sn-time-created";
+    /// <summary><c>x-sn-time-expires</c>.</summary>
+    public const string TimeExpires = "x-sn-time-expires";
+    /// <summary><c>x-sn-origin</c>.</summary>
+    public const string Origin = "x-sn-origin";
+    /// <summary><c>x-sn-filename</c>.</summary>
+    public const string Filename = "x-sn-filename";
+    /// <summary>Prefix of custom metadata headers.</summary>
+    public const string CustomPrefix = "x-snme-";
+
+    private const string DetailPrefix = "service error: metadata error: ";
+
+    /// <summary>Accumulates metadata from header lines, one at a time, in arrival order.</summary>
+    public struct Reader
+    {
+        private string? _contentType;
+        private string? _compression;
+        private ExpirationPolicy _expiration;
+        private string? _origin;
+        private string? _filename;
+        private Dictionary<string, string>? _custom;
+
+        /// <summary>
+        /// Takes one header line; unknown names are ignored (their values unchecked). False with the
+        /// 400 error when a metadata header's value is invalid.
+        /// </summary>
+        public bool TryAdd(string name, string value, out ApiError? error)
+        {
+            error = null;
+            if (name.Equals("content-type", StringComparison.OrdinalIgnoreCase))
+            {
+                if (!IsVisibleAscii(value)) return Fail("error dealing with http headers", out error);
+                if (!MediaType.IsValid(value)) return Fail("invalid content type", out error);
+                _contentType = value;
+            }
+            else if (name.Equals("content-encoding", StringComparison.OrdinalIgnoreCase))
+            {
+                if (!IsVisibleAscii(value)) return Fail("error dealing with http headers", out error);
+                if (value != "zstd") return Fail("invalid compression value", out error);
+                _compression = value;
+            }
+            else if (name.Length >= 5 && name.StartsWith("x-sn", StringComparison.OrdinalIgnoreCase))
+            {
+                return TryAddObjectstoreHeader(name, value, out error);
+            }
+            return true;
+        }
+
+        private bool TryAddObjectstoreHeader(string name, string value, out ApiError? error)
+        {
+            error = null;
+            if (name.Equals(Expiration, StringComparison.OrdinalIgnoreCase))
+            {
+                if (!IsVisibleAscii(value)) return Fail("error dealing with http headers", out error);
+                if (!ExpirationPolicy.TryParse(value, out var policy)) return Fail("invalid expiration policy value", out error);
+                _expiration = policy;
+            }
+            else if (name.Equals(TimeCreated, StringComparison.OrdinalIgnoreCase) || name.Equals(TimeExpires, StringComparison.OrdinalIgnoreCase))
+            {
+                // Server-stamped: ignored entirely, even when malformed.
+            }
+            else if (name.Equals(Origin, StringComparison.OrdinalIgnoreCase))
+            {
+                if (!IsVisibleAscii(value)) return Fail("error dealing with http headers", out error);
+                _origin = value;
+            }
+            else if (name.Equals(Filename, StringComparison.OrdinalIgnoreCase))
+            {
+                if (!IsVisibleAscii(value)) return Fail("error dealing with http headers", out error);
+                _filename = value;
+            }
+            else if (name.StartsWith(CustomPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                if (!IsVisibleAscii(value)) return Fail("error dealing with http headers", out error);
+                (_custom ??= new Dictionary<string, string>(StringComparer.Ordinal))[name[CustomPrefix.Length..].ToLowerInvariant()] = value;
+            }
+            return true;
+        }
+
+        /// <summary>The metadata read so far (defaults for what was not sent); timestamps unset.</summary>
+        public readonly ObjectMetadata Build() => new()
+        {
+            ContentType = _contentType ?? ObjectMetadata.DefaultContentType,
+            Compression = _compression,
+            Expiration = _expiration,
+            Origin = _origin,
+            Filename = _filename,
+            Custom = _custom is null ? new Dictionary<string, string>() : _custom,
+        };
+
+        private static bool Fail(string what, out ApiError? error)
+        {
+            error = ApiError.Json(400, DetailPrefix + what);
+            return false;
+        }
+    }
+
+    /// <summary>Parses the metadata of a write request (POST/PUT, multipart initiate).</summary>
+    public static bool TryRead(IHeaderDictionary headers, out ObjectMetadata metadata, out ApiError? error)
+    {
+        var reader = new Reader();
+        foreach (var (name, values) in headers)
+        {
+            foreach (var value in values)
+            {
+                if (!reader.TryAdd(name, value ?? "", out error))
+                {
+                    metadata = new ObjectMetadata();
+                    return false;
+                }
+            }
+        }
+        metadata = reader.Build();
+        error = null;
+        return true;
+    }
+
+    /// <summary>True when every character is visible ASCII, space or tab (what a header value may be as text).</summary>
+    public static bool IsVisibleAscii(ReadOnlySpan<char> value)
+    {
+        foreach (var c in value)
+            if (c is (< ' ' and not '\t') or >= (char)0x7F) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// Writes the §5.3 metadata headers; with <paramref name="singleObject"/> also
+    /// <c>content-disposition</c> (when a filename is stored) and <c>accept-ranges: bytes</c>.
+    /// </summary>
+    public static void Write<TSink>(ObjectMetadata metadata, ref TSink sink, bool singleObject, bool includeContentType = true)
+        where TSink : struct, IHeaderSink
+    {
+        if (includeContentType) sink.Add("content-type", metadata.ContentType);
+        if (metadata.Compression is { } compression) sink.Add("content-encoding", compression);
+        if (metadata.Expiration.Expires) sink.Add(Expiration, metadata.Expiration.ToString());
+        if (metadata.TimeCreated is { } created) sink.Add(TimeCreated, ObjectTimestamp.Format(created));
+        if (metadata.TimeExpires is { } expires) sink.Add(TimeExpires, ObjectTimestamp.Format(expires));
+        if (metadata.Origin is { } origin) sink.Add(Origin, origin);
+        if (metadata.Filename is { } filename) sink.Add(Filename, filename);
+        if (metadata.Custom.Count > 0)
+        {
+            // Sorted like the reference's ordered map, so output is deterministic.
+            var names = metadata.Custom.Keys.ToArray();
+            Array.Sort(names, StringComparer.Ordinal);
+            foreach (var name in names) sink.Add(CustomPrefix + name, metadata.Custom[name]);
+        }
+        if (!singleObject) return;
+        if (metadata.Filename is { } file && ContentDisposition(file) is { } disposition) sink.Add("content-disposition", disposition);
+        sink.Add("accept-ranges", "bytes");
+    }
+
+    /// <summary>Writes the metadata headers onto an HTTP response (single-object GET/HEAD form).</summary>
+    public static void Write(ObjectMetadata metadata, IHeaderDictionary headers, bool singleObject = true)
+    {
+        var sink = new HeaderDictionarySink(headers);
+        Write(metadata, ref sink, singleObject);
+    }
+
+    /// <summary>
+    /// <c>attachment; filename="…"</c> with the §5.2 sanitising: <c>/</c> and <c>\</c> become <c>-</c>,
+    /// an all-dots name becomes dashes, <c>"</c> is escaped; null when the result is no valid header value.
+    /// </summary>
+    public static string? ContentDisposition(string filename)
+    {
+        var allDots = filename.Length > 0 && filename.AsSpan().IndexOfAnyExcept('.') < 0;
+        var sb = new StringBuilder(filename.Length + 24);
+        sb.Append("attachment; filename=\"");
+        foreach (var c in filename)
+        {
+            switch (c)
+            {
+                case '/' or '\\':
+                    sb.Append('-');
+                    break;
+                case '.' when allDots:
+                    sb.Append('-');
+                    break;
+                case '"':
+                    sb.Append("\\\"");
+                    break;
+                default:
+                    sb.Append(c);
+                    break;
+            }
+        }
+        sb.Append('"');
+        var value = sb.ToString();
+        return IsVisibleAscii(value) ? value : null;
+    }
+
+    private readonly struct HeaderDictionarySink(IHeaderDictionary headers) : IHeaderSink
+    {
+        public void Add(string name, string value) => headers.Append(name, new StringValues(value));
+    }
+}
