@@ -31,4 +31,4 @@ var machine = MachineInfo.Current();
 var results = await PingBenchmark.RunAsync(options, Console.Error, cancel.Token);
 Console.WriteLine(PingReport.Markdown(machine, options, results));
 if (options.JsonPath is not null) await PingReport.WriteJsonAsync(options.JsonPath, machine, options, results);
-return results.Any(r => r.Run.Failed > 0) ? 1 : 0;
+return results.Any(r => r.Phase.Failed > 0) ? 1 : 0;

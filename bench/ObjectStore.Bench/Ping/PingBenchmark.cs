@@ -18,32 +18,40 @@ internal static class PingBenchmark
         var results = new List<PingResult>();
         foreach (var scenario in options.Scenarios)
         {
-            var load = MachineInfo.LoadAverage();
-            log.WriteLine($"[{Name(scenario)}] starting ({options.Workers} workers, load average {load})");
+            var name = Name(scenario);
+            log.WriteLine($"[{name}] starting ({options.Workers} workers, load average {MachineInfo.LoadAverage()})");
             await using var rig = await PingRig.StartAsync(scenario, options.Workers, cancellationToken);
             var generator = new ConcurrentLoadGenerator(rig.Grains, options.BlockSize);
             if (options.WarmupBlocks > 0)
             {
                 var warm = await generator.RunAsync(options.WarmupBlocks, options.DurationCap / 4, cancellationToken);
-                log.WriteLine($"[{Name(scenario)}] warm-up: {warm.Completed:N0} calls, {warm.Failed:N0} failed, {warm.CallsPerSecond:N0} calls/s (discarded)");
+                log.WriteLine($"[{name}] warm-up: {warm.Completed:N0} calls, {warm.Failed:N0} failed, {warm.CallsPerSecond:N0} calls/s (discarded)");
             }
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-            var gen0 = GC.CollectionCount(0);
-            var gen2 = GC.CollectionCount(2);
-            var run = await generator.RunAsync(options.Blocks, options.DurationCap, cancellationToken);
-            var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-            var result = new PingResult(
-                Name(scenario), options.Workers, options.BlockSize, run,
-                run.Completed > 0 ? allocated / (double)run.Completed : 0,
-                GC.CollectionCount(0) - gen0, GC.CollectionCount(2) - gen2, load);
-            log.WriteLine($"[{Name(scenario)}] {run.Completed:N0} calls in {run.ElapsedSeconds:F2} s: {run.CallsPerSecond:N0} calls/s, {run.Failed:N0} failed{(run.Capped ? " (duration cap reached)" : "")}");
-            results.Add(result);
-            if (cancellationToken.IsCancellationRequested) break;
+            for (var run = 1; run <= options.Runs && !cancellationToken.IsCancellationRequested; run++)
+            {
+                var result = await MeasureAsync(generator, name, run, options.BlocksFor(scenario), options, cancellationToken);
+                log.WriteLine($"[{name} #{run}] {result.Phase.Completed:N0} calls in {result.Phase.ElapsedSeconds:F2} s: {result.Phase.CallsPerSecond:N0} calls/s, {result.Phase.Failed:N0} failed{(result.Phase.Capped ? " (duration cap reached)" : "")}");
+                results.Add(result);
+            }
         }
         return results;
+    }
+
+    private static async Task<PingResult> MeasureAsync(ConcurrentLoadGenerator generator, string name, int run, int blocks, PingOptions options, CancellationToken cancellationToken)
+    {
+        var load = MachineInfo.LoadAverage();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var gen0 = GC.CollectionCount(0);
+        var gen2 = GC.CollectionCount(2);
+        var phase = await generator.RunAsync(blocks, options.DurationCap, cancellationToken);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        return new PingResult(
+            name, run, options.Workers, options.BlockSize, blocks, phase,
+            phase.Completed > 0 ? allocated / (double)phase.Completed : 0,
+            GC.CollectionCount(0) - gen0, GC.CollectionCount(2) - gen2, load);
     }
 
     /// <summary>The scenario's command-line name.</summary>
@@ -59,16 +67,18 @@ internal static class PingBenchmark
 /// <summary>The figures of one scenario.</summary>
 internal sealed record PingResult(
     string Scenario,
+    int Run,
     int Workers,
     int BlockSize,
-    LoadPhase Run,
+    int BlocksPerWorker,
+    LoadPhase Phase,
     double AllocatedBytesPerCall,
     int Gen0Collections,
     int Gen2Collections,
     string LoadAverageBefore)
 {
-    public double P50Microseconds => LatencyHistogram.ToMicroseconds(Run.Latency.ValueAt(50));
-    public double P90Microseconds => LatencyHistogram.ToMicroseconds(Run.Latency.ValueAt(90));
-    public double P99Microseconds => LatencyHistogram.ToMicroseconds(Run.Latency.ValueAt(99));
-    public double MaxMicroseconds => LatencyHistogram.ToMicroseconds(Run.Latency.Max);
+    public double P50Microseconds => LatencyHistogram.ToMicroseconds(Phase.Latency.ValueAt(50));
+    public double P90Microseconds => LatencyHistogram.ToMicroseconds(Phase.Latency.ValueAt(90));
+    public double P99Microseconds => LatencyHistogram.ToMicroseconds(Phase.Latency.ValueAt(99));
+    public double MaxMicroseconds => LatencyHistogram.ToMicroseconds(Phase.Latency.Max);
 }

@@ -19,8 +19,11 @@ internal sealed class PingOptions
     /// <summary>Concurrent callers, each owning one grain key (Orleans main: 100).</summary>
     public int Workers { get; private set; } = 100;
 
-    /// <summary>Measured blocks per worker (Orleans: 10 for client scenarios, 30 hosted).</summary>
-    public int Blocks { get; private set; } = 10;
+    /// <summary>Measured blocks per worker; unset, Orleans' choice: 30 in process (local), 10 over the network.</summary>
+    public int? Blocks { get; private set; }
+
+    /// <summary>Measured runs per scenario after one warm-up (Orleans: 10); each run is a row of the report.</summary>
+    public int Runs { get; private set; } = 1;
 
     /// <summary>Sequential calls per block (Orleans: 500).</summary>
     public int BlockSize { get; private set; } = 500;
@@ -40,7 +43,8 @@ internal sealed class PingOptions
     public const string Usage = """
         usage: objectstore-bench ping [options]
           --workers N          concurrent callers, one grain each (default 100)
-          --blocks N           measured blocks per worker (default 10)
+          --blocks N           measured blocks per worker (default 30 local, 10 cross-silo and client)
+          --runs N             measured runs per scenario after its warm-up (default 1)
           --block-size N       sequential calls per block (default 500)
           --warmup N           warm-up blocks per worker, discarded (default 3)
           --duration-cap S     seconds cap on each scenario's measured phase (default 20; warm-up gets a quarter)
@@ -60,6 +64,7 @@ internal sealed class PingOptions
             {
                 case "--workers": o.Workers = Positive(name, Value()); break;
                 case "--blocks": o.Blocks = Positive(name, Value()); break;
+                case "--runs": o.Runs = Positive(name, Value()); break;
                 case "--block-size": o.BlockSize = Positive(name, Value()); break;
                 case "--warmup": o.WarmupBlocks = NonNegative(name, Value()); break;
                 case "--duration-cap": o.DurationCap = TimeSpan.FromSeconds(Positive(name, Value())); break;
@@ -70,6 +75,9 @@ internal sealed class PingOptions
         }
         return o;
     }
+
+    /// <summary>Measured blocks per worker in <paramref name="scenario"/>.</summary>
+    public int BlocksFor(PingScenario scenario) => Blocks ?? (scenario == PingScenario.Local ? 30 : 10);
 
     private static IReadOnlyList<PingScenario> ParseScenario(string value) => value switch
     {

@@ -13,13 +13,13 @@ internal static class PingReport
         var c = CultureInfo.InvariantCulture;
         var s = new StringBuilder();
         s.AppendLine(c, $"Machine: {machine.Cpu}, {machine.Cores} cores, {machine.MemoryGiB} GiB; {machine.Runtime}; server GC {machine.ServerGc}");
-        s.AppendLine(c, $"Settings: {options.Workers} workers, {options.Blocks} blocks x {options.BlockSize} calls, {options.WarmupBlocks} warm-up blocks, cap {options.DurationCap.TotalSeconds} s");
+        s.AppendLine(c, $"Settings: {options.Workers} workers, blocks of {options.BlockSize} calls, {options.WarmupBlocks} warm-up blocks, cap {options.DurationCap.TotalSeconds} s");
         s.AppendLine();
-        s.AppendLine("| scenario | calls | failed | seconds | calls/s | p50 µs | p90 µs | p99 µs | max µs | alloc B/call | gen0/gen2 GCs | load avg before |");
-        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        s.AppendLine("| scenario | run | blocks/worker | calls | failed | seconds | calls/s | p50 µs | p90 µs | p99 µs | max µs | alloc B/call | gen0/gen2 GCs | load avg before |");
+        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var r in results)
         {
-            s.AppendLine(c, $"| {r.Scenario}{(r.Run.Capped ? " (capped)" : "")} | {r.Run.Completed:N0} | {r.Run.Failed:N0} | {r.Run.ElapsedSeconds:F2} | {r.Run.CallsPerSecond:N0} | {r.P50Microseconds:N0} | {r.P90Microseconds:N0} | {r.P99Microseconds:N0} | {r.MaxMicroseconds:N0} | {r.AllocatedBytesPerCall:N0} | {r.Gen0Collections}/{r.Gen2Collections} | {r.LoadAverageBefore} |");
+            s.AppendLine(c, $"| {r.Scenario}{(r.Phase.Capped ? " (capped)" : "")} | {r.Run} | {r.BlocksPerWorker} | {r.Phase.Completed:N0} | {r.Phase.Failed:N0} | {r.Phase.ElapsedSeconds:F2} | {r.Phase.CallsPerSecond:N0} | {r.P50Microseconds:N0} | {r.P90Microseconds:N0} | {r.P99Microseconds:N0} | {r.MaxMicroseconds:N0} | {r.AllocatedBytesPerCall:N0} | {r.Gen0Collections}/{r.Gen2Collections} | {r.LoadAverageBefore} |");
         }
         return s.ToString();
     }
@@ -42,7 +42,7 @@ internal static class PingReport
         w.WriteEndObject();
         w.WriteStartObject("settings");
         w.WriteNumber("workers", options.Workers);
-        w.WriteNumber("blocks", options.Blocks);
+        w.WriteNumber("runs", options.Runs);
         w.WriteNumber("blockSize", options.BlockSize);
         w.WriteNumber("warmupBlocks", options.WarmupBlocks);
         w.WriteNumber("durationCapSeconds", options.DurationCap.TotalSeconds);
@@ -52,14 +52,16 @@ internal static class PingReport
         {
             w.WriteStartObject();
             w.WriteString("scenario", r.Scenario);
+            w.WriteNumber("run", r.Run);
             w.WriteNumber("workers", r.Workers);
             w.WriteNumber("blockSize", r.BlockSize);
-            w.WriteNumber("blocks", r.Run.Blocks);
-            w.WriteNumber("calls", r.Run.Completed);
-            w.WriteNumber("failed", r.Run.Failed);
-            w.WriteNumber("elapsedSeconds", Math.Round(r.Run.ElapsedSeconds, 3));
-            w.WriteBoolean("capped", r.Run.Capped);
-            w.WriteNumber("callsPerSecond", Math.Round(r.Run.CallsPerSecond, 1));
+            w.WriteNumber("blocksPerWorker", r.BlocksPerWorker);
+            w.WriteNumber("blocksCompleted", r.Phase.Blocks);
+            w.WriteNumber("calls", r.Phase.Completed);
+            w.WriteNumber("failed", r.Phase.Failed);
+            w.WriteNumber("elapsedSeconds", Math.Round(r.Phase.ElapsedSeconds, 3));
+            w.WriteBoolean("capped", r.Phase.Capped);
+            w.WriteNumber("callsPerSecond", Math.Round(r.Phase.CallsPerSecond, 1));
             w.WriteNumber("p50Microseconds", Math.Round(r.P50Microseconds, 1));
             w.WriteNumber("p90Microseconds", Math.Round(r.P90Microseconds, 1));
             w.WriteNumber("p99Microseconds", Math.Round(r.P99Microseconds, 1));
