@@ -167,6 +167,23 @@ public sealed class BatchGatewayGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task More_batches_than_pool_workers_run_at_once()
+    {
+        var runner = PausingRunner.PausingAll(1);
+        _runner = _ => runner;
+        var silo = await StartAsync(silos: 1);
+        var batches = Environment.ProcessorCount + 2;
+
+        var running = Enumerable.Range(0, batches)
+            .Select(_ => ReadAllAsync(BatchGateway.RunAsync(silo.GrainFactory, new TrackedInput(Gets(1)))))
+            .ToArray();
+        await WaitUntil(() => runner.Running == batches, "every batch's operation running");
+
+        runner.ReleaseAll();
+        foreach (var results in await Task.WhenAll(running)) Assert.Equal(200, Assert.Single(results).Status);
+    }
+
+    [Fact]
     public async Task A_cluster_client_cannot_call_the_local_only_gateway()
     {
         await StartAsync(silos: 1);
