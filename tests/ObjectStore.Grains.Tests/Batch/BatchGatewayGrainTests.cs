@@ -55,15 +55,14 @@ public sealed class BatchGatewayGrainTests : IAsyncLifetime
                     _limiters[siloId] = limiter;
                 }
                 var executor = new BatchExecutor(limiter, new BatchExecutorOptions());
-                var runners = _runner ?? (grains => new ObjectGrainBatchRunner(grains, _lt, storage.InlineThreshold));
-                builder
-                    .AddObjectStoreGrains(new ObjectStoreGrainServices
-                    {
-                        Storage = storage,
-                        HighVolume = _hv,
-                        LiveSilos = ObjectStoreGrainServices.LiveSilosOf(membership),
-                    })
-                    .AddGrain<IBatchGatewayGrain, BatchGatewayGrain>(BatchGatewayGrainInterface.Instance, () => new BatchGatewayGrain(executor, runners));
+                builder.AddObjectStoreGrains(new ObjectStoreGrainServices
+                {
+                    Storage = storage,
+                    HighVolume = _hv,
+                    LiveSilos = ObjectStoreGrainServices.LiveSilosOf(membership),
+                });
+                if (_runner is null) builder.AddBatchGateway(executor, _lt, storage.InlineThreshold);
+                else builder.AddBatchGateway(executor, _runner);
             },
         });
         return _cluster.Primary;
