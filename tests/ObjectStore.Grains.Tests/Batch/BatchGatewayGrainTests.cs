@@ -130,6 +130,29 @@ public sealed class BatchGatewayGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_large_insert_whose_blob_write_fails_fails_alone_and_leaves_nothing_behind()
+    {
+        _runner = grains => new ObjectGrainBatchRunner(grains, new FailPutForKeys(_lt, "doomed"), InlineThreshold);
+        var silo = await StartAsync();
+        var big = new byte[2 * InlineThreshold];
+
+        var results = (await ReadAllAsync(BatchGateway.RunAsync(silo.GrainFactory, new TrackedInput(
+        [
+            Insert(0, "doomed-big", big),
+            Insert(1, "fine-big", big),
+            Insert(2, "fine-small", [1]),
+        ])))).ToDictionary(r => r.Index);
+
+        Assert.Equal(500, results[0].Status);
+        Assert.Contains("injected LT write failure", results[0].ErrorMessage);
+        Assert.Equal((201, 201), (results[1].Status, results[2].Status));
+        var reads = (await ReadAllAsync(BatchGateway.RunAsync(silo.GrainFactory, new TrackedInput([Get(0, "doomed-big"), Get(1, "fine-big")]))))
+            .ToDictionary(r => r.Index);
+        Assert.Equal((404, 200), (reads[0].Status, reads[1].Status));
+        Assert.Equal(Permits, LimiterOf(silo).Available);
+    }
+
+    [Fact]
     public async Task A_silo_without_free_permits_fails_the_batch_with_AtCapacity_before_reading_it()
     {
         var silo = await StartAsync(silos: 1, permits: 0);
