@@ -5,6 +5,7 @@ using Npgsql;
 using ObjectStore.Grains.Hosting;
 using ObjectStore.Grains.Objects;
 using ObjectStore.Runtime.Hosting;
+using ObjectStore.Runtime.Membership;
 using ObjectStore.Storage.ChangeLog;
 using ObjectStore.Storage.HighVolume;
 using ObjectStore.Storage.Jobs;
@@ -18,7 +19,7 @@ namespace ObjectStore.Grains.Tests;
 public sealed record SharedStores(IHighVolumeStore HighVolume, ILongTermStore LongTerm, IChangeLog ChangeLog, IAsyncDisposable? Owned = null);
 
 /// <summary>One silo's storage side: its job loop, its tiered storage (Owner = silo id) and the grain services.</summary>
-public sealed record SiloStorage(BackgroundJobLoop Jobs, TieredStorage Storage, ObjectStoreGrainServices Services);
+public sealed record SiloStorage(BackgroundJobLoop Jobs, TieredStorage Storage, ObjectStoreGrainServices Services, IMembershipProvider Membership);
 
 /// <summary>
 /// A <see cref="TestCluster"/> whose silos run the object store grains over shared stores. Tests use a 1 KiB inline
@@ -98,13 +99,14 @@ public sealed class GrainsCluster : IAsyncDisposable
                     Time = cluster.Time,
                 };
                 configure?.Invoke(services);
-                lock (cluster.BySilo) cluster.BySilo[siloId] = new SiloStorage(jobs, storage, services);
+                lock (cluster.BySilo) cluster.BySilo[siloId] = new SiloStorage(jobs, storage, services, membership);
                 builder.AddObjectStoreGrains(services);
             },
         };
         try
         {
             cluster.Cluster = postgres ? await TestCluster.StartPostgresAsync(silos, setup) : await TestCluster.StartAsync(silos, setup);
+            await cluster.UntilStableAsync();
         }
         catch
         {
@@ -113,6 +115,14 @@ public sealed class GrainsCluster : IAsyncDisposable
         }
         return cluster;
     }
+
+    /// <summary>
+    /// Waits until every silo sees all running silos. Before that, two silos may place a key differently (a membership
+    /// change), and a large write begun on one activation cannot be committed on another.
+    /// </summary>
+    public Task UntilStableAsync() => Eventually.True(
+        () => Silos.All(s => StorageOf(s).Membership.Current.LiveSilos.Count == Silos.Count),
+        "every silo sees the whole cluster");
 
     public SiloStorage StorageOf(Silo silo) => BySilo[silo.SiloId];
 
