@@ -46,8 +46,8 @@ public sealed class GrainsCluster : IAsyncDisposable
     public List<Silo> Silos => Cluster.Silos;
 
     /// <summary>In-memory stores and membership.</summary>
-    public static Task<GrainsCluster> StartAsync(int silos, Action<ObjectStoreGrainServices>? configure = null, TimeProvider? time = null) =>
-        StartAsync(silos, InMemoryStores(), configure, time, postgres: false);
+    public static Task<GrainsCluster> StartAsync(int silos, Action<ObjectStoreGrainServices>? configure = null, TimeProvider? time = null, IBackendPermits? permits = null) =>
+        StartAsync(silos, InMemoryStores(), configure, time, postgres: false, permits);
 
     /// <summary>The given stores, in-memory membership.</summary>
     public static Task<GrainsCluster> StartAsync(int silos, SharedStores stores, Action<ObjectStoreGrainServices>? configure = null, TimeProvider? time = null) =>
@@ -78,7 +78,7 @@ public sealed class GrainsCluster : IAsyncDisposable
         return await StartAsync(silos, new SharedStores(hv, lt, log, new Owned(data, lt)), configure, null, postgres: true);
     }
 
-    private static async Task<GrainsCluster> StartAsync(int silos, SharedStores stores, Action<ObjectStoreGrainServices>? configure, TimeProvider? time, bool postgres)
+    private static async Task<GrainsCluster> StartAsync(int silos, SharedStores stores, Action<ObjectStoreGrainServices>? configure, TimeProvider? time, bool postgres, IBackendPermits? permits = null)
     {
         var cluster = new GrainsCluster(stores, time ?? TimeProvider.System);
         var setup = new TestClusterSetup
@@ -97,6 +97,7 @@ public sealed class GrainsCluster : IAsyncDisposable
                     HighVolume = stores.HighVolume,
                     LiveSilos = ObjectStoreGrainServices.LiveSilosOf(membership),
                     Time = cluster.Time,
+                    Permits = permits ?? UnlimitedPermits.Instance,
                 };
                 configure?.Invoke(services);
                 lock (cluster.BySilo) cluster.BySilo[siloId] = new SiloStorage(jobs, storage, services, membership);
