@@ -6,43 +6,43 @@ using ObjectStore.Storage.Tiered;
 
 namespace ObjectStore.Grains.Tests.Hosting;
 
-public sealed class ObjectStoreGrainsTests
+public sealed class ObjectStoreGrainsTests : IAsyncDisposable
 {
-    [Fact]
-    public async Task Wiring_refuses_a_tiered_storage_whose_owner_is_not_the_silo_id()
+    private readonly BackgroundJobLoop _jobs = new();
+
+    private ObjectStoreGrainServices Services(string owner)
     {
         var stores = GrainsCluster.InMemoryStores();
-        await using var jobs = new BackgroundJobLoop();
-        var builder = new SiloBuilder().Configure(o => o.SiloId = "silo-a");
-        var services = new ObjectStoreGrainServices
+        return new ObjectStoreGrainServices
         {
-            Storage = new TieredStorage(stores.HighVolume, stores.LongTerm, stores.ChangeLog, jobs, new TieredStorageOptions { Owner = "someone-else" }),
+            Storage = new TieredStorage(stores.HighVolume, stores.LongTerm, stores.ChangeLog, _jobs, new TieredStorageOptions { Owner = owner }),
             HighVolume = stores.HighVolume,
             LiveSilos = ObjectStoreGrainServices.LiveSilosOf(new InProcessMembership()),
         };
+    }
 
-        var error = Assert.Throws<ArgumentException>(() => builder.AddObjectStoreGrains(services));
+    [Fact]
+    public void Wiring_refuses_a_tiered_storage_whose_owner_is_not_the_silo_id()
+    {
+        var builder = new SiloBuilder().Configure(o => o.SiloId = "silo-a");
+
+        var error = Assert.Throws<ArgumentException>(() => builder.AddObjectStoreGrains(Services("someone-else")));
 
         Assert.Contains("silo-a", error.Message);
         Assert.Contains("someone-else", error.Message);
     }
 
     [Fact]
-    public async Task Wiring_refuses_invalid_grain_options()
+    public void Wiring_refuses_invalid_grain_options()
     {
-        var stores = GrainsCluster.InMemoryStores();
-        await using var jobs = new BackgroundJobLoop();
         var builder = new SiloBuilder().Configure(o => o.SiloId = "silo-b");
-        var services = new ObjectStoreGrainServices
-        {
-            Storage = new TieredStorage(stores.HighVolume, stores.LongTerm, stores.ChangeLog, jobs, new TieredStorageOptions { Owner = "silo-b" }),
-            HighVolume = stores.HighVolume,
-            LiveSilos = ObjectStoreGrainServices.LiveSilosOf(new InProcessMembership()),
-        };
+        var services = Services("silo-b");
         services.Recovery.BatchSize = 0;
 
         var error = Assert.ThrowsAny<ArgumentException>(() => builder.AddObjectStoreGrains(services));
 
         Assert.Contains("BatchSize", error.Message);
     }
+
+    public ValueTask DisposeAsync() => _jobs.DisposeAsync();
 }
