@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using ObjectStore.Gateway.Admission;
+using ObjectStore.Grains.Concurrency;
 using ObjectStore.Gateway.Auth;
 
 namespace ObjectStore.Silo.Configuration;

@@ -1,6 +1,6 @@
-using ObjectStore.Gateway.Admission;
+using ObjectStore.Grains.Concurrency;
 
-namespace ObjectStore.Silo.Tests.Admission;
+namespace ObjectStore.Grains.Tests.Concurrency;
 
 public sealed class ServiceConcurrencyLimiterTests
 {

@@ -1,30 +1,4 @@
-namespace ObjectStore.Gateway.Admission;
-
-/// <summary>Configuration section <c>service</c> (api doc §11, §16.3).</summary>
-internal sealed record ServiceLimitOptions
-{
-    /// <summary><c>service.max_concurrency</c>: backend operation permits (default 500; 0 rejects everything).</summary>
-    public int MaxConcurrency { get; init; } = 500;
-
-    /// <summary><c>service.concurrency_queue</c>: single operations allowed to wait when permits are exhausted (default 0).</summary>
-    public int ConcurrencyQueue { get; init; }
-
-    /// <summary><c>service.concurrency_timeout</c>: longest wait for a permit, normal and bulk (default 1 s).</summary>
-    public TimeSpan ConcurrencyTimeout { get; init; } = TimeSpan.FromSeconds(1);
-
-    /// <summary><c>service.bulk_concurrency_pct</c>: share of permits batch operations may use (default 60, clamped to 100, at least 1 permit).</summary>
-    public int BulkConcurrencyPct { get; init; } = 60;
-
-    /// <summary>The bulk semaphore's size: <c>ceil(max × min(pct, 100) / 100)</c>, at least 1.</summary>
-    public int BulkPermits => Math.Max(1, (int)Math.Ceiling(MaxConcurrency * (double)Math.Min(BulkConcurrencyPct, 100) / 100));
-}
-
-/// <summary>No service permit could be had in time; 429 with <see cref="Detail"/>.</summary>
-internal sealed class AtCapacityException() : Exception("concurrency limit reached")
-{
-    /// <summary>The JSON <c>detail</c> text.</summary>
-    public static string Detail => "service error: concurrency limit reached";
-}
+namespace ObjectStore.Grains.Concurrency;
 
 /// <summary>
 /// The service concurrency limiter (api doc §16.3). Single operations take a free permit at once, or
@@ -32,7 +6,7 @@ internal sealed class AtCapacityException() : Exception("concurrency limit reach
 /// operations first wait for a bulk permit, then for a normal one, both under one deadline and with no
 /// queue bound; single operations never touch the bulk semaphore. Waiters are served FIFO.
 /// </summary>
-internal sealed class ServiceConcurrencyLimiter
+public sealed class ServiceConcurrencyLimiter
 {
     private readonly ServiceLimitOptions _options;
     private readonly TimeProvider _time;
@@ -116,6 +90,23 @@ internal sealed class ServiceConcurrencyLimiter
         return _permits.TryTake(count) ? new PermitReservation(_permits, count) : null;
     }
 
+    /// <summary>
+    /// Takes <see cref="ShareOf"/>(free permits, <paramref name="fraction"/>) normal permits in one step, or null
+    /// when none are free (or others are waiting). The batch executor reserves its window this way.
+    /// </summary>
+    public PermitReservation? TryReserveShare(double fraction)
+    {
+        if (!(fraction > 0 && fraction <= 1))
+            throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "The share must be in (0, 1].");
+        var count = _permits.TryTakeShare(available => ShareOf(available, fraction));
+        return count > 0 ? new PermitReservation(_permits, count) : null;
+    }
+
+    /// <summary><c>ceil(available × fraction)</c>, so any free permit yields a share of at least 1; 0 when none is free.</summary>
+    public static int ShareOf(int available, double fraction) =>
+        // decimal keeps 100 × 0.1 at exactly 10 where binary doubles could round up to 11.
+        available <= 0 ? 0 : (int)Math.Min(available, Math.Ceiling(available * (decimal)fraction));
+
     internal void Return(bool bulk)
     {
         _permits.Release();
@@ -124,7 +115,7 @@ internal sealed class ServiceConcurrencyLimiter
 }
 
 /// <summary>A held service permit; disposing returns it (once).</summary>
-internal sealed class ServicePermit : IDisposable
+public sealed class ServicePermit : IDisposable
 {
     private ServiceConcurrencyLimiter? _owner;
     private readonly bool _bulk;
@@ -136,40 +127,4 @@ internal sealed class ServicePermit : IDisposable
     }
 
     public void Dispose() => Interlocked.Exchange(ref _owner, null)?.Return(_bulk);
-}
-
-/// <summary>Permits reserved in bulk by <see cref="ServiceConcurrencyLimiter.TryReserve"/>; return them one by one or all on dispose.</summary>
-internal sealed class PermitReservation : IDisposable
-{
-    private readonly FifoSemaphore _permits;
-    private int _remaining;
-
-    internal PermitReservation(FifoSemaphore permits, int count)
-    {
-        _permits = permits;
-        _remaining = count;
-    }
-
-    /// <summary>Permits still held.</summary>
-    public int Count => Volatile.Read(ref _remaining);
-
-    /// <summary>Returns one permit early; false when none is left.</summary>
-    public bool ReleaseOne()
-    {
-        while (true)
-        {
-            var current = Volatile.Read(ref _remaining);
-            if (current == 0) return false;
-            if (Interlocked.CompareExchange(ref _remaining, current - 1, current) != current) continue;
-            _permits.Release();
-            return true;
-        }
-    }
-
-    /// <summary>Returns every permit still held.</summary>
-    public void Dispose()
-    {
-        var rest = Interlocked.Exchange(ref _remaining, 0);
-        if (rest > 0) _permits.Release(rest);
-    }
 }

@@ -1,4 +1,4 @@
-namespace ObjectStore.Gateway.Admission;
+namespace ObjectStore.Grains.Concurrency;
 
 /// <summary>
 /// A counting semaphore whose waiters are served strictly first come, first served: a released permit
@@ -43,6 +43,22 @@ internal sealed class FifoSemaphore
             if (_waiters.Count > 0 || _available < count) return false;
             _available -= count;
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Takes <paramref name="share"/>(free permits) at once, computed and taken under one lock so no other taker
+    /// slips in between; 0 (nothing taken) while others wait or when the share is 0.
+    /// </summary>
+    public int TryTakeShare(Func<int, int> share)
+    {
+        lock (_lock)
+        {
+            if (_waiters.Count > 0) return 0;
+            var count = Math.Min(share(_available), _available);
+            if (count <= 0) return 0;
+            _available -= count;
+            return count;
         }
     }
 
