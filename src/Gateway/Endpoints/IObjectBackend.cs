@@ -1,0 +1,54 @@
+using ObjectStore.Storage.LongTerm;
+using ObjectStore.Storage.Objects;
+
+namespace ObjectStore.Gateway.Endpoints;
+
+/// <summary>
+/// What the endpoints need from the storage side, one call per wire operation. The gateway never picks a tier:
+/// the backend buffers at most the inline threshold + 1 bytes and streams anything larger straight into LT.
+/// </summary>
+internal interface IObjectBackend
+{
+    /// <summary>Stores <paramref name="body"/> under <paramref name="id"/>, replacing payload and metadata.</summary>
+    Task PutAsync(ObjectId id, ObjectMetadata metadata, Stream body, long? contentLength, CancellationToken cancellationToken);
+
+    /// <summary>Opens the object (or the requested range of it); null when absent or expired.</summary>
+    Task<ObjectContent?> GetAsync(ObjectId id, ByteRange? range, CancellationToken cancellationToken);
+
+    /// <summary>The object's metadata; null when absent or expired.</summary>
+    Task<ObjectMetadata?> HeadAsync(ObjectId id, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the object; missing objects are fine.</summary>
+    Task DeleteAsync(ObjectId id, CancellationToken cancellationToken);
+
+    /// <summary>Starts a multipart upload whose final object carries <paramref name="metadata"/>; returns the upload id.</summary>
+    Task<string> InitiateMultipartAsync(ObjectId id, ObjectMetadata metadata, CancellationToken cancellationToken);
+
+    /// <summary>Stores one part; returns its etag.</summary>
+    Task<string> UploadPartAsync(ObjectId id, string uploadId, int partNumber, Stream content, long contentLength, string? contentMd5, CancellationToken cancellationToken);
+
+    /// <summary>Lists the parts after <paramref name="partNumberMarker"/>.</summary>
+    Task<PartListing> ListPartsAsync(ObjectId id, string uploadId, int? maxParts, int? partNumberMarker, CancellationToken cancellationToken);
+
+    /// <summary>Aborts the upload; unknown uploads are fine.</summary>
+    Task AbortMultipartAsync(ObjectId id, string uploadId, CancellationToken cancellationToken);
+
+    /// <summary>Assembles and commits the upload; backend-reported problems are returned, not thrown.</summary>
+    Task<MultipartCompletion> CompleteMultipartAsync(ObjectId id, string uploadId, IReadOnlyList<CompletedPart> parts, CancellationToken cancellationToken);
+}
+
+/// <summary>An opened object: metadata, the resolved range when one was satisfiable, and the bytes to stream once.</summary>
+internal sealed class ObjectContent(ObjectMetadata metadata, ContentRange? range, Stream content) : IAsyncDisposable
+{
+    /// <summary>Stored metadata (size included when known).</summary>
+    public ObjectMetadata Metadata { get; } = metadata;
+
+    /// <summary>The resolved range; null when none was asked for or it was not applied.</summary>
+    public ContentRange? Range { get; } = range;
+
+    /// <summary>The bytes (the range, or all).</summary>
+    public Stream Content { get; } = content;
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => Content.DisposeAsync();
+}
