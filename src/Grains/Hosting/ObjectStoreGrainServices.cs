@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ObjectStore.Grains.Caching;
+using ObjectStore.Grains.Expiry;
+using ObjectStore.Grains.Objects;
+using ObjectStore.Grains.Recovery;
+using ObjectStore.Runtime.Membership;
+using ObjectStore.Storage.HighVolume;
+using ObjectStore.Storage.Tiered;
+
+namespace ObjectStore.Grains.Hosting;
+
+/// <summary>
+/// The per-silo services every grain activation of this package shares: the silo's tiered storage (whose
+/// <see cref="TieredStorage.Owner"/> must be the silo id, so recovery knows whose entries are orphaned), its HV
+/// store (the grains read rows directly to cache them), the cache budget, the backend permits and the membership
+/// view recovery uses. <see cref="TimeProvider"/> must be the one the tiered storage was built with.
+/// </summary>
+public sealed class ObjectStoreGrainServices
+{
+    private readonly Lazy<ObjectCache> _cache;
+
+    /// <summary>Creates the services; <see cref="Cache"/> is built on first use from <see cref="Objects"/>' budget.</summary>
+    public ObjectStoreGrainServices() => _cache = new Lazy<ObjectCache>(() => new ObjectCache(Objects.CacheBudgetBytes));
+
+    /// <summary>The silo's tiered storage (Owner = silo id).</summary>
+    public required TieredStorage Storage { get; init; }
+
+    /// <summary>The HV store the tiered storage writes to.</summary>
+    public required IHighVolumeStore HighVolume { get; init; }
+
+    /// <summary>The ids of the live silos, as fresh as the membership can tell (recovery takes entries of every other owner).</summary>
+    public required Func<CancellationToken, Task<IReadOnlyCollection<string>>> LiveSilos { get; init; }
+
+    /// <summary>Backend permits (default: unlimited).</summary>
+    public IBackendPermits Permits { get; init; } = UnlimitedPermits.Instance;
+
+    /// <summary>The clock of the tiered storage.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Where the grains log.</summary>
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>Object grain tunables.</summary>
+    public ObjectGrainOptions Objects { get; init; } = new();
+
+    /// <summary>Change-log grain tunables.</summary>
+    public ChangeLogGrainOptions Recovery { get; init; } = new();
+
+    /// <summary>Expiry grain tunables.</summary>
+    public ExpiryGrainOptions Expiry { get; init; } = new();
+
+    /// <summary>The per-silo cache of HV rows.</summary>
+    public ObjectCache Cache => _cache.Value;
+
+    /// <summary>Per-silo counters (the same events as the meter's instruments, readable without a listener).</summary>
+    public ObjectGrainStats Stats { get; } = new();
+
+    /// <summary>The live silo ids of <paramref name="membership"/>, refreshed from its store first so a silo that just joined counts as live.</summary>
+    public static Func<CancellationToken, Task<IReadOnlyCollection<string>>> LiveSilosOf(IMembershipProvider membership)
+    {
+        ArgumentNullException.ThrowIfNull(membership);
+        return async cancellationToken =>
+        {
+            await membership.RefreshAsync(cancellationToken);
+            return membership.Current.LiveSilos.Select(s => s.SiloId).ToArray();
+        };
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        Objects.Validate();
+        Recovery.Validate();
+        Expiry.Validate();
+    }
+}
+
+/// <summary>Per-silo counters of the object grains.</summary>
+public sealed class ObjectGrainStats
+{
+    private long _casConflicts;
+    private long _superseded;
+    private long _cacheHits;
+    private long _cacheMisses;
+    private long _abandonedWrites;
+
+    /// <summary>Writes whose HV CAS found another writer's state.</summary>
+    public long CasConflicts => Interlocked.Read(ref _casConflicts);
+
+    /// <summary>Large writes superseded in the grain's turn (the key changed since they began).</summary>
+    public long Superseded => Interlocked.Read(ref _superseded);
+
+    /// <summary>Reads served from a cached row.</summary>
+    public long CacheHits => Interlocked.Read(ref _cacheHits);
+
+    /// <summary>Reads that went to HV.</summary>
+    public long CacheMisses => Interlocked.Read(ref _cacheMisses);
+
+    /// <summary>Large writes abandoned without a commit (timeout or deactivation).</summary>
+    public long AbandonedWrites => Interlocked.Read(ref _abandonedWrites);
+
+    internal void CasConflict()
+    {
+        Interlocked.Increment(ref _casConflicts);
+        GrainMetrics.CasConflicts.Add(1);
+    }
+
+    internal void Supersede()
+    {
+        Interlocked.Increment(ref _superseded);
+        GrainMetrics.Superseded.Add(1);
+    }
+
+    internal void Hit()
+    {
+        Interlocked.Increment(ref _cacheHits);
+        GrainMetrics.CacheHits.Add(1);
+    }
+
+    internal void Miss()
+    {
+        Interlocked.Increment(ref _cacheMisses);
+        GrainMetrics.CacheMisses.Add(1);
+    }
+
+    internal void Abandon()
+    {
+        Interlocked.Increment(ref _abandonedWrites);
+        GrainMetrics.AbandonedWrites.Add(1);
+    }
+}

@@ -1,0 +1,296 @@
+using Microsoft.Extensions.Logging;
+using ObjectStore.Grains.Caching;
+using ObjectStore.Grains.Hosting;
+using ObjectStore.Runtime.Grains;
+using ObjectStore.Storage.HighVolume;
+using ObjectStore.Storage.LongTerm;
+using ObjectStore.Storage.Objects;
+using ObjectStore.Storage.Tiered;
+
+namespace ObjectStore.Grains.Objects;
+
+/// <summary>
+/// The activation of one object key. Protocol, per method (each a turn; mutations take a backend permit and run
+/// under their own deadline, <see cref="ObjectGrainOptions.MutationTimeout"/>, never the caller's token):
+/// <list type="number">
+/// <item><b>PutInline.</b> Drop the cached row → <c>TieredStorage.PutInlineAsync</c> (inline write, or record + CAS a
+/// tombstone away) → read the row back from HV, cache it, return its metadata.</item>
+/// <item><b>BeginLargeWrite.</b> <c>BeginLargeWriteAsync</c> (read current target C, record {new = R, old = C}) → keep
+/// the <see cref="LargeWrite"/> by change id → ticket. The caller streams the body into LT at R.</item>
+/// <item><b>CommitLargeWrite.</b> Take the open write (unknown id → <see cref="UnknownLargeWriteException"/>) → drop the
+/// cached row → read HV's current target at the write's start time. Still C → CAS C → R (<c>CommitLargeWriteAsync</c>).
+/// Changed (another write through this grain committed since this one began) → superseded in the turn: the write is
+/// disposed (cleanup deletes R) and the caller gets success, exactly what the CAS would decide, so writers on one silo
+/// never meet a CAS conflict; the CAS still guards writers on two silos during a membership change → read back, cache.</item>
+/// <item><b>AbortLargeWrite / timeout / deactivation.</b> Dispose the open write: its change entry's cleanup deletes R.</item>
+/// <item><b>Get / Head.</b> The cached row if it is not expired at the read's <c>now</c>; else read HV (Get: the whole
+/// row, cached when it fits the per-silo budget; Head: metadata, cached for tombstones). Then the debounced TTI bump
+/// in HV (cache hits included) and the cached deadline follows it. Inline → bytes (sliced to the range);
+/// tombstone → redirect to R, which the caller streams from LT.</item>
+/// <item><b>Delete / multipart complete.</b> Drop the cached row → <c>TieredStorage</c>.</item>
+/// </list>
+/// </summary>
+[GrainType("object")]
+public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObjectGrain
+{
+    private readonly Dictionary<Guid, OpenWrite> _open = [];
+    private readonly ILogger _logger = services.LoggerFactory.CreateLogger<ObjectGrain>();
+    private ObjectId _id = null!;
+    private CacheEntry? _cached;
+    private IDisposable? _sweep;
+
+    private TieredStorage Storage => services.Storage;
+
+    /// <inheritdoc/>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _id = ObjectGrainKey.Parse(GrainKey);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _sweep?.Dispose();
+        Forget();
+        foreach (var changeId in _open.Keys.ToArray()) await AbandonAsync(changeId, "deactivation");
+    }
+
+    // ---- writes ---------------------------------------------------------------------------------------
+
+    /// <inheritdoc/>
+    public Task<ObjectMetadata> PutInline(ObjectMetadata metadata, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        return MutateAsync(async ct =>
+        {
+            Forget();
+            Settle(await Storage.PutInlineAsync(_id, metadata, payload, ct));
+            var row = await LoadAsync(services.Time.GetUtcNow(), ct);
+            return row?.Metadata ?? metadata with { Size = payload.Length };
+        });
+    }
+
+    /// <inheritdoc/>
+    public Task<LargeWriteTicket> BeginLargeWrite(ObjectMetadata metadata, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        return MutateAsync(async ct =>
+        {
+            var write = await Storage.BeginLargeWriteAsync(_id, ct);
+            _open[write.ChangeId] = new OpenWrite(write, metadata, services.Time.GetTimestamp());
+            _sweep ??= RegisterTimer(_ => SweepAsync(), null, services.Objects.LargeWriteSweepPeriod, services.Objects.LargeWriteSweepPeriod);
+            return new LargeWriteTicket(write.Revision, write.ChangeId, write.Stamp(metadata));
+        });
+    }
+
+    /// <inheritdoc/>
+    public Task<ObjectMetadata> CommitLargeWrite(Guid changeId, long size, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        if (!_open.Remove(changeId, out var open)) throw new UnknownLargeWriteException(changeId, GrainKey);
+        return MutateAsync(async ct =>
+        {
+            await using (open.Write)
+            {
+                Forget();
+                var write = open.Write;
+                var current = await services.HighVolume.ReadMetadataAsync(_id, write.StartedAt, ct);
+                if (current.Tombstone?.Target == write.ReplacedTarget)
+                {
+                    Settle(await Storage.CommitLargeWriteAsync(write, open.Metadata, size, ct));
+                }
+                else
+                {
+                    services.Stats.Supersede();
+                    _logger.LogDebug("Large write {ChangeId} of {Object} superseded: the key changed since it began", changeId, _id);
+                }
+            }
+            var row = await LoadAsync(services.Time.GetUtcNow(), ct);
+            return row?.Metadata ?? open.Write.Stamp(open.Metadata) with { Size = size };
+        }, disposeOnFailure: open.Write);
+    }
+
+    /// <inheritdoc/>
+    public Task AbortLargeWrite(Guid changeId, CancellationToken cancellationToken) => AbandonAsync(changeId, null);
+
+    /// <inheritdoc/>
+    public Task Delete(CancellationToken cancellationToken) => MutateAsync(async ct =>
+    {
+        Forget();
+        await Storage.DeleteAsync(_id, ct);
+        return true;
+    });
+
+    /// <inheritdoc/>
+    public Task<string> InitiateMultipart(ObjectMetadata metadata, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        return MutateAsync(ct => Storage.InitiateMultipartAsync(_id, metadata, ct));
+    }
+
+    /// <inheritdoc/>
+    public Task<MultipartCompletion> CompleteMultipart(string uploadId, IReadOnlyList<CompletedPart> parts, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(uploadId);
+        ArgumentNullException.ThrowIfNull(parts);
+        return MutateAsync(ct =>
+        {
+            Forget();
+            return Storage.CompleteMultipartAsync(_id, uploadId, parts, ct);
+        });
+    }
+
+    // ---- reads ----------------------------------------------------------------------------------------
+
+    /// <inheritdoc/>
+    public async Task<ObjectRead> Get(ByteRange? range, CancellationToken cancellationToken)
+    {
+        var now = services.Time.GetUtcNow();
+        var row = Cached(now) ?? await LoadAsync(now, cancellationToken);
+        if (row is null) return ObjectRead.NotFound;
+        await BumpIfIdleAsync(row, now);
+        if (row.Target is { } target) return ObjectRead.Redirect(row.Metadata, target);
+        if (range is not { } r) return ObjectRead.Inline(row.Metadata, row.Payload, null);
+        // As HV answers: an unsatisfiable range yields no bytes and no resolved range.
+        if (r.Resolve(row.Payload.Length) is not { } resolved) return ObjectRead.Inline(row.Metadata, ReadOnlyMemory<byte>.Empty, null);
+        return ObjectRead.Inline(row.Metadata, row.Payload.Slice((int)resolved.Start, (int)resolved.Length), resolved);
+    }
+
+    /// <inheritdoc/>
+    public async Task<ObjectMetadata?> Head(CancellationToken cancellationToken)
+    {
+        var now = services.Time.GetUtcNow();
+        var row = Cached(now);
+        if (row is null)
+        {
+            services.Stats.Miss();
+            HighVolumeEntry entry;
+            using (await services.Permits.AcquireAsync(cancellationToken))
+                entry = await services.HighVolume.ReadMetadataAsync(_id, now, cancellationToken);
+            if (entry.Kind == EntryKind.NotFound) return null;
+            row = new CachedRow(entry.Metadata!, entry.Tombstone?.Target, ReadOnlyMemory<byte>.Empty);
+            // An inline row read without its payload cannot answer a later Get, so only tombstones are cached here.
+            if (row.Target is not null) Remember(row);
+        }
+        await BumpIfIdleAsync(row, now);
+        return row.Metadata;
+    }
+
+    // ---- turn helpers ---------------------------------------------------------------------------------
+
+    /// <summary>Runs a mutation to completion: a permit, and the grain's own deadline instead of the caller's token.</summary>
+    private async Task<T> MutateAsync<T>(Func<CancellationToken, Task<T>> mutation, IAsyncDisposable? disposeOnFailure = null)
+    {
+        try
+        {
+            using var deadline = new CancellationTokenSource(services.Objects.MutationTimeout);
+            using (await services.Permits.AcquireAsync(deadline.Token))
+                return await mutation(deadline.Token);
+        }
+        catch when (disposeOnFailure is not null)
+        {
+            await disposeOnFailure.DisposeAsync();
+            throw;
+        }
+    }
+
+    private void Settle(WriteOutcome outcome)
+    {
+        if (outcome == WriteOutcome.Superseded) services.Stats.CasConflict();
+    }
+
+    private async Task AbandonAsync(Guid changeId, string? why)
+    {
+        if (!_open.Remove(changeId, out var open)) return;
+        if (why is not null)
+        {
+            services.Stats.Abandon();
+            _logger.LogWarning("Large write {ChangeId} of {Object} abandoned without a commit ({Reason}); its blob is deleted", changeId, _id, why);
+        }
+        await open.Write.DisposeAsync();
+    }
+
+    private async Task SweepAsync()
+    {
+        var now = services.Time.GetTimestamp();
+        foreach (var (changeId, open) in _open.ToArray())
+        {
+            if (services.Time.GetElapsedTime(open.BeganAt, now) >= services.Objects.LargeWriteTimeout) await AbandonAsync(changeId, "timeout");
+        }
+    }
+
+    // ---- cache ----------------------------------------------------------------------------------------
+
+    /// <summary>The cached row, unless evicted or expired at <paramref name="now"/> (then it is dropped).</summary>
+    private CachedRow? Cached(DateTimeOffset now)
+    {
+        if (_cached is null) return null;
+        var row = services.Cache.Touch(_cached);
+        if (row is null || row.Metadata.IsExpired(now))
+        {
+            Forget();
+            return null;
+        }
+        services.Stats.Hit();
+        return row;
+    }
+
+    /// <summary>Reads the whole row from HV and caches it; null when absent or expired.</summary>
+    private async Task<CachedRow?> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        services.Stats.Miss();
+        HighVolumeEntry entry;
+        using (await services.Permits.AcquireAsync(cancellationToken))
+            entry = await services.HighVolume.ReadAsync(_id, null, now, cancellationToken);
+        if (entry.Kind == EntryKind.NotFound)
+        {
+            Forget();
+            return null;
+        }
+        var row = new CachedRow(entry.Metadata!, entry.Tombstone?.Target, entry.Payload);
+        Remember(row);
+        return row;
+    }
+
+    private void Remember(CachedRow row)
+    {
+        Forget();
+        _cached = services.Cache.Admit(row);
+    }
+
+    private void Forget()
+    {
+        if (_cached is null) return;
+        services.Cache.Release(_cached);
+        _cached = null;
+    }
+
+    /// <summary>
+    /// The debounced TTI bump (api doc §5.3): when the deadline is earlier than now + tti − debounce, move it to
+    /// now + tti in HV and in the cached row. Runs under the grain's deadline; a failure is logged, never fails the read.
+    /// </summary>
+    private async Task BumpIfIdleAsync(CachedRow row, DateTimeOffset now)
+    {
+        var policy = row.Metadata.Expiration;
+        if (policy.Kind != ExpirationKind.TimeToIdle || row.Metadata.TimeExpires is not { } expires) return;
+        var bumped = ObjectTimestamp.ToMicros(policy.DeadlineFrom(now)!.Value);
+        if (expires >= bumped - policy.TtiDebounce) return;
+        try
+        {
+            using var deadline = new CancellationTokenSource(services.Objects.MutationTimeout);
+            bool applied;
+            using (await services.Permits.AcquireAsync(deadline.Token))
+                applied = await services.HighVolume.BumpExpiryAsync(_id, row.Target, bumped, now, deadline.Token);
+            if (applied && _cached is { } entry && services.Cache.Update(entry, row with { Metadata = row.Metadata with { TimeExpires = bumped } })) return;
+            Forget();
+        }
+        catch (Exception e)
+        {
+            Forget();
+            _logger.LogWarning(e, "TTI bump of {Object} failed; the read still succeeds", _id);
+        }
+    }
+
+    private sealed record OpenWrite(LargeWrite Write, ObjectMetadata Metadata, long BeganAt);
+}

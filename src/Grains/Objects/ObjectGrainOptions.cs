@@ -1,0 +1,29 @@
+namespace ObjectStore.Grains.Objects;
+
+/// <summary>Tunables of the object grains on a silo; every default is the production value.</summary>
+public sealed class ObjectGrainOptions
+{
+    /// <summary>Per-silo byte budget of cached HV rows (metadata and inline payloads). Default 64 MiB; 0 disables the cache.</summary>
+    public long CacheBudgetBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Deadline of one mutation once it reached the grain. Mutations ignore the caller's cancellation (run-to-completion)
+    /// and stop only at this deadline. Default 30 s, the runtime's default call deadline.
+    /// </summary>
+    public TimeSpan MutationTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a begun large write may stay uncommitted before the grain abandons it (its blob is deleted). Default 1 h.</summary>
+    public TimeSpan LargeWriteTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often an activation with open large writes looks for timed-out ones. Default 1 min.</summary>
+    public TimeSpan LargeWriteSweepPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (CacheBudgetBytes < 0) throw new ArgumentOutOfRangeException(nameof(CacheBudgetBytes), CacheBudgetBytes, "must not be negative");
+        if (MutationTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(MutationTimeout), MutationTimeout, "must be positive");
+        if (LargeWriteTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(LargeWriteTimeout), LargeWriteTimeout, "must be positive");
+        if (LargeWriteSweepPeriod <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(LargeWriteSweepPeriod), LargeWriteSweepPeriod, "must be positive");
+    }
+}

@@ -1,0 +1,10 @@
+using ObjectStore.Runtime.Grains;
+
+namespace ObjectStore.Grains.Periodic;
+
+/// <summary>A singleton maintenance grain woken by a durable reminder.</summary>
+public interface IPeriodicGrain : IGrainWithStringKey
+{
+    /// <summary>Registers the grain's reminder with the configured period unless this activation already did (idempotent).</summary>
+    Task EnsureReminder(CancellationToken cancellationToken = default);
+}

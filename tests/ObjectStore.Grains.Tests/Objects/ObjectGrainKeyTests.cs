@@ -1,0 +1,48 @@
+using ObjectStore.Grains.Objects;
+using ObjectStore.Storage.Objects;
+
+namespace ObjectStore.Grains.Tests.Objects;
+
+public sealed class ObjectGrainKeyTests
+{
+    public static TheoryData<string, string, string> Ids => new()
+    {
+        { "attachments", "_", "plain" },
+        { "u:c", "org=1;project=2", "a/b%20c d" },
+        { "1:x", "_", "2:y3:z" },
+        { "emoji", "org=42", "🦀/../\n:" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void Format_and_parse_round_trip_any_characters(string usecase, string scopes, string key)
+    {
+        var id = new ObjectId(usecase, Scopes.Parse(scopes), key);
+
+        Assert.Equal(id, ObjectGrainKey.Parse(ObjectGrainKey.Format(id)));
+    }
+
+    [Fact]
+    public void Ids_that_concatenate_alike_get_different_keys()
+    {
+        var a = new ObjectId("a:b", Scopes.Empty, "c");
+        var b = new ObjectId("a", Scopes.Empty, "b:c");
+        var c = new ObjectId("a", Scopes.Parse("x=1"), "c");
+        var d = new ObjectId("a", Scopes.Empty, "1:x1:1c");
+
+        var keys = new[] { a, b, c, d }.Select(ObjectGrainKey.Format).ToArray();
+
+        Assert.Equal(keys.Length, keys.Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("5:ab")]
+    [InlineData("2:ab0:1:k extra")]
+    [InlineData("x:ab0:1:k")]
+    [InlineData("0:0:1:k")]
+    public void Parse_rejects_keys_it_did_not_write(string grainKey)
+    {
+        Assert.Throws<FormatException>(() => ObjectGrainKey.Parse(grainKey));
+    }
+}

@@ -1,0 +1,267 @@
+using ObjectStore.Grains.Objects;
+using ObjectStore.Storage.LongTerm;
+using ObjectStore.Storage.Objects;
+
+namespace ObjectStore.Grains.Tests.Objects;
+
+public sealed class ObjectGrainTests
+{
+    private static ObjectId Id(string key) => new("grains", Scopes.Parse("org=1"), key);
+
+    /// <summary>The stored form, for comparing metadata (its custom map compares by reference).</summary>
+    private static string Stored(ObjectMetadata metadata) => System.Text.Encoding.UTF8.GetString(MetadataCodec.Serialize(metadata));
+
+    [Fact]
+    public async Task A_write_through_the_grain_is_visible_to_the_next_read_from_any_silo()
+    {
+        await using var cluster = await GrainsCluster.StartAsync(3);
+        var id = Id("ryw");
+
+        for (var i = 0; i < 12; i++)
+        {
+            var body = Gateway.Body(i, i % 3 == 0 ? 3000 : 100 + i);
+            await Gateway.PutAsync(cluster.Object(id, i % 3), cluster.LongTerm, body);
+
+            Assert.Equal(body, await Gateway.ReadAsync(cluster.Object(id, (i + 1) % 3), cluster.LongTerm));
+        }
+    }
+
+    [Fact]
+    public async Task Put_returns_the_stored_metadata_and_head_and_ranged_get_answer_across_silos()
+    {
+        await using var cluster = await GrainsCluster.StartAsync(2);
+        var id = Id("meta");
+        var metadata = new ObjectMetadata { ContentType = "text/plain", Expiration = ExpirationPolicy.TimeToLive(TimeSpan.FromHours(1)), Custom = new Dictionary<string, string> { ["a"] = "b" } };
+
+        var stored = await cluster.Object(id, 0).PutInline(metadata, "hello world"u8.ToArray());
+        var head = await cluster.Object(id, 1).Head();
+        var ranged = await cluster.Object(id, 1).Get(ByteRange.Bounded(6, 100));
+        var unsatisfiable = await cluster.Object(id, 0).Get(ByteRange.From(50));
+
+        Assert.Equal(11, stored.Size);
+        Assert.NotNull(stored.TimeCreated);
+        Assert.Equal(stored.TimeCreated + TimeSpan.FromHours(1), stored.TimeExpires);
+        Assert.Equal(Stored(stored), Stored(head!));
+        Assert.Equal("b", head!.Custom["a"]);
+        Assert.Equal(ObjectReadKind.Inline, ranged.Kind);
+        Assert.Equal("world"u8.ToArray(), ranged.Payload.ToArray());
+        Assert.Equal(new ContentRange(6, 10, 11), ranged.Range);
+        Assert.Null(unsatisfiable.Range);
+        Assert.True(unsatisfiable.Payload.IsEmpty);
+    }
+
+    [Fact]
+    public async Task Large_objects_are_answered_as_redirects_to_their_revision()
+    {
+        await using var cluster = await GrainsCluster.StartAsync(2);
+        var id = Id("large");
+        var body = Gateway.Body(7, 5000);
+
+        var stored = await Gateway.PutAsync(cluster.Object(id, 1), cluster.LongTerm, body);
+        var read = await cluster.Object(id, 0).Get(ByteRange.Suffix(10));
+
+        Assert.Equal(5000, stored.Size);
+        Assert.Equal(ObjectReadKind.Redirect, read.Kind);
+        Assert.StartsWith(id.Key + "/", read.Revision!.Key);
+        Assert.Equal(Stored(stored), Stored(read.Metadata!));
+        Assert.Equal(body, await Gateway.ReadAsync(cluster.Object(id, 1), cluster.LongTerm));
+    }
+
+    [Fact]
+    public async Task The_cache_never_serves_an_overwritten_object()
+    {
+        await using var cluster = await GrainsCluster.StartAsync(1);
+        var grain = cluster.Object(Id("overwrite"));
+        var stats = cluster.StorageOf(cluster.Silos[0]).Services.Stats;
+
+        await grain.PutInline(Gateway.Metadata(), "one"u8.ToArray());
+        Assert.Equal("one"u8.ToArray(), (await grain.Get()).Payload.ToArray());
+        await Gateway.PutAsync(grain, cluster.LongTerm, Gateway.Body(2, 4000));
+        var second = await grain.Get();
+        await grain.PutInline(Gateway.Metadata("text/plain"), "three"u8.ToArray());
+        var third = await grain.Get();
+        var thirdHead = await grain.Head();
+        await grain.Delete();
+        var deleted = await grain.Get();
+
+        Assert.Equal(ObjectReadKind.Redirect, second.Kind);
+        Assert.Equal("three"u8.ToArray(), third.Payload.ToArray());
+        Assert.Equal("text/plain", thirdHead!.ContentType);
+        Assert.Equal(ObjectReadKind.NotFound, deleted.Kind);
+        Assert.True(stats.CacheHits >= 3, $"reads after writes should hit the cache, saw {stats.CacheHits} hits");
+    }
+
+    [Fact]
+    public async Task The_cache_never_serves_an_expired_object()
+    {
+        var clock = new ManualClock();
+        await using var cluster = await GrainsCluster.StartAsync(1, time: clock);
+        var small = cluster.Object(Id("ttl-small"));
+        var large = cluster.Object(Id("ttl-large"));
+        var ttl = new ObjectMetadata { Expiration = ExpirationPolicy.TimeToLive(TimeSpan.FromMinutes(1)) };
+
+        await small.PutInline(ttl, "soon gone"u8.ToArray());
+        await Gateway.PutAsync(large, cluster.LongTerm, Gateway.Body(1, 2000), ttl);
+        Assert.Equal(ObjectReadKind.Inline, (await small.Get()).Kind);
+        Assert.Equal(ObjectReadKind.Redirect, (await large.Get()).Kind);
+        clock.Advance(TimeSpan.FromSeconds(61));
+
+        Assert.Equal(ObjectReadKind.NotFound, (await small.Get()).Kind);
+        Assert.Null(await small.Head());
+        Assert.Null(await large.Head());
+        Assert.Equal(ObjectReadKind.NotFound, (await large.Get()).Kind);
+    }
+
+    [Fact]
+    public async Task Cache_hits_still_bump_the_idle_deadline_in_HV()
+    {
+        var clock = new ManualClock();
+        await using var cluster = await GrainsCluster.StartAsync(1, time: clock);
+        var id = Id("tti");
+        var grain = cluster.Object(id);
+        var stats = cluster.StorageOf(cluster.Silos[0]).Services.Stats;
+        var stored = await grain.PutInline(new ObjectMetadata { Expiration = ExpirationPolicy.TimeToIdle(TimeSpan.FromHours(1)) }, "idle"u8.ToArray());
+
+        clock.Advance(TimeSpan.FromMinutes(40));
+        var hitsBefore = stats.CacheHits;
+        var read = await grain.Get();
+        var hitsAfter = stats.CacheHits;
+        var row = await cluster.HighVolume.ReadMetadataAsync(id, clock.GetUtcNow(), CancellationToken.None);
+        clock.Advance(TimeSpan.FromMinutes(50));
+        var later = await grain.Get();
+
+        Assert.Equal(hitsBefore + 1, hitsAfter);
+        Assert.Equal(stored.TimeExpires, read.Metadata!.TimeExpires);
+        Assert.Equal(stored.TimeCreated + TimeSpan.FromMinutes(100), row.Metadata!.TimeExpires);
+        Assert.Equal(ObjectReadKind.Inline, later.Kind);
+        Assert.Equal(row.Metadata.TimeExpires, later.Metadata!.TimeExpires);
+    }
+
+    [Fact]
+    public async Task The_cache_stays_within_its_per_silo_budget_and_still_answers_correctly()
+    {
+        await using var cluster = await GrainsCluster.StartAsync(1, s => s.Objects.CacheBudgetBytes = 4096);
+        var cache = cluster.StorageOf(cluster.Silos[0]).Services.Cache;
+        var bodies = Enumerable.Range(0, 10).Select(i => Gateway.Body(i, 1000)).ToArray();
+
+        for (var i = 0; i < bodies.Length; i++) await cluster.Object(Id($"budget-{i}")).PutInline(Gateway.Metadata(), bodies[i]);
+        for (var round = 0; round < 2; round++)
+        {
+            for (var i = 0; i < bodies.Length; i++)
+            {
+                Assert.Equal(bodies[i], (await cluster.Object(Id($"budget-{i}")).Get()).Payload.ToArray());
+                Assert.InRange(cache.Used, 0, cache.Budget);
+            }
+        }
+
+        Assert.True(cache.Evictions > 0);
+        Assert.InRange(cache.Count, 1, 4);
+    }
+
+    [Fact]
+    public async Task Committing_an_unknown_large_write_fails_with_a_clear_error_on_every_silo()
+    {
+        await using var cluster = await GrainsCluster.StartAsync(2);
+        var id = Id("unknown");
+        var changeId = Guid.NewGuid();
+
+        var local = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => cluster.Object(id, 0).CommitLargeWrite(changeId, 10));
+        var remote = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => cluster.Object(id, 1).CommitLargeWrite(changeId, 10));
+
+        Assert.Contains(changeId.ToString(), local.Message);
+        Assert.Contains(changeId.ToString(), remote.Message);
+        Assert.Contains("begin it again", remote.Message);
+    }
+
+    [Fact]
+    public async Task Aborted_and_timed_out_large_writes_leave_no_blob_and_cannot_be_committed()
+    {
+        await using var cluster = await GrainsCluster.StartAsync(1, s =>
+        {
+            s.Objects.LargeWriteTimeout = TimeSpan.FromMilliseconds(300);
+            s.Objects.LargeWriteSweepPeriod = TimeSpan.FromMilliseconds(50);
+        });
+        var id = Id("abandoned");
+        var grain = cluster.Object(id);
+        var stats = cluster.StorageOf(cluster.Silos[0]).Services.Stats;
+
+        var aborted = await grain.BeginLargeWrite(Gateway.Metadata());
+        await cluster.LongTerm.PutAsync(aborted.Revision, aborted.Metadata, new MemoryStream(Gateway.Body(1, 2000)), 2000, CancellationToken.None);
+        await grain.AbortLargeWrite(aborted.ChangeId);
+        var forgotten = await grain.BeginLargeWrite(Gateway.Metadata());
+        await cluster.LongTerm.PutAsync(forgotten.Revision, forgotten.Metadata, new MemoryStream(Gateway.Body(2, 2000)), 2000, CancellationToken.None);
+        await Eventually.True(() => stats.AbandonedWrites == 1, "the sweep abandons the forgotten write");
+        await cluster.JoinAllAsync();
+
+        Assert.Empty(await cluster.RevisionBlobsAsync(id));
+        await Assert.ThrowsAsync<UnknownLargeWriteException>(() => grain.CommitLargeWrite(forgotten.ChangeId, 2000));
+        await Assert.ThrowsAsync<UnknownLargeWriteException>(() => grain.CommitLargeWrite(aborted.ChangeId, 2000));
+        Assert.Equal(ObjectReadKind.NotFound, (await grain.Get()).Kind);
+    }
+
+    [Fact]
+    public async Task Multipart_uploads_commit_through_the_grain_and_read_as_redirects()
+    {
+        await using var cluster = await GrainsCluster.StartAsync(2);
+        var id = Id("multipart");
+        var storage = cluster.StorageOf(cluster.Silos[1]).Storage;
+        var part1 = Gateway.Body(1, 1500);
+        var part2 = Gateway.Body(2, 700);
+
+        var uploadId = await cluster.Object(id, 1).InitiateMultipart(Gateway.Metadata("video/mp4"));
+        var etag1 = await storage.UploadPartAsync(id, uploadId, 1, new MemoryStream(part1), part1.Length, null, CancellationToken.None);
+        var etag2 = await storage.UploadPartAsync(id, uploadId, 2, new MemoryStream(part2), part2.Length, null, CancellationToken.None);
+        var parts = new[] { new CompletedPart(1, etag1), new CompletedPart(2, etag2) };
+        var completion = await cluster.Object(id, 0).CompleteMultipart(uploadId, parts);
+        var again = await cluster.Object(id, 1).CompleteMultipart(uploadId, parts);
+
+        Assert.True(completion.Succeeded, completion.ErrorMessage);
+        Assert.True(again.Succeeded, again.ErrorMessage);
+        Assert.Equal("video/mp4", (await cluster.Object(id, 1).Head())!.ContentType);
+        var whole = await Gateway.ReadAsync(cluster.Object(id, 0), cluster.LongTerm);
+        Assert.Equal(part1.Concat(part2).ToArray(), whole);
+    }
+
+    [Fact]
+    public async Task Mutations_run_to_completion_when_the_caller_cancels()
+    {
+        var hv = new PausingHighVolumeStore(new Storage.HighVolume.InMemoryHighVolumeStore());
+        await using var cluster = await GrainsCluster.StartAsync(1, GrainsCluster.InMemoryStores() with { HighVolume = hv });
+        var id = Id("disconnect");
+        var grain = cluster.Object(id);
+        hv.Pause(nameof(hv.PutInlineUnlessTombstoneAsync));
+        using var caller = new CancellationTokenSource();
+
+        var put = grain.PutInline(Gateway.Metadata(), "finished anyway"u8.ToArray(), caller.Token);
+        await hv.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await caller.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => put);
+        hv.Gate.SetResult();
+
+        Assert.Equal("finished anyway"u8.ToArray(), (await grain.Get()).Payload.ToArray());
+    }
+
+    [Fact]
+    public async Task A_large_commit_runs_to_completion_when_the_caller_cancels()
+    {
+        var hv = new PausingHighVolumeStore(new Storage.HighVolume.InMemoryHighVolumeStore());
+        await using var cluster = await GrainsCluster.StartAsync(1, GrainsCluster.InMemoryStores() with { HighVolume = hv });
+        var id = Id("disconnect-large");
+        var grain = cluster.Object(id);
+        var body = Gateway.Body(3, 3000);
+        var ticket = await grain.BeginLargeWrite(Gateway.Metadata());
+        await cluster.LongTerm.PutAsync(ticket.Revision, ticket.Metadata, new MemoryStream(body), body.Length, CancellationToken.None);
+        hv.Pause(nameof(hv.CompareAndWriteAsync));
+        using var caller = new CancellationTokenSource();
+
+        var commit = grain.CommitLargeWrite(ticket.ChangeId, body.Length, caller.Token);
+        await hv.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await caller.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => commit);
+        hv.Gate.SetResult();
+
+        Assert.Equal(body, await Gateway.ReadAsync(grain, cluster.LongTerm));
+        await cluster.JoinAllAsync();
+        Assert.Equal([ticket.Revision.StoragePath], await cluster.RevisionBlobsAsync(id));
+    }
+}
