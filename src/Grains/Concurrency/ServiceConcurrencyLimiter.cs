@@ -1,12 +1,16 @@
+using ObjectStore.Grains.Objects;
+
 namespace ObjectStore.Grains.Concurrency;
 
 /// <summary>
 /// The service concurrency limiter (api doc §16.3). Single operations take a free permit at once, or
 /// one of <c>concurrency_queue</c> waiting slots and then wait at most <c>concurrency_timeout</c>. Batch
 /// operations first wait for a bulk permit, then for a normal one, both under one deadline and with no
-/// queue bound; single operations never touch the bulk semaphore. Waiters are served FIFO.
+/// queue bound; single operations never touch the bulk semaphore. Waiters are served FIFO. One per silo: object
+/// grains take single permits through <see cref="IBackendPermits"/>; the batch executor reserves its whole window at
+/// once with <see cref="TryReserveShare"/>.
 /// </summary>
-public sealed class ServiceConcurrencyLimiter
+public sealed class ServiceConcurrencyLimiter : IBackendPermits
 {
     private readonly ServiceLimitOptions _options;
     private readonly TimeProvider _time;
@@ -60,6 +64,10 @@ public sealed class ServiceConcurrencyLimiter
             Interlocked.Decrement(ref _queued);
         }
     }
+
+    /// <summary>The object grains' view of the limiter: a single-operation permit.</summary>
+    async ValueTask<IDisposable> IBackendPermits.AcquireAsync(CancellationToken cancellationToken) =>
+        await AcquireAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>A permit for one batch operation: bulk, then normal, within one timeout; throws <see cref="AtCapacityException"/>.</summary>
     public async ValueTask<ServicePermit> AcquireBulkAsync(CancellationToken cancellationToken)

@@ -189,6 +189,51 @@ public sealed class ServiceConcurrencyLimiterTests
         Assert.Equal(4, limiter.Available);
     }
 
+    [Theory]
+    [InlineData(0, 0.1, 0)]
+    [InlineData(1, 0.1, 1)]
+    [InlineData(99, 0.1, 10)]
+    [InlineData(100, 0.1, 10)]
+    [InlineData(1000, 0.1, 100)]
+    [InlineData(3, 0.5, 2)]
+    [InlineData(7, 1.0, 7)]
+    public void A_share_is_the_ceiling_of_free_permits_times_the_fraction(int available, double fraction, int expected) =>
+        Assert.Equal(expected, ServiceConcurrencyLimiter.ShareOf(available, fraction));
+
+    [Fact]
+    public async Task TryReserveShare_takes_its_share_of_the_free_permits_in_one_step()
+    {
+        var limiter = Create(100);
+        using var single = await limiter.AcquireAsync(default);
+        using var reservation = limiter.TryReserveShare(0.1);
+        Assert.Equal(10, reservation!.Count);
+        Assert.Equal(89, limiter.Available);
+        reservation.Dispose();
+        Assert.Equal(99, limiter.Available);
+    }
+
+    [Fact]
+    public async Task TryReserveShare_gets_nothing_when_no_permit_is_free_or_others_wait()
+    {
+        Assert.Null(Create(0).TryReserveShare(0.1));
+        var limiter = Create(1, queue: 1);
+        var held = await limiter.AcquireAsync(default);
+        var waiting = limiter.AcquireAsync(default).AsTask();
+        await WaitUntil(() => limiter.Queued == 1);
+        Assert.Null(limiter.TryReserveShare(1.0));
+        held.Dispose();
+        (await waiting).Dispose();
+        using var reservation = limiter.TryReserveShare(1.0);
+        Assert.Equal(1, reservation!.Count);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.5)]
+    [InlineData(double.NaN)]
+    public void TryReserveShare_refuses_a_fraction_outside_zero_to_one(double fraction) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => Create(10).TryReserveShare(fraction));
+
     [Fact]
     public async Task TryReserve_does_not_jump_ahead_of_waiters()
     {

@@ -1,7 +1,7 @@
-namespace ObjectStore.Silo.Tests;
+namespace ObjectStore.Testing;
 
 /// <summary>A clock that moves only when the test advances it; timers fire during <see cref="Advance"/>.</summary>
-internal sealed class ManualTime(DateTimeOffset start) : TimeProvider
+public sealed class ManualTime(DateTimeOffset start) : TimeProvider
 {
     private readonly object _gate = new();
     private readonly List<ManualTimer> _timers = [];
