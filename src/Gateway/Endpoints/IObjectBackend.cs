@@ -37,18 +37,40 @@ internal interface IObjectBackend
     Task<MultipartCompletion> CompleteMultipartAsync(ObjectId id, string uploadId, IReadOnlyList<CompletedPart> parts, CancellationToken cancellationToken);
 }
 
-/// <summary>An opened object: metadata, the resolved range when one was satisfiable, and the bytes to stream once.</summary>
-internal sealed class ObjectContent(ObjectMetadata metadata, ContentRange? range, Stream content) : IAsyncDisposable
+/// <summary>
+/// An opened object: metadata, the resolved range when one was satisfiable, and the bytes — inline memory (treat as
+/// immutable) or a stream to read once.
+/// </summary>
+internal sealed class ObjectContent : IAsyncDisposable
 {
+    /// <summary>Bytes streamed from LT.</summary>
+    public ObjectContent(ObjectMetadata metadata, ContentRange? range, Stream content)
+    {
+        Metadata = metadata;
+        Range = range;
+        Content = content;
+    }
+
+    /// <summary>Inline bytes (the range, or all).</summary>
+    public ObjectContent(ObjectMetadata metadata, ContentRange? range, ReadOnlyMemory<byte> payload)
+    {
+        Metadata = metadata;
+        Range = range;
+        Payload = payload;
+    }
+
     /// <summary>Stored metadata (size included when known).</summary>
-    public ObjectMetadata Metadata { get; } = metadata;
+    public ObjectMetadata Metadata { get; }
 
     /// <summary>The resolved range; null when none was asked for or it was not applied.</summary>
-    public ContentRange? Range { get; } = range;
+    public ContentRange? Range { get; }
 
-    /// <summary>The bytes (the range, or all).</summary>
-    public Stream Content { get; } = content;
+    /// <summary>The LT stream; null for inline objects.</summary>
+    public Stream? Content { get; }
+
+    /// <summary>The inline bytes; empty for LT objects.</summary>
+    public ReadOnlyMemory<byte> Payload { get; }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => Content.DisposeAsync();
+    public ValueTask DisposeAsync() => Content?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

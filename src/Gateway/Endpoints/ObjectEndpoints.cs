@@ -28,7 +28,7 @@ internal static class ObjectEndpoints
         var metadata = request.ReadWriteMetadata();
         using (await request.Services.ServiceLimiter.AcquireAsync(request.Aborted).ConfigureAwait(false))
         {
-            var body = new CountingStream(request.Http.Request.Body);
+            var body = new PrefixedStream(ReadOnlyMemory<byte>.Empty, request.Http.Request.Body);
             await request.Services.Backend.PutAsync(id, metadata, body, request.Http.Request.ContentLength, request.Aborted).ConfigureAwait(false);
             request.Services.RateLimiter.RecordBytes(id.Usecase, id.Scopes, body.BytesRead);
         }
@@ -54,7 +54,7 @@ internal static class ObjectEndpoints
             var response = request.Http.Response;
             if (range is { } requested)
             {
-                var total = content.Range?.Total ?? content.Metadata.Size ?? (content.Content.CanSeek ? content.Content.Length : 0);
+                var total = content.Range?.Total ?? content.Metadata.Size ?? (content.Content is { CanSeek: true } seekable ? seekable.Length : content.Payload.Length);
                 if (content.Range is null && requested.Resolve(total) is null)
                 {
                     RangeHeader.WriteUnsatisfiable(response, total);
@@ -68,7 +68,9 @@ internal static class ObjectEndpoints
                 MetadataHeaders.Write(content.Metadata, response.Headers);
                 response.StatusCode = StatusCodes.Status200OK;
             }
-            var sent = await CopyAsync(content.Content, response, request.Aborted).ConfigureAwait(false);
+            long sent = content.Payload.Length;
+            if (content.Content is { } stream) sent = await CopyAsync(stream, response, request.Aborted).ConfigureAwait(false);
+            else await response.BodyWriter.WriteAsync(content.Payload, request.Aborted).ConfigureAwait(false);
             request.Services.RateLimiter.RecordBytes(id.Usecase, id.Scopes, sent);
         }
     }

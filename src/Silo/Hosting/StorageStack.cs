@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Npgsql;
+using ObjectStore.Runtime.Reminders;
 using ObjectStore.Silo.Configuration;
 using ObjectStore.Storage.Jobs;
 using ObjectStore.Storage.LongTerm;
@@ -10,17 +12,20 @@ namespace ObjectStore.Silo.Hosting;
 /// <summary>
 /// The storage a process serves from, opened per <c>storage</c>: the embedded default (SQLite HV and change log at
 /// <c>{path}/hv.db</c>, files LT under <c>{path}/blobs</c>) or explicit tiers (PostgreSQL or SQLite HV, S3 or
-/// filesystem LT). Owns the SQL storage, the LT store and the background job loop.
+/// filesystem LT). Owns the SQL storage, the LT store, the silo's reminder table (next to HV: the same PostgreSQL
+/// database, or a SQLite file beside the HV file) and the background job loop.
 /// </summary>
 internal sealed class StorageStack : IAsyncDisposable
 {
     private readonly SqlStorage _sql;
-    private readonly ILongTermStore _longTerm;
+    private readonly NpgsqlDataSource? _postgres;
 
-    private StorageStack(SqlStorage sql, ILongTermStore longTerm, BackgroundJobLoop jobs, TieredStorage storage, string description)
+    private StorageStack(SqlStorage sql, NpgsqlDataSource? postgres, ILongTermStore longTerm, IReminderTable reminders, BackgroundJobLoop jobs, TieredStorage storage, string description)
     {
         _sql = sql;
-        _longTerm = longTerm;
+        _postgres = postgres;
+        LongTerm = longTerm;
+        Reminders = reminders;
         Jobs = jobs;
         Storage = storage;
         Description = description;
@@ -29,23 +34,35 @@ internal sealed class StorageStack : IAsyncDisposable
     /// <summary>The tiered storage over both stores.</summary>
     public TieredStorage Storage { get; }
 
+    /// <summary>The HV store and change log.</summary>
+    public SqlStorage Sql => _sql;
+
+    /// <summary>The LT store large bodies stream into.</summary>
+    public ILongTermStore LongTerm { get; }
+
+    /// <summary>The durable reminder table of the silo.</summary>
+    public IReminderTable Reminders { get; }
+
     /// <summary>The cleanup loop TieredStorage queues on.</summary>
     public BackgroundJobLoop Jobs { get; }
 
     /// <summary>What runs, for the start-up log.</summary>
     public string Description { get; }
 
-    /// <summary>Opens, creates schemas and directories, and wires the tiers.</summary>
-    public static async Task<StorageStack> OpenAsync(StorageOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    /// <summary>Opens, creates schemas and directories, and wires the tiers; <paramref name="owner"/> (the silo id) owns change entries.</summary>
+    public static async Task<StorageStack> OpenAsync(StorageOptions options, string owner, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         SqlStorage sql;
         ILongTermStore longTerm;
+        IReminderTable reminders;
+        NpgsqlDataSource? postgres = null;
         string description;
         if (options.Type == StorageType.Filesystem)
         {
             var root = Path.GetFullPath(options.Path);
             Directory.CreateDirectory(root);
             sql = SqlStorage.OpenSqlite(Path.Combine(root, "hv.db"), loggerFactory);
+            reminders = new SqliteReminderTable(Path.Combine(root, "reminders.db"));
             longTerm = new FileSystemLongTermStore(Path.Combine(root, "blobs"));
             description = $"embedded filesystem storage at {root} (SQLite high-volume tier, files long-term tier)";
         }
@@ -53,9 +70,20 @@ internal sealed class StorageStack : IAsyncDisposable
         {
             var hv = options.HighVolume!;
             var lt = options.LongTerm!;
-            sql = hv.Type == HighVolumeType.Postgres
-                ? SqlStorage.OpenPostgres(hv.ConnectionString!, loggerFactory)
-                : SqlStorage.OpenSqlite(CreateParent(hv.Path!), loggerFactory);
+            if (hv.Type == HighVolumeType.Postgres)
+            {
+                var builder = new NpgsqlDataSourceBuilder(hv.ConnectionString!);
+                builder.UseLoggerFactory(loggerFactory);
+                postgres = builder.Build();
+                sql = SqlStorage.OpenPostgres(postgres, loggerFactory);
+                reminders = new PostgresReminderTable(postgres);
+            }
+            else
+            {
+                var path = CreateParent(hv.Path!);
+                sql = SqlStorage.OpenSqlite(path, loggerFactory);
+                reminders = new SqliteReminderTable(path + ".reminders");
+            }
             longTerm = lt.Type == LongTermType.S3
                 ? new S3LongTermStore(new S3LongTermStoreOptions
                 {
@@ -73,16 +101,20 @@ internal sealed class StorageStack : IAsyncDisposable
         {
             await sql.InitializeAsync(cancellationToken).ConfigureAwait(false);
             await longTerm.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            await reminders.InitializeAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             (longTerm as IDisposable)?.Dispose();
+            (reminders as IDisposable)?.Dispose();
             await sql.DisposeAsync().ConfigureAwait(false);
+            if (postgres is not null) await postgres.DisposeAsync().ConfigureAwait(false);
             throw;
         }
         var jobs = new BackgroundJobLoop(null, TimeProvider.System, loggerFactory.CreateLogger<BackgroundJobLoop>());
-        var storage = new TieredStorage(sql.HighVolume, longTerm, sql.ChangeLog, jobs, null, TimeProvider.System, loggerFactory.CreateLogger<TieredStorage>());
-        return new StorageStack(sql, longTerm, jobs, storage, description);
+        var storage = new TieredStorage(sql.HighVolume, longTerm, sql.ChangeLog, jobs, new TieredStorageOptions { Owner = owner },
+            TimeProvider.System, loggerFactory.CreateLogger<TieredStorage>());
+        return new StorageStack(sql, postgres, longTerm, reminders, jobs, storage, description);
     }
 
     private static string CreateParent(string path)
@@ -96,7 +128,9 @@ internal sealed class StorageStack : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Jobs.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        (_longTerm as IDisposable)?.Dispose();
+        (LongTerm as IDisposable)?.Dispose();
+        (Reminders as IDisposable)?.Dispose();
         await _sql.DisposeAsync().ConfigureAwait(false);
+        if (_postgres is not null) await _postgres.DisposeAsync().ConfigureAwait(false);
     }
 }
