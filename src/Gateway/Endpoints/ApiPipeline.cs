@@ -92,7 +92,8 @@ internal sealed partial class ApiPipeline(GatewayServices services)
                 break;
             case ApiRoute.Batch:
                 if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = BatchBodyLimit;
-                throw new NotSupportedException("the batch endpoint is not wired yet");
+                await BatchEndpoints.HandleAsync(request).ConfigureAwait(false);
+                break;
             default:
                 throw new InvalidOperationException($"route {route.Route} has no endpoint");
         }

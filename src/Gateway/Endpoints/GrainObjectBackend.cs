@@ -1,4 +1,5 @@
 using System.Buffers;
+using ObjectStore.Grains.Batch;
 using ObjectStore.Grains.Hosting;
 using ObjectStore.Grains.Objects;
 using ObjectStore.Runtime.Grains;
@@ -89,6 +90,12 @@ internal sealed class GrainObjectBackend(IGrainFactory grains, TieredStorage sto
 
     public Task<MultipartCompletion> CompleteMultipartAsync(ObjectId id, string uploadId, IReadOnlyList<CompletedPart> parts, CancellationToken cancellationToken) =>
         grains.GetObjectGrain(id).CompleteMultipart(uploadId, parts, cancellationToken);
+
+    public IAsyncEnumerable<BatchResult> RunBatchAsync(IAsyncEnumerable<BatchItem> input, CancellationToken cancellationToken) =>
+        BatchGateway.RunAsync(grains, input, cancellationToken);
+
+    public async Task<Stream?> OpenRevisionAsync(ObjectId revision, CancellationToken cancellationToken) =>
+        (await longTerm.GetAsync(revision, null, cancellationToken).ConfigureAwait(false))?.Content;
 
     private static async Task<int> FillAsync(Stream body, Memory<byte> buffer, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using ObjectStore.Grains.Batch;
 using ObjectStore.Storage.LongTerm;
 using ObjectStore.Storage.Objects;
 
@@ -35,6 +36,12 @@ internal interface IObjectBackend
 
     /// <summary>Assembles and commits the upload; backend-reported problems are returned, not thrown.</summary>
     Task<MultipartCompletion> CompleteMultipartAsync(ObjectId id, string uploadId, IReadOnlyList<CompletedPart> parts, CancellationToken cancellationToken);
+
+    /// <summary>Runs one batch; results in completion order. Throws <c>AtCapacityException</c> before reading input when no window is free.</summary>
+    IAsyncEnumerable<BatchResult> RunBatchAsync(IAsyncEnumerable<BatchItem> input, CancellationToken cancellationToken);
+
+    /// <summary>Opens a large object's LT revision that a batch get redirected to; null when the blob is gone.</summary>
+    Task<Stream?> OpenRevisionAsync(ObjectId revision, CancellationToken cancellationToken);
 }
 
 /// <summary>
