@@ -5,9 +5,11 @@ using ObjectStore.Gateway.Tests.Http;
 namespace ObjectStore.Silo.Tests.Conformance;
 
 /// <summary>The batch endpoint on the wire (api doc §7): request parts in, streamed multipart parts out.</summary>
-public sealed partial class BatchConformanceTests(SharedServerFixture fixture) : IClassFixture<SharedServerFixture>
+public abstract partial class BatchConformance
 {
-    private readonly ConformanceServer _server = fixture.Server;
+    private readonly ConformanceServer _server;
+
+    private protected BatchConformance(ConformanceServer server) => _server = server;
 
     [GeneratedRegex("^multipart/form-data; boundary=\"(os-boundary-[0-9a-f]{32})\"$")]
     private static partial Regex ResponseContentType();
@@ -143,3 +145,9 @@ public sealed partial class BatchConformanceTests(SharedServerFixture fixture) :
         Assert.Equal(404, (await _server.SendAsync("GET", $"/v1/objects/conformance/{scopes}/huge")).Status);
     }
 }
+
+/// <summary>Against the embedded default.</summary>
+public sealed class BatchConformanceTests(SharedServerFixture fixture) : BatchConformance(fixture.Server), IClassFixture<SharedServerFixture>;
+
+/// <summary>Against a 3-server cluster on PostgreSQL and S3, requests spread over all servers.</summary>
+public sealed class ClusterBatchConformanceTests(ClusterServerFixture fixture) : BatchConformance(fixture.Server), IClassFixture<ClusterServerFixture>;

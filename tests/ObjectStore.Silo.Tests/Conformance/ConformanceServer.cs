@@ -1,36 +1,45 @@
 using System.Text;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
 using Microsoft.Extensions.Logging.Abstractions;
 using ObjectStore.Gateway.Tests.Http;
 using ObjectStore.Silo.Configuration;
 using ObjectStore.Silo.Hosting;
+using ObjectStore.Testing;
 
 namespace ObjectStore.Silo.Tests.Conformance;
 
 /// <summary>
-/// A real server on a free loopback port with the embedded default storage in a temp directory, configured through
-/// the same loader as <c>objectstore run</c> (<c>OS__…</c> variables) and started through <see cref="ServerHost"/>.
+/// Real servers on free loopback ports, configured through the same loader as <c>objectstore run</c> (<c>OS__…</c>
+/// variables) and started through <see cref="ServerHost"/>: one with the embedded default storage in a temp directory,
+/// or several processes' worth forming a cluster on shared PostgreSQL and S3, requests spread over all of them.
 /// </summary>
 internal sealed class ConformanceServer : IAsyncDisposable
 {
-    private readonly ServerHost _host;
+    private readonly ServerHost[] _hosts;
+    private int _next;
 
-    private ConformanceServer(ServerHost host, string directory)
+    private ConformanceServer(ServerHost[] hosts, string directory)
     {
-        _host = host;
+        _hosts = hosts;
         Directory = directory;
     }
 
     /// <summary>The temp directory holding data and the shutdown marker.</summary>
     public string Directory { get; }
 
-    /// <summary>The listening port.</summary>
-    public int Port => _host.Address.Port;
+    /// <summary>A listening port; in a cluster, each call names the next server in turn.</summary>
+    public int Port => _hosts[(int)((uint)Interlocked.Increment(ref _next) % _hosts.Length)].Address.Port;
 
     /// <summary>The marker file <c>/ready</c> checks.</summary>
     public string DownFile => Path.Combine(Directory, "objectstore.down");
 
-    /// <summary>Starts with the given extra <c>OS__</c> variables (names without the prefix, e.g. <c>HTTP__MAX_REQUESTS</c>).</summary>
-    public static async Task<ConformanceServer> StartAsync(params (string Name, string Value)[] environment)
+    /// <summary>Starts one server with the given extra <c>OS__</c> variables (names without the prefix, e.g. <c>HTTP__MAX_REQUESTS</c>).</summary>
+    public static Task<ConformanceServer> StartAsync(params (string Name, string Value)[] environment) => StartAsync(1, environment);
+
+    /// <summary>Starts <paramref name="count"/> servers with the same configuration.</summary>
+    public static async Task<ConformanceServer> StartAsync(int count, params (string Name, string Value)[] environment)
     {
         var directory = Path.Combine(Path.GetTempPath(), "os-conformance-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -41,12 +50,45 @@ internal sealed class ConformanceServer : IAsyncDisposable
         };
         foreach (var (name, value) in environment) variables["OS__" + name] = value;
         var configuration = ConfigLoader.Load(new ConfigTable(), variables);
-        var host = await ServerHost.StartAsync(configuration, new ServerHostSettings
+        var hosts = new List<ServerHost>();
+        for (var i = 0; i < count; i++)
         {
-            DownFile = Path.Combine(directory, "objectstore.down"),
-            LoggerFactory = NullLoggerFactory.Instance,
-        });
-        return new ConformanceServer(host, directory);
+            hosts.Add(await ServerHost.StartAsync(configuration, new ServerHostSettings
+            {
+                DownFile = Path.Combine(directory, "objectstore.down"),
+                LoggerFactory = NullLoggerFactory.Instance,
+            }));
+        }
+        return new ConformanceServer(hosts.ToArray(), directory);
+    }
+
+    /// <summary>
+    /// Three servers forming one cluster: PostgreSQL high-volume tier and membership (a fresh database), one S3 bucket
+    /// (moto) as the long-term tier, a shared cluster key — the topology of the compose file.
+    /// </summary>
+    public static async Task<ConformanceServer> StartClusterAsync(int count = 3)
+    {
+        var postgres = await PostgresServer.Shared;
+        var database = await postgres.CreateDatabaseAsync("conformance");
+        var s3 = await MotoS3Server.Shared;
+        var bucket = MotoS3Server.UniqueBucketName("conformance");
+        using (var client = new AmazonS3Client(new BasicAWSCredentials(MotoS3Server.AccessKey, MotoS3Server.SecretKey),
+                   new AmazonS3Config { ServiceURL = s3.Endpoint, AuthenticationRegion = MotoS3Server.Region, ForcePathStyle = true }))
+            await client.PutBucketAsync(new PutBucketRequest { BucketName = bucket });
+        return await StartAsync(count,
+            ("STORAGE__TYPE", "tiered"),
+            ("STORAGE__HIGH_VOLUME__TYPE", "postgres"),
+            ("STORAGE__HIGH_VOLUME__CONNECTION_STRING", database),
+            ("STORAGE__LONG_TERM__TYPE", "s3"),
+            ("STORAGE__LONG_TERM__ENDPOINT", s3.Endpoint),
+            ("STORAGE__LONG_TERM__BUCKET", bucket),
+            ("STORAGE__LONG_TERM__REGION", MotoS3Server.Region),
+            ("STORAGE__LONG_TERM__ACCESS_KEY", MotoS3Server.AccessKey),
+            ("STORAGE__LONG_TERM__SECRET_KEY", MotoS3Server.SecretKey),
+            ("STORAGE__LONG_TERM__PATH_STYLE", "true"),
+            ("CLUSTER__MEMBERSHIP__TYPE", "postgres"),
+            ("CLUSTER__MEMBERSHIP__CONNECTION_STRING", database),
+            ("CLUSTER__KEY", Convert.ToHexString(Guid.NewGuid().ToByteArray())));
     }
 
     /// <summary>Sends one request on a fresh connection and reads the answer.</summary>
@@ -88,7 +130,7 @@ internal sealed class ConformanceServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _host.DisposeAsync();
+        foreach (var host in _hosts) await host.DisposeAsync();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
@@ -106,6 +148,16 @@ public sealed class SharedServerFixture : IAsyncLifetime
     internal ConformanceServer Server { get; private set; } = null!;
 
     public async Task InitializeAsync() => Server = await ConformanceServer.StartAsync();
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+/// <summary>Three servers in one cluster on PostgreSQL and S3, shared by a test class (requests go round the servers).</summary>
+public sealed class ClusterServerFixture : IAsyncLifetime
+{
+    internal ConformanceServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Server = await ConformanceServer.StartClusterAsync();
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }

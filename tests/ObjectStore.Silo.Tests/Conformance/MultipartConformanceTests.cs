@@ -5,9 +5,11 @@ using System.Text.Json;
 namespace ObjectStore.Silo.Tests.Conformance;
 
 /// <summary>The multipart upload protocol on the wire (api doc §8).</summary>
-public sealed class MultipartConformanceTests(SharedServerFixture fixture) : IClassFixture<SharedServerFixture>
+public abstract class MultipartConformance
 {
-    private readonly ConformanceServer _server = fixture.Server;
+    private readonly ConformanceServer _server;
+
+    private protected MultipartConformance(ConformanceServer server) => _server = server;
     private readonly string _scopes = $"org={Guid.NewGuid():N}";
 
     private string Path(string resource, string key, string query = "") =>
@@ -172,3 +174,9 @@ public sealed class MultipartConformanceTests(SharedServerFixture fixture) : ICl
         Assert.Equal(413, response.Status);
     }
 }
+
+/// <summary>Against the embedded default.</summary>
+public sealed class MultipartConformanceTests(SharedServerFixture fixture) : MultipartConformance(fixture.Server), IClassFixture<SharedServerFixture>;
+
+/// <summary>Against a 3-server cluster on PostgreSQL and S3, requests spread over all servers.</summary>
+public sealed class ClusterMultipartConformanceTests(ClusterServerFixture fixture) : MultipartConformance(fixture.Server), IClassFixture<ClusterServerFixture>;

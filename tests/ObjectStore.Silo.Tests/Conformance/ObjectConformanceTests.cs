@@ -5,9 +5,11 @@ using System.Text.RegularExpressions;
 namespace ObjectStore.Silo.Tests.Conformance;
 
 /// <summary>Single-object endpoints on the wire (api doc §2, §3.2–§3.5, §5, §6) against the embedded default.</summary>
-public sealed partial class ObjectConformanceTests(SharedServerFixture fixture) : IClassFixture<SharedServerFixture>
+public abstract partial class ObjectConformance
 {
-    private readonly ConformanceServer _server = fixture.Server;
+    private readonly ConformanceServer _server;
+
+    private protected ObjectConformance(ConformanceServer server) => _server = server;
 
     private static string Unique(string name) => $"/v1/objects/conformance/org=1;project={Guid.NewGuid():N}/{name}";
 
@@ -330,3 +332,9 @@ public sealed partial class ObjectConformanceTests(SharedServerFixture fixture) 
         Assert.Equal("slash", Wire.Text(await _server.SendAsync("GET", prefix + "a/b")));
     }
 }
+
+/// <summary>Against the embedded default.</summary>
+public sealed class ObjectConformanceTests(SharedServerFixture fixture) : ObjectConformance(fixture.Server), IClassFixture<SharedServerFixture>;
+
+/// <summary>Against a 3-server cluster on PostgreSQL and S3, requests spread over all servers.</summary>
+public sealed class ClusterObjectConformanceTests(ClusterServerFixture fixture) : ObjectConformance(fixture.Server), IClassFixture<ClusterServerFixture>;
