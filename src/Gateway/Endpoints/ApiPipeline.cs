@@ -60,10 +60,10 @@ internal sealed partial class ApiPipeline(GatewayServices services)
             http.Response.Headers["server"] = ServerHeader;
             await ErrorResponses.WriteAsync(http.Response, error, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
+        catch (Exception e)
         {
             // The answer has begun: all that is left is to cut the connection so the client sees a broken body.
-            LogFailedAfterStart(services.Logger, e, http.Request.Method, route.RawPath);
+            if (!http.RequestAborted.IsCancellationRequested) LogFailedAfterStart(services.Logger, e, http.Request.Method, route.RawPath);
             http.Abort();
         }
         finally

@@ -70,8 +70,10 @@ public sealed class ExecutableTests
         return running.Process.ExitCode;
     }
 
-    [Fact]
-    public async Task Run_serves_until_SIGINT_then_drains_and_exits_0()
+    [Theory]
+    [InlineData("-INT")]
+    [InlineData("-TERM")]
+    public async Task Run_serves_until_SIGINT_or_SIGTERM_then_drains_and_exits_0(string signal)
     {
         var directory = TempDirectory();
         var port = FreePort();
@@ -100,7 +102,7 @@ public sealed class ExecutableTests
         Assert.Equal("from the process", await client.GetStringAsync("/v1/objects/exe/_/hello"));
         Assert.Contains("Auth is NOT enforced", server.Output);
 
-        using (var kill = Process.Start("/bin/kill", ["-INT", server.Process.Id.ToString()])) await kill.WaitForExitAsync();
+        using (var kill = Process.Start("/bin/kill", [signal, server.Process.Id.ToString()])) await kill.WaitForExitAsync();
         Assert.Equal(0, await ExitCodeAsync(server));
         Assert.True(File.Exists(Path.Combine(directory, "data", "hv.db")));
         Directory.Delete(directory, recursive: true);
