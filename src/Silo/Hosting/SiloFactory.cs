@@ -58,7 +58,7 @@ internal static class SiloFactory
         return new Built(builder.Build(), membershipDatabase);
     }
 
-    /// <summary><c>ip:port</c> binds there; <c>host:port</c> binds every interface on that port and advertises the name.</summary>
+    /// <summary><c>ip:port</c> binds there; <c>host:port</c> binds every interface on that port and advertises <c>http://host:port</c>.</summary>
     private static void ConfigureEndpoint(SiloOptions options, string address)
     {
         if (IPEndPoint.TryParse(address, out var endPoint) && address.Contains(':'))
@@ -68,6 +68,6 @@ internal static class SiloFactory
         }
         var colon = address.LastIndexOf(':');
         options.InternalEndpoint = new IPEndPoint(IPAddress.Any, int.Parse(address.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture));
-        options.AdvertisedAddress = address;
+        options.AdvertisedAddress = "http://" + address;
     }
 }
