@@ -113,4 +113,21 @@ public sealed class AdmissionConformanceTests
         Assert.Equal("service error: concurrency limit reached", Wire.Detail(response));
         Assert.Null(response.Header("retry-after"));
     }
+
+    [Fact]
+    public async Task Stopping_lets_an_in_flight_upload_finish_before_the_server_goes()
+    {
+        var server = await ConformanceServer.StartAsync();
+        await using var upload = await Gateway.Tests.Http.RawHttpConnection.OpenAsync(server.Port);
+        await upload.SendAsync(Encoding.ASCII.GetBytes("PUT /v1/objects/drain/_/k HTTP/1.1\r\nhost: x\r\ncontent-length: 10\r\n\r\nfirst"));
+        // Let the request reach the handler before the stop begins.
+        await Task.Delay(200);
+        var stopping = server.DisposeAsync().AsTask();
+        await Task.Delay(200);
+        Assert.False(stopping.IsCompleted);
+        await upload.SendAsync("-half"u8.ToArray());
+        var response = await upload.ReadResponseAsync();
+        Assert.Equal(200, response.Status);
+        await stopping;
+    }
 }

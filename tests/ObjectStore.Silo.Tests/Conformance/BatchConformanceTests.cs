@@ -123,6 +123,23 @@ public abstract partial class BatchConformance
         Assert.Equal(payload, part.Body);
     }
 
+    [Fact]
+    public async Task Operations_beyond_the_thousandth_are_413_and_not_executed()
+    {
+        var scopes = $"org={Guid.NewGuid():N}";
+        var parts = Enumerable.Range(0, 1001)
+            .Select(i => (new[] { "x-sn-batch-operation-kind: insert", $"x-sn-batch-operation-key: k{i}" }, "x"u8.ToArray()))
+            .ToArray();
+        var response = await _server.SendAsync("POST", $"/v1/objects:batch/conformance/{scopes}/", Body("many", parts),
+            [("content-type", "multipart/form-data; boundary=many")], chunked: true);
+        var results = Parse(response).ToDictionary(p => p.Index);
+        Assert.Equal(1001, results.Count);
+        Assert.All(Enumerable.Range(0, 1000), i => Assert.Equal(201, results[i].Status));
+        Assert.Equal(413, results[1000].Status);
+        Assert.Equal(200, (await _server.SendAsync("GET", $"/v1/objects/conformance/{scopes}/k999")).Status);
+        Assert.Equal(404, (await _server.SendAsync("GET", $"/v1/objects/conformance/{scopes}/k1000")).Status);
+    }
+
     [Theory]
     [InlineData("application/json")]
     [InlineData("multipart/form-data")]

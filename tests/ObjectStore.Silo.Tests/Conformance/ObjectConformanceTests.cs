@@ -307,6 +307,15 @@ public abstract partial class ObjectConformance
     }
 
     [Fact]
+    public async Task A_non_ASCII_metadata_value_is_a_400_and_nothing_is_stored()
+    {
+        var path = Unique("utf8meta");
+        var response = await _server.SendAsync("PUT", path, "x"u8.ToArray(), [("x-snme-name", "café")]);
+        Assert.Equal(400, response.Status);
+        Assert.Equal(404, (await _server.SendAsync("GET", path)).Status);
+    }
+
+    [Fact]
     public async Task Unknown_routes_are_404_and_wrong_methods_405_with_allow_both_empty()
     {
         var unknown = await _server.SendAsync("GET", "/v2/objects/conformance/_/k");
