@@ -20,7 +20,7 @@ internal static partial class MultipartEndpoints
     public const int CompleteBodyLimit = 2 * 1024 * 1024;
 
     /// <summary>How often complete writes a keep-alive space while the assembly runs.</summary>
-    public static TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>Dispatches on route and method.</summary>
     public static Task HandleAsync(ApiRequest request) => (request.Route.Route, request.Http.Request.Method) switch

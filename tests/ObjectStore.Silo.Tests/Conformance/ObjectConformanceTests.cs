@@ -238,6 +238,11 @@ public abstract partial class ObjectConformance
         Assert.Equal(206, tail.Status);
         Assert.Equal($"bytes 3000000-{payload.Length - 1}/{payload.Length}", tail.Header("content-range"));
         Assert.Equal(payload.AsSpan(3_000_000).ToArray(), tail.Body);
+        var beyond = await _server.SendAsync("GET", path, headers: [("Range", $"bytes={payload.Length}-")]);
+        Assert.Equal(416, beyond.Status);
+        Assert.Equal($"bytes */{payload.Length}", beyond.Header("content-range"));
+        var suffix = await _server.SendAsync("GET", path, headers: [("Range", "bytes=-5")]);
+        Assert.Equal(payload.AsSpan(payload.Length - 5).ToArray(), suffix.Body);
         var head = await _server.SendAsync("HEAD", path);
         Assert.Equal(204, head.Status);
         Assert.Equal(204, (await _server.SendAsync("DELETE", path)).Status);
