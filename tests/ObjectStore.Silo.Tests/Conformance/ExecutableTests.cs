@@ -101,6 +101,8 @@ public sealed class ExecutableTests
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         Assert.Equal("from the process", await client.GetStringAsync("/v1/objects/exe/_/hello"));
         Assert.Contains("Auth is NOT enforced", server.Output);
+        await using (var check = Start(directory, new Dictionary<string, string> { ["OS__HTTP_ADDR"] = $"127.0.0.1:{port}" }, "healthcheck"))
+            Assert.Equal(0, await ExitCodeAsync(check));
 
         using (var kill = Process.Start("/bin/kill", [signal, server.Process.Id.ToString()])) await kill.WaitForExitAsync();
         Assert.Equal(0, await ExitCodeAsync(server));
@@ -115,6 +117,15 @@ public sealed class ExecutableTests
         await using var server = Start(directory, new Dictionary<string, string> { ["OS__HTTP_ADDR"] = "not-an-address" }, "run");
         Assert.Equal(2, await ExitCodeAsync(server));
         Assert.Contains("http_addr", server.Output);
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Healthcheck_exits_1_when_nothing_listens()
+    {
+        var directory = TempDirectory();
+        await using var check = Start(directory, new Dictionary<string, string> { ["OS__HTTP_ADDR"] = $"127.0.0.1:{FreePort()}" }, "healthcheck");
+        Assert.Equal(1, await ExitCodeAsync(check));
         Directory.Delete(directory, recursive: true);
     }
 
