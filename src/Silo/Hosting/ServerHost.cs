@@ -12,7 +12,6 @@ using ObjectStore.Gateway.Auth;
 using ObjectStore.Gateway.Endpoints;
 using ObjectStore.Gateway.Http.Lowercase;
 using ObjectStore.Grains.Concurrency;
-using ObjectStore.Grains.Hosting;
 using ObjectStore.Silo.Configuration;
 
 namespace ObjectStore.Silo.Hosting;
@@ -35,16 +34,16 @@ internal sealed record ServerHostSettings
 internal sealed partial class ServerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly SiloFactory.Built _silo;
+    private readonly GrainAccess _grains;
     private readonly StorageStack _storage;
     private readonly ILoggerFactory? _ownedLoggerFactory;
     private readonly ILogger _logger;
     private int _stopped;
 
-    private ServerHost(WebApplication app, SiloFactory.Built silo, StorageStack storage, Readiness readiness, IPEndPoint address, ILoggerFactory? ownedLoggerFactory, ILogger logger)
+    private ServerHost(WebApplication app, GrainAccess grains, StorageStack storage, Readiness readiness, IPEndPoint address, ILoggerFactory? ownedLoggerFactory, ILogger logger)
     {
         _app = app;
-        _silo = silo;
+        _grains = grains;
         _storage = storage;
         Readiness = readiness;
         Address = address;
@@ -70,16 +69,14 @@ internal sealed partial class ServerHost : IAsyncDisposable
 
         var siloId = $"silo-{Guid.NewGuid():N}"[..17];
         var storage = await StorageStack.OpenAsync(options.Storage, siloId, loggerFactory, cancellationToken).ConfigureAwait(false);
-        SiloFactory.Built? silo = null;
+        GrainAccess? grains = null;
         try
         {
             var limiter = new ServiceConcurrencyLimiter(options.Service, TimeProvider.System);
-            silo = SiloFactory.Build(options.Cluster, siloId, storage, limiter, loggerFactory);
-            await silo.Silo.StartAsync(cancellationToken).ConfigureAwait(false);
-            await ObjectStoreGrains.StartMaintenanceAsync(silo.Silo.GrainFactory, cancellationToken).ConfigureAwait(false);
+            grains = await SiloFactory.StartAsync(options.Cluster, siloId, storage, limiter, loggerFactory, cancellationToken).ConfigureAwait(false);
             var readiness = new Readiness(settings.DownFile);
             var services = new GatewayServices(
-                new GrainObjectBackend(silo.Silo.GrainFactory, storage.Storage, storage.LongTerm),
+                new GrainObjectBackend(grains.Grains, storage.Storage, storage.LongTerm),
                 new Authenticator(options.Auth, configuration.Keys, TimeProvider.System, loggerFactory.CreateLogger<Authenticator>()),
                 new Killswitches(options.Killswitches),
                 new RateLimiter(options.RateLimits, TimeProvider.System),
@@ -92,13 +89,13 @@ internal sealed partial class ServerHost : IAsyncDisposable
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
             var address = new IPEndPoint(options.HttpAddr.Address, bound.Port);
-            LogStarted(logger, address, storage.Description, silo.Silo.SiloId, options.Cluster.Membership, silo.Silo.Address);
+            LogStarted(logger, address, storage.Description, grains.Description);
             if (!services.Authenticator.Enforce) LogAuthNotEnforced(logger);
-            return new ServerHost(app, silo, storage, readiness, address, owned, logger);
+            return new ServerHost(app, grains, storage, readiness, address, owned, logger);
         }
         catch
         {
-            if (silo is not null) await StopSiloAsync(silo).ConfigureAwait(false);
+            if (grains is not null) await grains.DisposeAsync().ConfigureAwait(false);
             await storage.DisposeAsync().ConfigureAwait(false);
             owned?.Dispose();
             throw;
@@ -140,7 +137,7 @@ internal sealed partial class ServerHost : IAsyncDisposable
         using (var deadline = new CancellationTokenSource(timeout))
             await _app.StopAsync(deadline.Token).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
-        await StopSiloAsync(_silo).ConfigureAwait(false);
+        await _grains.DisposeAsync().ConfigureAwait(false);
         await _storage.DisposeAsync().ConfigureAwait(false);
         LogStopped(_logger);
         _ownedLoggerFactory?.Dispose();
@@ -148,14 +145,6 @@ internal sealed partial class ServerHost : IAsyncDisposable
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-
-    /// <summary>The silo leaves membership and deactivates its grains within its own shutdown deadline.</summary>
-    private static async Task StopSiloAsync(SiloFactory.Built silo)
-    {
-        await silo.Silo.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        await silo.Silo.DisposeAsync().ConfigureAwait(false);
-        if (silo.MembershipDatabase is not null) await silo.MembershipDatabase.DisposeAsync().ConfigureAwait(false);
-    }
 
     private static ILoggerFactory CreateConsoleLoggerFactory(LogLevel level) =>
         Microsoft.Extensions.Logging.LoggerFactory.Create(logging =>
@@ -171,8 +160,8 @@ internal sealed partial class ServerHost : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Configuration: {Warning}")]
     private static partial void LogConfigWarning(ILogger logger, string warning);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "objectstore serving HTTP on {Address} with {Storage}; silo {SiloId} with {Membership} membership, internal endpoint {SiloAddress}")]
-    private static partial void LogStarted(ILogger logger, IPEndPoint address, string storage, string siloId, MembershipType membership, string? siloAddress);
+    [LoggerMessage(Level = LogLevel.Information, Message = "objectstore serving HTTP on {Address} with {Storage}; {Grains}")]
+    private static partial void LogStarted(ILogger logger, IPEndPoint address, string storage, string grains);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Auth is NOT enforced: every request is allowed (configure auth.keys to enforce it)")]
     private static partial void LogAuthNotEnforced(ILogger logger);

@@ -4,24 +4,87 @@ using Npgsql;
 using ObjectStore.Grains.Batch;
 using ObjectStore.Grains.Concurrency;
 using ObjectStore.Grains.Hosting;
+using ObjectStore.Runtime.Grains;
 using ObjectStore.Runtime.Hosting;
 using ObjectStore.Runtime.Membership;
 using ObjectStore.Silo.Configuration;
 
 namespace ObjectStore.Silo.Hosting;
 
+/// <summary>How this process reaches the grains, and what to stop at shutdown.</summary>
+internal sealed class GrainAccess(IGrainFactory grains, string description, Func<ValueTask> stop) : IAsyncDisposable
+{
+    /// <summary>The factory the gateway calls grains through.</summary>
+    public IGrainFactory Grains { get; } = grains;
+
+    /// <summary>What runs, for the start-up log.</summary>
+    public string Description { get; } = description;
+
+    /// <summary>Leaves the cluster (a silo deactivates its grains within its own shutdown deadline).</summary>
+    public ValueTask DisposeAsync() => stop();
+}
+
 /// <summary>
-/// Builds this process's silo per <c>cluster</c>: in-process membership by default (a single silo), PostgreSQL
-/// membership when configured, the internal HTTP/2 endpoint at <c>cluster.silo_addr</c> guarded by <c>cluster.key</c>,
-/// and the object, change-log, expiry and batch gateway grains over the process's storage.
+/// Starts this process's part of the cluster per <c>cluster</c>: a silo with in-process membership by default (a single
+/// silo) or PostgreSQL membership, its internal HTTP/2 endpoint at <c>cluster.silo_addr</c> guarded by
+/// <c>cluster.key</c>, and the object, change-log, expiry and batch gateway grains over the process's storage; or, with
+/// <c>cluster.gateway_only</c>, no grains at all: a cluster client that calls the silos found in the membership.
 /// </summary>
 internal static class SiloFactory
 {
-    /// <summary>A not yet started silo, and the membership data source it owns (postgres mode).</summary>
-    public sealed record Built(Runtime.Hosting.Silo Silo, NpgsqlDataSource? MembershipDatabase);
+    /// <summary>Starts the silo (or the gateway-only client); the storage's owner must be <paramref name="siloId"/>.</summary>
+    public static async Task<GrainAccess> StartAsync(ClusterOptions cluster, string siloId, StorageStack storage, ServiceConcurrencyLimiter limiter,
+        ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        if (cluster.GatewayOnly) return await StartClientAsync(cluster, loggerFactory, cancellationToken).ConfigureAwait(false);
+        var (silo, database) = Build(cluster, siloId, storage, limiter, loggerFactory);
+        try
+        {
+            await silo.StartAsync(cancellationToken).ConfigureAwait(false);
+            await ObjectStoreGrains.StartMaintenanceAsync(silo.GrainFactory, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await StopAsync(silo, database).ConfigureAwait(false);
+            throw;
+        }
+        return new GrainAccess(silo.GrainFactory, $"silo {silo.SiloId} ({cluster.Membership} membership, internal endpoint {silo.Address})",
+            () => StopAsync(silo, database));
+    }
 
-    /// <summary>Wires the silo; the storage's owner must be <paramref name="siloId"/>.</summary>
-    public static Built Build(ClusterOptions cluster, string siloId, StorageStack storage, ServiceConcurrencyLimiter limiter, ILoggerFactory loggerFactory)
+    private static async Task<GrainAccess> StartClientAsync(ClusterOptions cluster, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var database = NpgsqlDataSource.Create(cluster.MembershipConnectionString!);
+        var membership = new PostgresMembership(database, null, loggerFactory.CreateLogger<PostgresMembership>());
+        try
+        {
+            await membership.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await membership.DisposeAsync().ConfigureAwait(false);
+            await database.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        var client = new ClusterClient(new ClusterClientOptions { ClusterKey = cluster.Key!, Membership = membership },
+            [.. ObjectStoreGrains.Interfaces, BatchGatewayGrainInterface.Instance]);
+        return new GrainAccess(client, "gateway only (no grains; calls the silos of the PostgreSQL membership)", async () =>
+        {
+            client.Dispose();
+            await membership.DisposeAsync().ConfigureAwait(false);
+            await database.DisposeAsync().ConfigureAwait(false);
+        });
+    }
+
+    private static async ValueTask StopAsync(Runtime.Hosting.Silo silo, NpgsqlDataSource? database)
+    {
+        await silo.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await silo.DisposeAsync().ConfigureAwait(false);
+        if (database is not null) await database.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static (Runtime.Hosting.Silo Silo, NpgsqlDataSource? MembershipDatabase) Build(
+        ClusterOptions cluster, string siloId, StorageStack storage, ServiceConcurrencyLimiter limiter, ILoggerFactory loggerFactory)
     {
         NpgsqlDataSource? membershipDatabase = null;
         IMembershipProvider membership;
@@ -55,7 +118,7 @@ internal static class SiloFactory
         var executor = new BatchExecutor(limiter, new BatchExecutorOptions(), loggerFactory.CreateLogger<BatchExecutor>());
         builder.AddGrain<IBatchGatewayGrain, BatchGatewayGrain>(BatchGatewayGrainInterface.Instance,
             () => new BatchGatewayGrain(executor, grains => new ObjectGrainBatchRunner(grains, storage.LongTerm, storage.Storage.InlineThreshold)));
-        return new Built(builder.Build(), membershipDatabase);
+        return (builder.Build(), membershipDatabase);
     }
 
     /// <summary><c>ip:port</c> binds there; <c>host:port</c> binds every interface on that port and advertises <c>http://host:port</c>.</summary>

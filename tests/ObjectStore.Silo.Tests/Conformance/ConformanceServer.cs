@@ -39,7 +39,11 @@ internal sealed class ConformanceServer : IAsyncDisposable
     public static Task<ConformanceServer> StartAsync(params (string Name, string Value)[] environment) => StartAsync(1, environment);
 
     /// <summary>Starts <paramref name="count"/> servers with the same configuration.</summary>
-    public static async Task<ConformanceServer> StartAsync(int count, params (string Name, string Value)[] environment)
+    public static Task<ConformanceServer> StartAsync(int count, params (string Name, string Value)[] environment) =>
+        StartAsync(count, 0, environment);
+
+    /// <summary>Starts <paramref name="count"/> servers, the last <paramref name="gatewayOnly"/> of them without grains.</summary>
+    private static async Task<ConformanceServer> StartAsync(int count, int gatewayOnly, (string Name, string Value)[] environment)
     {
         var directory = Path.Combine(Path.GetTempPath(), "os-conformance-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -50,10 +54,12 @@ internal sealed class ConformanceServer : IAsyncDisposable
         };
         foreach (var (name, value) in environment) variables["OS__" + name] = value;
         var configuration = ConfigLoader.Load(new ConfigTable(), variables);
+        variables["OS__CLUSTER__GATEWAY_ONLY"] = "true";
+        var gatewayConfiguration = gatewayOnly > 0 ? ConfigLoader.Load(new ConfigTable(), variables) : configuration;
         var hosts = new List<ServerHost>();
         for (var i = 0; i < count; i++)
         {
-            hosts.Add(await ServerHost.StartAsync(configuration, new ServerHostSettings
+            hosts.Add(await ServerHost.StartAsync(i < count - gatewayOnly ? configuration : gatewayConfiguration, new ServerHostSettings
             {
                 DownFile = Path.Combine(directory, "objectstore.down"),
                 LoggerFactory = NullLoggerFactory.Instance,
@@ -66,7 +72,7 @@ internal sealed class ConformanceServer : IAsyncDisposable
     /// Three servers forming one cluster: PostgreSQL high-volume tier and membership (a fresh database), one S3 bucket
     /// (moto) as the long-term tier, a shared cluster key — the topology of the compose file.
     /// </summary>
-    public static async Task<ConformanceServer> StartClusterAsync(int count = 3)
+    public static async Task<ConformanceServer> StartClusterAsync(int count = 3, int gatewayOnly = 0)
     {
         var postgres = await PostgresServer.Shared;
         var database = await postgres.CreateDatabaseAsync("conformance");
@@ -75,7 +81,7 @@ internal sealed class ConformanceServer : IAsyncDisposable
         using (var client = new AmazonS3Client(new BasicAWSCredentials(MotoS3Server.AccessKey, MotoS3Server.SecretKey),
                    new AmazonS3Config { ServiceURL = s3.Endpoint, AuthenticationRegion = MotoS3Server.Region, ForcePathStyle = true }))
             await client.PutBucketAsync(new PutBucketRequest { BucketName = bucket });
-        return await StartAsync(count,
+        return await StartAsync(count, gatewayOnly, [
             ("STORAGE__TYPE", "tiered"),
             ("STORAGE__HIGH_VOLUME__TYPE", "postgres"),
             ("STORAGE__HIGH_VOLUME__CONNECTION_STRING", database),
@@ -88,13 +94,17 @@ internal sealed class ConformanceServer : IAsyncDisposable
             ("STORAGE__LONG_TERM__PATH_STYLE", "true"),
             ("CLUSTER__MEMBERSHIP__TYPE", "postgres"),
             ("CLUSTER__MEMBERSHIP__CONNECTION_STRING", database),
-            ("CLUSTER__KEY", Convert.ToHexString(Guid.NewGuid().ToByteArray())));
+            ("CLUSTER__KEY", Convert.ToHexString(Guid.NewGuid().ToByteArray()))]);
     }
 
-    /// <summary>Sends one request on a fresh connection and reads the answer.</summary>
-    public async Task<RawResponse> SendAsync(string method, string target, byte[]? body = null, IEnumerable<(string Name, string Value)>? headers = null, bool chunked = false)
+    /// <summary>The port of server <paramref name="index"/> (start order).</summary>
+    public int PortOf(int index) => _hosts[index].Address.Port;
+
+    /// <summary>Sends one request on a fresh connection (to the next server, or to server <paramref name="host"/>) and reads the answer.</summary>
+    public async Task<RawResponse> SendAsync(string method, string target, byte[]? body = null, IEnumerable<(string Name, string Value)>? headers = null,
+        bool chunked = false, int? host = null)
     {
-        await using var connection = await RawHttpConnection.OpenAsync(Port);
+        await using var connection = await RawHttpConnection.OpenAsync(host is { } index ? PortOf(index) : Port);
         await connection.SendAsync(Request(method, target, body, headers, chunked));
         return await connection.ReadResponseAsync(headRequest: method == "HEAD");
     }
