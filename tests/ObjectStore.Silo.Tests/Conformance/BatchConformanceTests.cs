@@ -124,6 +124,20 @@ public abstract partial class BatchConformance
     }
 
     [Fact]
+    public async Task A_truncated_batch_body_answers_its_parts_and_an_error_for_the_rest_never_a_500()
+    {
+        var scopes = $"org={Guid.NewGuid():N}";
+        var body = Body("t", (["x-sn-batch-operation-kind: insert", "x-sn-batch-operation-key: kept"], "ok"u8.ToArray()));
+        var truncated = body.AsSpan(0, body.Length - "--t--\r\n".Length).ToArray().Concat("--t\r\nx-sn-batch-operation-kind: insert\r\n\r\nhalf"u8.ToArray()).ToArray();
+        var response = await _server.SendAsync("POST", $"/v1/objects:batch/conformance/{scopes}/", truncated, [("content-type", "multipart/form-data; boundary=t")]);
+        Assert.Equal(200, response.Status);
+        var parts = Parse(response).ToDictionary(p => p.Index);
+        Assert.Equal(201, parts[0].Status);
+        Assert.Equal(400, parts[1].Status);
+        Assert.Equal("ok", Wire.Text(await _server.SendAsync("GET", $"/v1/objects/conformance/{scopes}/kept")));
+    }
+
+    [Fact]
     public async Task Operations_beyond_the_thousandth_are_413_and_not_executed()
     {
         var scopes = $"org={Guid.NewGuid():N}";
