@@ -5,6 +5,7 @@ using Npgsql;
 using ObjectStore.Grains.Hosting;
 using ObjectStore.Grains.Objects;
 using ObjectStore.Runtime.Hosting;
+using ObjectStore.Runtime.Membership;
 using ObjectStore.Storage.ChangeLog;
 using ObjectStore.Storage.HighVolume;
 using ObjectStore.Storage.Jobs;
@@ -18,7 +19,7 @@ namespace ObjectStore.Grains.Tests;
 public sealed record SharedStores(IHighVolumeStore HighVolume, ILongTermStore LongTerm, IChangeLog ChangeLog, IAsyncDisposable? Owned = null);
 
 /// <summary>One silo's storage side: its job loop, its tiered storage (Owner = silo id) and the grain services.</summary>
-public sealed record SiloStorage(BackgroundJobLoop Jobs, TieredStorage Storage, ObjectStoreGrainServices Services);
+public sealed record SiloStorage(BackgroundJobLoop Jobs, TieredStorage Storage, ObjectStoreGrainServices Services, IMembershipProvider Membership);
 
 /// <summary>
 /// A <see cref="TestCluster"/> whose silos run the object store grains over shared stores. Tests use a 1 KiB inline
@@ -45,8 +46,8 @@ public sealed class GrainsCluster : IAsyncDisposable
     public List<Silo> Silos => Cluster.Silos;
 
     /// <summary>In-memory stores and membership.</summary>
-    public static Task<GrainsCluster> StartAsync(int silos, Action<ObjectStoreGrainServices>? configure = null, TimeProvider? time = null) =>
-        StartAsync(silos, InMemoryStores(), configure, time, postgres: false);
+    public static Task<GrainsCluster> StartAsync(int silos, Action<ObjectStoreGrainServices>? configure = null, TimeProvider? time = null, IBackendPermits? permits = null) =>
+        StartAsync(silos, InMemoryStores(), configure, time, postgres: false, permits);
 
     /// <summary>The given stores, in-memory membership.</summary>
     public static Task<GrainsCluster> StartAsync(int silos, SharedStores stores, Action<ObjectStoreGrainServices>? configure = null, TimeProvider? time = null) =>
@@ -77,7 +78,7 @@ public sealed class GrainsCluster : IAsyncDisposable
         return await StartAsync(silos, new SharedStores(hv, lt, log, new Owned(data, lt)), configure, null, postgres: true);
     }
 
-    private static async Task<GrainsCluster> StartAsync(int silos, SharedStores stores, Action<ObjectStoreGrainServices>? configure, TimeProvider? time, bool postgres)
+    private static async Task<GrainsCluster> StartAsync(int silos, SharedStores stores, Action<ObjectStoreGrainServices>? configure, TimeProvider? time, bool postgres, IBackendPermits? permits = null)
     {
         var cluster = new GrainsCluster(stores, time ?? TimeProvider.System);
         var setup = new TestClusterSetup
@@ -96,15 +97,17 @@ public sealed class GrainsCluster : IAsyncDisposable
                     HighVolume = stores.HighVolume,
                     LiveSilos = ObjectStoreGrainServices.LiveSilosOf(membership),
                     Time = cluster.Time,
+                    Permits = permits ?? UnlimitedPermits.Instance,
                 };
                 configure?.Invoke(services);
-                lock (cluster.BySilo) cluster.BySilo[siloId] = new SiloStorage(jobs, storage, services);
+                lock (cluster.BySilo) cluster.BySilo[siloId] = new SiloStorage(jobs, storage, services, membership);
                 builder.AddObjectStoreGrains(services);
             },
         };
         try
         {
             cluster.Cluster = postgres ? await TestCluster.StartPostgresAsync(silos, setup) : await TestCluster.StartAsync(silos, setup);
+            await cluster.UntilStableAsync();
         }
         catch
         {
@@ -113,6 +116,14 @@ public sealed class GrainsCluster : IAsyncDisposable
         }
         return cluster;
     }
+
+    /// <summary>
+    /// Waits until every silo sees all running silos. Before that, two silos may place a key differently (a membership
+    /// change), and a large write begun on one activation cannot be committed on another.
+    /// </summary>
+    public Task UntilStableAsync() => Eventually.True(
+        () => Silos.All(s => StorageOf(s).Membership.Current.LiveSilos.Count == Silos.Count),
+        "every silo sees the whole cluster");
 
     public SiloStorage StorageOf(Silo silo) => BySilo[silo.SiloId];
 

@@ -100,33 +100,19 @@ public sealed class ObjectGrainStats
     /// <summary>Large writes abandoned without a commit (timeout or deactivation).</summary>
     public long AbandonedWrites => Interlocked.Read(ref _abandonedWrites);
 
-    internal void CasConflict()
-    {
-        Interlocked.Increment(ref _casConflicts);
-        GrainMetrics.CasConflicts.Add(1);
-    }
+    internal void CasConflict() => Count(ref _casConflicts, GrainMetrics.CasConflicts);
 
-    internal void Supersede()
-    {
-        Interlocked.Increment(ref _superseded);
-        GrainMetrics.Superseded.Add(1);
-    }
+    internal void Supersede() => Count(ref _superseded, GrainMetrics.Superseded);
 
-    internal void Hit()
-    {
-        Interlocked.Increment(ref _cacheHits);
-        GrainMetrics.CacheHits.Add(1);
-    }
+    internal void Hit() => Count(ref _cacheHits, GrainMetrics.CacheHits);
 
-    internal void Miss()
-    {
-        Interlocked.Increment(ref _cacheMisses);
-        GrainMetrics.CacheMisses.Add(1);
-    }
+    internal void Miss() => Count(ref _cacheMisses, GrainMetrics.CacheMisses);
 
-    internal void Abandon()
+    internal void Abandon() => Count(ref _abandonedWrites, GrainMetrics.AbandonedWrites);
+
+    private static void Count(ref long counter, System.Diagnostics.Metrics.Counter<long> instrument)
     {
-        Interlocked.Increment(ref _abandonedWrites);
-        GrainMetrics.AbandonedWrites.Add(1);
+        Interlocked.Increment(ref counter);
+        instrument.Add(1);
     }
 }

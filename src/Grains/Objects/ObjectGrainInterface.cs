@@ -84,14 +84,19 @@ public sealed class ObjectGrainInterface : GrainInterface<IObjectGrain>
         protected override Task<ObjectMetadata> Invoke(object grain, CancellationToken ct) => ((IObjectGrain)grain).PutInline(Metadata, Payload, ct);
     }
 
-    private sealed class BeginLargeWriteRequest : GrainRequest<LargeWriteTicket>
+    /// <summary>Requests whose one argument is the metadata to write.</summary>
+    private abstract class WithMetadataRequest<TResult> : GrainRequest<TResult>
+    {
+        public ObjectMetadata Metadata = new();
+        public sealed override void WriteArguments(ref GrainWriter w) => ObjectCodec.WriteMetadata(ref w, Metadata);
+        public sealed override void ReadArguments(ref GrainReader r) => Metadata = ObjectCodec.ReadMetadata(ref r);
+    }
+
+    private sealed class BeginLargeWriteRequest : WithMetadataRequest<LargeWriteTicket>
     {
         public const ushort Id = 2;
-        public ObjectMetadata Metadata = new();
         public override ushort MethodId => Id;
         public override string MethodName => "BeginLargeWrite";
-        public override void WriteArguments(ref GrainWriter w) => ObjectCodec.WriteMetadata(ref w, Metadata);
-        public override void ReadArguments(ref GrainReader r) => Metadata = ObjectCodec.ReadMetadata(ref r);
         protected override Task<LargeWriteTicket> Invoke(object grain, CancellationToken ct) => ((IObjectGrain)grain).BeginLargeWrite(Metadata, ct);
 
         protected override void WriteResult(ref GrainWriter w, LargeWriteTicket result)
@@ -170,14 +175,11 @@ public sealed class ObjectGrainInterface : GrainInterface<IObjectGrain>
         protected override Task Invoke(object grain, CancellationToken ct) => ((IObjectGrain)grain).Delete(ct);
     }
 
-    private sealed class InitiateMultipartRequest : GrainRequest<string>
+    private sealed class InitiateMultipartRequest : WithMetadataRequest<string>
     {
         public const ushort Id = 8;
-        public ObjectMetadata Metadata = new();
         public override ushort MethodId => Id;
         public override string MethodName => "InitiateMultipart";
-        public override void WriteArguments(ref GrainWriter w) => ObjectCodec.WriteMetadata(ref w, Metadata);
-        public override void ReadArguments(ref GrainReader r) => Metadata = ObjectCodec.ReadMetadata(ref r);
         protected override Task<string> Invoke(object grain, CancellationToken ct) => ((IObjectGrain)grain).InitiateMultipart(Metadata, ct);
         protected override void WriteResult(ref GrainWriter w, string result) => w.WriteString(result);
         protected override string ReadResult(ref GrainReader r) => r.ReadRequiredString();

@@ -4,109 +4,117 @@ using ObjectStore.Runtime.Invocation;
 
 namespace ObjectStore.Grains.Periodic;
 
+/// <summary>
+/// The runtime description shared by the maintenance grains: method 1 is <see cref="IPeriodicGrain.EnsureReminder"/>,
+/// method 2 runs the grain now and answers with its run totals, written as a list of counters.
+/// </summary>
+public abstract class PeriodicGrainInterface<TInterface, TRun> : GrainInterface<TInterface>
+    where TInterface : class, IPeriodicGrain
+{
+    /// <inheritdoc/>
+    public sealed override GrainRequest? CreateRequest(ushort methodId) => methodId switch
+    {
+        EnsureReminderRequest.Id => new EnsureReminderRequest(),
+        RunRequest.Id => new RunRequest(this),
+        _ => null,
+    };
+
+    /// <summary>Calls the grain's run method.</summary>
+    protected abstract Task<TRun> Run(TInterface grain, CancellationToken cancellationToken);
+
+    /// <summary>The run's counters in wire order.</summary>
+    protected abstract int[] Counters(TRun run);
+
+    /// <summary>A run from counters in wire order.</summary>
+    protected abstract TRun FromCounters(int[] counters);
+
+    /// <summary>The proxy side of method 1.</summary>
+    protected static Task InvokeEnsureReminder(GrainReference reference, CancellationToken cancellationToken) =>
+        reference.InvokeAsync(new EnsureReminderRequest(), cancellationToken);
+
+    /// <summary>The proxy side of method 2.</summary>
+    protected Task<TRun> InvokeRun(GrainReference reference, CancellationToken cancellationToken) =>
+        reference.InvokeAsync(new RunRequest(this), cancellationToken);
+
+    private sealed class EnsureReminderRequest : VoidGrainRequest
+    {
+        public const ushort Id = 1;
+        public override ushort MethodId => Id;
+        public override string MethodName => "EnsureReminder";
+        protected override Task Invoke(object grain, CancellationToken ct) => ((IPeriodicGrain)grain).EnsureReminder(ct);
+    }
+
+    private sealed class RunRequest(PeriodicGrainInterface<TInterface, TRun> owner) : GrainRequest<TRun>
+    {
+        public const ushort Id = 2;
+        public override ushort MethodId => Id;
+        public override string MethodName => "Run";
+        protected override Task<TRun> Invoke(object grain, CancellationToken ct) => owner.Run((TInterface)grain, ct);
+
+        protected override void WriteResult(ref GrainWriter w, TRun result)
+        {
+            var counters = owner.Counters(result);
+            w.WriteInt32(counters.Length);
+            foreach (var c in counters) w.WriteInt32(c);
+        }
+
+        protected override TRun ReadResult(ref GrainReader r)
+        {
+            var count = r.ReadInt32();
+            if (count < 0 || count > r.Remaining / 4) throw new InvalidDataException($"run result with {count} counters");
+            var counters = new int[count];
+            for (var i = 0; i < count; i++) counters[i] = r.ReadInt32();
+            return owner.FromCounters(counters);
+        }
+    }
+}
+
 /// <summary>The hand-written runtime description of <see cref="IChangeLogGrain"/>.</summary>
-public sealed class ChangeLogGrainInterface : GrainInterface<IChangeLogGrain>
+public sealed class ChangeLogGrainInterface : PeriodicGrainInterface<IChangeLogGrain, RecoveryRun>
 {
     /// <summary>The shared instance.</summary>
     public static readonly ChangeLogGrainInterface Instance = new();
 
     /// <inheritdoc/>
-    public override IChangeLogGrain CreateProxy(GrainReference reference) => new Proxy(reference);
+    public override IChangeLogGrain CreateProxy(GrainReference reference) => new Proxy(this, reference);
 
     /// <inheritdoc/>
-    public override GrainRequest? CreateRequest(ushort methodId) => methodId switch
+    protected override Task<RecoveryRun> Run(IChangeLogGrain grain, CancellationToken cancellationToken) => grain.RecoverNow(cancellationToken);
+
+    /// <inheritdoc/>
+    protected override int[] Counters(RecoveryRun run) => [run.Batches, run.Claimed, run.Cleaned, run.BlobDeletes, run.Failed];
+
+    /// <inheritdoc/>
+    protected override RecoveryRun FromCounters(int[] c) => new() { Batches = c[0], Claimed = c[1], Cleaned = c[2], BlobDeletes = c[3], Failed = c[4] };
+
+    private sealed class Proxy(ChangeLogGrainInterface owner, GrainReference r) : IChangeLogGrain
     {
-        EnsureReminderRequest.Id => new EnsureReminderRequest(),
-        RecoverNowRequest.Id => new RecoverNowRequest(),
-        _ => null,
-    };
-
-    private sealed class Proxy(GrainReference r) : IChangeLogGrain
-    {
-        public Task EnsureReminder(CancellationToken ct) => r.InvokeAsync(new EnsureReminderRequest(), ct);
-        public Task<RecoveryRun> RecoverNow(CancellationToken ct) => r.InvokeAsync(new RecoverNowRequest(), ct);
-    }
-
-    private sealed class RecoverNowRequest : GrainRequest<RecoveryRun>
-    {
-        public const ushort Id = 2;
-        public override ushort MethodId => Id;
-        public override string MethodName => "RecoverNow";
-        protected override Task<RecoveryRun> Invoke(object grain, CancellationToken ct) => ((IChangeLogGrain)grain).RecoverNow(ct);
-
-        protected override void WriteResult(ref GrainWriter w, RecoveryRun result)
-        {
-            w.WriteInt32(result.Batches);
-            w.WriteInt32(result.Claimed);
-            w.WriteInt32(result.Cleaned);
-            w.WriteInt32(result.BlobDeletes);
-            w.WriteInt32(result.Failed);
-        }
-
-        protected override RecoveryRun ReadResult(ref GrainReader r) => new()
-        {
-            Batches = r.ReadInt32(),
-            Claimed = r.ReadInt32(),
-            Cleaned = r.ReadInt32(),
-            BlobDeletes = r.ReadInt32(),
-            Failed = r.ReadInt32(),
-        };
+        public Task EnsureReminder(CancellationToken ct) => InvokeEnsureReminder(r, ct);
+        public Task<RecoveryRun> RecoverNow(CancellationToken ct) => owner.InvokeRun(r, ct);
     }
 }
 
 /// <summary>The hand-written runtime description of <see cref="IExpiryGrain"/>.</summary>
-public sealed class ExpiryGrainInterface : GrainInterface<IExpiryGrain>
+public sealed class ExpiryGrainInterface : PeriodicGrainInterface<IExpiryGrain, ExpiryRun>
 {
     /// <summary>The shared instance.</summary>
     public static readonly ExpiryGrainInterface Instance = new();
 
     /// <inheritdoc/>
-    public override IExpiryGrain CreateProxy(GrainReference reference) => new Proxy(reference);
+    public override IExpiryGrain CreateProxy(GrainReference reference) => new Proxy(this, reference);
 
     /// <inheritdoc/>
-    public override GrainRequest? CreateRequest(ushort methodId) => methodId switch
-    {
-        EnsureReminderRequest.Id => new EnsureReminderRequest(),
-        PurgeNowRequest.Id => new PurgeNowRequest(),
-        _ => null,
-    };
+    protected override Task<ExpiryRun> Run(IExpiryGrain grain, CancellationToken cancellationToken) => grain.PurgeNow(cancellationToken);
 
-    private sealed class Proxy(GrainReference r) : IExpiryGrain
+    /// <inheritdoc/>
+    protected override int[] Counters(ExpiryRun run) => [run.Batches, run.InlineDeleted, run.TombstonesDeleted, run.Skipped];
+
+    /// <inheritdoc/>
+    protected override ExpiryRun FromCounters(int[] c) => new() { Batches = c[0], InlineDeleted = c[1], TombstonesDeleted = c[2], Skipped = c[3] };
+
+    private sealed class Proxy(ExpiryGrainInterface owner, GrainReference r) : IExpiryGrain
     {
-        public Task EnsureReminder(CancellationToken ct) => r.InvokeAsync(new EnsureReminderRequest(), ct);
-        public Task<ExpiryRun> PurgeNow(CancellationToken ct) => r.InvokeAsync(new PurgeNowRequest(), ct);
+        public Task EnsureReminder(CancellationToken ct) => InvokeEnsureReminder(r, ct);
+        public Task<ExpiryRun> PurgeNow(CancellationToken ct) => owner.InvokeRun(r, ct);
     }
-
-    private sealed class PurgeNowRequest : GrainRequest<ExpiryRun>
-    {
-        public const ushort Id = 2;
-        public override ushort MethodId => Id;
-        public override string MethodName => "PurgeNow";
-        protected override Task<ExpiryRun> Invoke(object grain, CancellationToken ct) => ((IExpiryGrain)grain).PurgeNow(ct);
-
-        protected override void WriteResult(ref GrainWriter w, ExpiryRun result)
-        {
-            w.WriteInt32(result.Batches);
-            w.WriteInt32(result.InlineDeleted);
-            w.WriteInt32(result.TombstonesDeleted);
-            w.WriteInt32(result.Skipped);
-        }
-
-        protected override ExpiryRun ReadResult(ref GrainReader r) => new()
-        {
-            Batches = r.ReadInt32(),
-            InlineDeleted = r.ReadInt32(),
-            TombstonesDeleted = r.ReadInt32(),
-            Skipped = r.ReadInt32(),
-        };
-    }
-}
-
-/// <summary><see cref="IPeriodicGrain.EnsureReminder"/>, method id 1 on both maintenance grains.</summary>
-internal sealed class EnsureReminderRequest : VoidGrainRequest
-{
-    public const ushort Id = 1;
-    public override ushort MethodId => Id;
-    public override string MethodName => "EnsureReminder";
-    protected override Task Invoke(object grain, CancellationToken ct) => ((IPeriodicGrain)grain).EnsureReminder(ct);
 }

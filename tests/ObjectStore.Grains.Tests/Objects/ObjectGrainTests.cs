@@ -200,6 +200,24 @@ public sealed class ObjectGrainTests
     }
 
     [Fact]
+    public async Task Open_large_writes_are_abandoned_when_their_activation_leaves()
+    {
+        await using var cluster = await GrainsCluster.StartAsync(2);
+        var owner = cluster.Silos[1];
+        var storage = cluster.StorageOf(owner);
+        var id = cluster.IdOwnedBy(owner, "leaving");
+        var ticket = await cluster.Object(id, 0).BeginLargeWrite(Gateway.Metadata());
+        await cluster.LongTerm.PutAsync(ticket.Revision, ticket.Metadata, new MemoryStream(Gateway.Body(1, 2000)), 2000, CancellationToken.None);
+
+        await cluster.Cluster.StopAsync(owner);
+        await storage.Storage.JoinAsync(CancellationToken.None);
+
+        Assert.Equal(1, storage.Services.Stats.AbandonedWrites);
+        Assert.Empty(await cluster.RevisionBlobsAsync(id));
+        await Assert.ThrowsAnyAsync<InvalidOperationException>(() => cluster.Object(id, 0).CommitLargeWrite(ticket.ChangeId, 2000));
+    }
+
+    [Fact]
     public async Task Multipart_uploads_commit_through_the_grain_and_read_as_redirects()
     {
         await using var cluster = await GrainsCluster.StartAsync(2);
