@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ObjectStore.Grains.Concurrency;
+using ObjectStore.Runtime.Invocation;
 
 namespace ObjectStore.Grains.Batch;
 
@@ -14,7 +15,8 @@ namespace ObjectStore.Grains.Batch;
 /// 2. Pump: take a window slot, then pull the next input item (lazily, never ahead of a free slot). A pre-failed item
 ///    becomes its own result unchanged; an operation starts at once as its own task on the reserved permits (no further
 ///    per-operation permit). So at most <c>window</c> operations run at a time.
-/// 3. Each operation is isolated: an exception fails that operation only, as a 500 result with its message.
+/// 3. Each operation is isolated: an exception fails that operation only, as a 500 result with its message (429 when
+///    it was the operation's own permit that could not be had).
 /// 4. Results are yielded in completion order, each with its original index. A slot is freed when its result is handed
 ///    to the caller, so running plus unread results never exceed the window: memory is bounded by the window even for a
 ///    slow reader.
@@ -22,7 +24,8 @@ namespace ObjectStore.Grains.Batch;
 ///    results end. An input that throws ends the results with that exception after the started operations finished.
 /// 6. Abandon (the caller disposes the enumerator early or its token fires): the pump stops pulling; operations already
 ///    started run to completion (their results are dropped) and the reservation is returned only when the last one
-///    finished. Disposing does not wait for them.
+///    finished. Disposing does not wait for them. The input must honour the token it is enumerated with: the pump
+///    counts as stopped only once its pending MoveNextAsync returned.
 /// The window stays fixed for the batch's life: it already follows load, because each batch sizes it from the permits
 /// free when it starts (a busy silo gives new batches small windows, an idle one large ones); resizing a running batch
 /// would re-enter the limiter per operation, which is what the bulk reservation avoids.
@@ -56,7 +59,13 @@ public sealed class BatchExecutor
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(runner);
-        var reservation = _limiter.TryReserveShare(_options.WindowFraction) ?? throw new AtCapacityException();
+        var reservation = _limiter.TryReserveShare(_options.WindowFraction);
+        if (reservation is null)
+        {
+            BatchMetrics.Rejected.Add(1);
+            throw new AtCapacityException();
+        }
+        BatchMetrics.Windows.Record(reservation.Count);
         var run = new BatchRun(reservation, runner, _logger);
         run.Start(input);
         try
@@ -152,12 +161,23 @@ public sealed class BatchExecutor
             }
             catch (Exception e)
             {
+                BatchMetrics.OperationFailures.Add(1);
                 _logger.LogWarning(e, "Batch operation {Index} ({Kind}) on {Usecase} failed", operation.Index, operation.Kind, operation.Id.Usecase);
-                result = BatchResult.Failure(operation.Index, 500, e.Message);
+                result = FailureOf(operation, e);
             }
             _results.Writer.TryWrite(result);
             Finish();
         }
+
+        // A permit the operation's grain could not get is the caller's 429 (api doc §7.3 step 6), whether it was
+        // thrown here or on another silo (where it arrives by type name); anything else is the backend's 500.
+        private static BatchResult FailureOf(BatchOperation operation, Exception error) => error switch
+        {
+            AtCapacityException => BatchResult.Failure(operation.Index, 429, AtCapacityException.Detail),
+            GrainCallException { OriginalTypeName: var type } when type == typeof(AtCapacityException).FullName =>
+                BatchResult.Failure(operation.Index, 429, AtCapacityException.Detail),
+            _ => BatchResult.Failure(operation.Index, 500, error.Message),
+        };
 
         private void Finish()
         {

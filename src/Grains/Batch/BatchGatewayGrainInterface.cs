@@ -36,6 +36,9 @@ public sealed class BatchGatewayGrainInterface : GrainInterface<IBatchGatewayGra
         public override string MethodName => "Execute";
         public override TimeSpan? ResponseTimeout => BatchTimeout;
 
+        // A worker holds no state, so its batches interleave: the pool's size never caps concurrent batches, permits do.
+        public override bool IsReadOnly => true;
+
         public override void WriteArguments(ref GrainWriter writer) => throw LocalOnly();
 
         public override void ReadArguments(ref GrainReader reader) => throw LocalOnly();

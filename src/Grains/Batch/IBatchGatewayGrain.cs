@@ -16,7 +16,9 @@ public interface IBatchGatewayGrain : IGrainWithStringKey
     /// <summary>
     /// Runs one batch: pulls <paramref name="input"/> lazily, writes each result to <paramref name="output"/> in
     /// completion order, then completes it — with the batch's error when it failed as a whole (<c>AtCapacityException</c>
-    /// before any input was read). Cancelling stops pulling input; started operations still finish.
+    /// before any input was read). Cancelling stops pulling input; started operations still finish. Read-only: a worker
+    /// runs many batches at once (it holds no state), so the pool's size never limits concurrent batches.
     /// </summary>
+    [ReadOnly]
     Task Execute(IAsyncEnumerable<BatchItem> input, ChannelWriter<BatchResult> output, CancellationToken cancellationToken = default);
 }

@@ -51,10 +51,23 @@ public sealed class ObjectGrainBatchRunner(IGrainFactory grains, ILongTermStore 
             await longTerm.PutAsync(ticket.Revision, ticket.Metadata, content, operation.Payload.Length, CancellationToken.None).ConfigureAwait(false);
             await grain.CommitLargeWrite(ticket.ChangeId, operation.Payload.Length).ConfigureAwait(false);
         }
-        catch
+        catch (Exception)
         {
-            await grain.AbortLargeWrite(ticket.ChangeId).ConfigureAwait(false);
+            await AbortQuietlyAsync(grain, ticket.ChangeId).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    // The write's own error is the one to report; a blob the abort could not remove is the change log's to recover.
+    private static async Task AbortQuietlyAsync(IObjectGrain grain, Guid changeId)
+    {
+        try
+        {
+            await grain.AbortLargeWrite(changeId).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Recovery deletes the revision once its change entry's hold passes.
         }
     }
 

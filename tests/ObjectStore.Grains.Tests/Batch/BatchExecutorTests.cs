@@ -1,5 +1,6 @@
 using ObjectStore.Grains.Batch;
 using ObjectStore.Grains.Concurrency;
+using ObjectStore.Runtime.Invocation;
 using ObjectStore.Storage.Objects;
 using static ObjectStore.Grains.Tests.Batch.BatchTestKit;
 
@@ -177,6 +178,24 @@ public sealed class BatchExecutorTests
             Assert.Equal(200, byIndex[i].Status);
             Assert.Equal([(byte)i], byIndex[i].Payload.ToArray());
         }
+    }
+
+    [Fact]
+    public async Task An_operation_refused_a_permit_by_its_grain_answers_429()
+    {
+        var runner = new FuncRunner(op => op.Index switch
+        {
+            0 => throw new AtCapacityException(),
+            1 => throw new GrainCallException(typeof(AtCapacityException).FullName!, "concurrency limit reached"),
+            _ => throw new GrainCallException("System.IO.IOException", "disk on fire"),
+        });
+
+        var results = (await ReadAllAsync(Executor(Limiter(100)).ExecuteAsync(new TrackedInput(Gets(3)), runner))).ToDictionary(r => r.Index);
+
+        Assert.Equal((429, AtCapacityException.Detail), (results[0].Status, results[0].ErrorMessage));
+        Assert.Equal((429, AtCapacityException.Detail), (results[1].Status, results[1].ErrorMessage));
+        Assert.Equal(500, results[2].Status);
+        Assert.Contains("disk on fire", results[2].ErrorMessage);
     }
 
     [Fact]

@@ -55,15 +55,14 @@ public sealed class BatchGatewayGrainTests : IAsyncLifetime
                     _limiters[siloId] = limiter;
                 }
                 var executor = new BatchExecutor(limiter, new BatchExecutorOptions());
-                var runners = _runner ?? (grains => new ObjectGrainBatchRunner(grains, _lt, storage.InlineThreshold));
-                builder
-                    .AddObjectStoreGrains(new ObjectStoreGrainServices
-                    {
-                        Storage = storage,
-                        HighVolume = _hv,
-                        LiveSilos = ObjectStoreGrainServices.LiveSilosOf(membership),
-                    })
-                    .AddGrain<IBatchGatewayGrain, BatchGatewayGrain>(BatchGatewayGrainInterface.Instance, () => new BatchGatewayGrain(executor, runners));
+                builder.AddObjectStoreGrains(new ObjectStoreGrainServices
+                {
+                    Storage = storage,
+                    HighVolume = _hv,
+                    LiveSilos = ObjectStoreGrainServices.LiveSilosOf(membership),
+                });
+                if (_runner is null) builder.AddBatchGateway(executor, _lt, storage.InlineThreshold);
+                else builder.AddBatchGateway(executor, _runner);
             },
         });
         return _cluster.Primary;
@@ -131,6 +130,29 @@ public sealed class BatchGatewayGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_large_insert_whose_blob_write_fails_fails_alone_and_leaves_nothing_behind()
+    {
+        _runner = grains => new ObjectGrainBatchRunner(grains, new FailPutForKeys(_lt, "doomed"), InlineThreshold);
+        var silo = await StartAsync();
+        var big = new byte[2 * InlineThreshold];
+
+        var results = (await ReadAllAsync(BatchGateway.RunAsync(silo.GrainFactory, new TrackedInput(
+        [
+            Insert(0, "doomed-big", big),
+            Insert(1, "fine-big", big),
+            Insert(2, "fine-small", [1]),
+        ])))).ToDictionary(r => r.Index);
+
+        Assert.Equal(500, results[0].Status);
+        Assert.Contains("injected LT write failure", results[0].ErrorMessage);
+        Assert.Equal((201, 201), (results[1].Status, results[2].Status));
+        var reads = (await ReadAllAsync(BatchGateway.RunAsync(silo.GrainFactory, new TrackedInput([Get(0, "doomed-big"), Get(1, "fine-big")]))))
+            .ToDictionary(r => r.Index);
+        Assert.Equal((404, 200), (reads[0].Status, reads[1].Status));
+        Assert.Equal(Permits, LimiterOf(silo).Available);
+    }
+
+    [Fact]
     public async Task A_silo_without_free_permits_fails_the_batch_with_AtCapacity_before_reading_it()
     {
         var silo = await StartAsync(silos: 1, permits: 0);
@@ -164,6 +186,23 @@ public sealed class BatchGatewayGrainTests : IAsyncLifetime
         await WaitUntil(() => limiter.Available == Permits, "all permits back");
         Assert.Equal(11, runner.Finished);
         Assert.Equal(11, input.Pulled);
+    }
+
+    [Fact]
+    public async Task More_batches_than_pool_workers_run_at_once()
+    {
+        var runner = PausingRunner.PausingAll(1);
+        _runner = _ => runner;
+        var silo = await StartAsync(silos: 1);
+        var batches = Environment.ProcessorCount + 2;
+
+        var running = Enumerable.Range(0, batches)
+            .Select(_ => ReadAllAsync(BatchGateway.RunAsync(silo.GrainFactory, new TrackedInput(Gets(1)))))
+            .ToArray();
+        await WaitUntil(() => runner.Running == batches, "every batch's operation running");
+
+        runner.ReleaseAll();
+        foreach (var results in await Task.WhenAll(running)) Assert.Equal(200, Assert.Single(results).Status);
     }
 
     [Fact]
