@@ -116,8 +116,7 @@ internal static class SiloFactory
             LoggerFactory = loggerFactory,
         });
         var executor = new BatchExecutor(limiter, new BatchExecutorOptions(), loggerFactory.CreateLogger<BatchExecutor>());
-        builder.AddGrain<IBatchGatewayGrain, BatchGatewayGrain>(BatchGatewayGrainInterface.Instance,
-            () => new BatchGatewayGrain(executor, grains => new ObjectGrainBatchRunner(grains, storage.LongTerm, storage.Storage.InlineThreshold)));
+        builder.AddBatchGateway(executor, storage.LongTerm, storage.Storage.InlineThreshold);
         return (builder.Build(), membershipDatabase);
     }
 
