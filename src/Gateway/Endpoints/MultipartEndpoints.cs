@@ -63,9 +63,8 @@ internal static partial class MultipartEndpoints
         using (await request.Services.ServiceLimiter.AcquireAsync(request.Aborted).ConfigureAwait(false))
         {
             etag = await Backend(() => request.Services.Backend.UploadPartAsync(
-                id, query.UploadId, (int)query.PartNumber!.Value, request.Http.Request.Body, length, md5.Length == 0 ? null : md5, request.Aborted)).ConfigureAwait(false);
+                id, query.UploadId, (int)query.PartNumber!.Value, request.MeteredBody(), length, md5.Length == 0 ? null : md5, request.Aborted)).ConfigureAwait(false);
         }
-        request.Services.RateLimiter.RecordBytes(id.Usecase, id.Scopes, length);
         await JsonBodies.WriteAsync(request.Http.Response, StatusCodes.Status200OK, w =>
         {
             w.WriteStartObject();

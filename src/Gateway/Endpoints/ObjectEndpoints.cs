@@ -28,9 +28,8 @@ internal static class ObjectEndpoints
         var metadata = request.ReadWriteMetadata();
         using (await request.Services.ServiceLimiter.AcquireAsync(request.Aborted).ConfigureAwait(false))
         {
-            var body = new PrefixedStream(ReadOnlyMemory<byte>.Empty, request.Http.Request.Body);
+            var body = request.MeteredBody();
             await request.Services.Backend.PutAsync(id, metadata, body, request.Http.Request.ContentLength, request.Aborted).ConfigureAwait(false);
-            request.Services.RateLimiter.RecordBytes(id.Usecase, id.Scopes, body.BytesRead);
         }
         await JsonBodies.WriteKeyAsync(request.Http.Response, status, key, request.Aborted).ConfigureAwait(false);
     }
@@ -68,10 +67,15 @@ internal static class ObjectEndpoints
                 MetadataHeaders.Write(content.Metadata, response.Headers);
                 response.StatusCode = StatusCodes.Status200OK;
             }
-            long sent = content.Payload.Length;
-            if (content.Content is { } stream) sent = await CopyAsync(stream, response, request.Aborted).ConfigureAwait(false);
-            else await response.BodyWriter.WriteAsync(content.Payload, request.Aborted).ConfigureAwait(false);
-            request.Services.RateLimiter.RecordBytes(id.Usecase, id.Scopes, sent);
+            if (content.Content is { } stream)
+            {
+                await CopyAsync(stream, response, n => request.Services.RateLimiter.RecordBytes(id.Usecase, id.Scopes, n), request.Aborted).ConfigureAwait(false);
+            }
+            else
+            {
+                request.Services.RateLimiter.RecordBytes(id.Usecase, id.Scopes, content.Payload.Length);
+                await response.BodyWriter.WriteAsync(content.Payload, request.Aborted).ConfigureAwait(false);
+            }
         }
     }
 
@@ -100,21 +104,19 @@ internal static class ObjectEndpoints
         request.Http.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
-    /// <summary>Streams <paramref name="source"/> into the response through the pipe's own buffers; returns the bytes sent.</summary>
-    private static async Task<long> CopyAsync(Stream source, HttpResponse response, CancellationToken cancellationToken)
+    /// <summary>Streams <paramref name="source"/> into the response through the pipe's own buffers, charging each chunk as it goes.</summary>
+    private static async Task CopyAsync(Stream source, HttpResponse response, Action<int> charge, CancellationToken cancellationToken)
     {
         var writer = response.BodyWriter;
-        long sent = 0;
         while (true)
         {
             var memory = writer.GetMemory(64 * 1024);
             var read = await source.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
             if (read == 0) break;
+            charge(read);
             writer.Advance(read);
-            sent += read;
             var flush = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
             if (flush.IsCanceled || flush.IsCompleted) break;
         }
-        return sent;
     }
 }

@@ -1,7 +1,10 @@
 namespace ObjectStore.Gateway.Endpoints;
 
-/// <summary>The already buffered head of a body followed by the rest of it, read once; counts the bytes read.</summary>
-internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+/// <summary>
+/// The already buffered head of a body followed by the rest of it, read once; counts the bytes read and reports each
+/// read to <paramref name="onRead"/> (bandwidth is charged as bodies stream).
+/// </summary>
+internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest, Action<int>? onRead = null) : Stream
 {
     private ReadOnlyMemory<byte> _prefix = prefix;
 
@@ -20,16 +23,14 @@ internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) :
     {
         var read = TakePrefix(buffer);
         if (read == 0) read = rest.Read(buffer);
-        BytesRead += read;
-        return read;
+        return Count(read);
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = TakePrefix(buffer.Span);
         if (read == 0) read = await rest.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        BytesRead += read;
-        return read;
+        return Count(read);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -39,6 +40,13 @@ internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) :
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    private int Count(int read)
+    {
+        BytesRead += read;
+        if (read > 0) onRead?.Invoke(read);
+        return read;
+    }
 
     private int TakePrefix(Span<byte> buffer)
     {

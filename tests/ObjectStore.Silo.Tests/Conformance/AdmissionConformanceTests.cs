@@ -35,6 +35,20 @@ public sealed class AdmissionConformanceTests
     }
 
     [Fact]
+    public async Task Uploaded_bytes_are_charged_to_bandwidth_and_exhausted_bandwidth_is_429()
+    {
+        // 1 byte/s without burst: a 100-byte upload puts the bucket 100 s in debt, far beyond the test.
+        await using var server = await ConformanceServer.StartAsync(("RATE_LIMITS__BANDWIDTH__GLOBAL_BPS", "1"), ("RATE_LIMITS__BANDWIDTH__BURST_MS", "0"));
+        Assert.Equal(200, (await server.SendAsync("PUT", "/v1/objects/bw/_/a", new byte[100], chunked: true)).Status);
+        var limited = await server.SendAsync("GET", "/v1/objects/bw/_/a");
+        Assert.Equal(429, limited.Status);
+        Assert.Equal("Object access is rate limited", Wire.Text(limited));
+        var keda = Wire.Text(await server.SendAsync("GET", "/keda"));
+        Assert.Contains("objectstore_bytes_total 100\n", keda);
+        Assert.Contains("objectstore_bandwidth_limit 1\n", keda);
+    }
+
+    [Fact]
     public async Task A_usecase_policy_violation_is_400_json()
     {
         await using var server = await ConformanceServer.StartAsync(
