@@ -8,13 +8,16 @@ public sealed class AdmissionConformanceTests
     [Fact]
     public async Task A_matching_killswitch_is_403_plain_text_and_others_pass()
     {
-        await using var server = await ConformanceServer.StartAsync(("KILLSWITCHES", "[{usecase=killed, scopes={org=\"1\"}}]"));
+        await using var server = await ConformanceServer.StartAsync(("KILLSWITCHES", "[{usecase=killed, scopes={org=\"1\"}}, {service=\"relay*\"}]"));
         var killed = await server.SendAsync("PUT", "/v1/objects/killed/org=1;project=2/k", "x"u8.ToArray());
         Assert.Equal(403, killed.Status);
         Assert.Equal("Object access is disabled for this scope through killswitches", Wire.Text(killed));
         Assert.StartsWith("text/plain", killed.Header("content-type"));
         Assert.Equal(200, (await server.SendAsync("PUT", "/v1/objects/killed/org=2/k", "x"u8.ToArray())).Status);
         Assert.Equal(200, (await server.SendAsync("PUT", "/v1/objects/alive/org=1/k", "x"u8.ToArray())).Status);
+        // The downstream service header is normalised (pod suffixes stripped) and matched by glob.
+        Assert.Equal(403, (await server.SendAsync("GET", "/v1/objects/alive/org=1/k", headers: [("x-downstream-service", "relay-worker-7d4b9c8f6d-x2k9p")])).Status);
+        Assert.Equal(200, (await server.SendAsync("GET", "/v1/objects/alive/org=1/k", headers: [("x-downstream-service", "ingest")])).Status);
     }
 
     [Fact]
