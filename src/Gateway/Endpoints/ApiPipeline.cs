@@ -54,10 +54,10 @@ internal sealed partial class ApiPipeline(GatewayServices services)
         {
             var error = ErrorMapping.ToApiError(e, http.RequestAborted.IsCancellationRequested);
             if (error.Status >= 500) LogFailed(services.Logger, e, http.Request.Method, route.RawPath);
-            // A half-read request body cannot be reused on this connection.
-            if (error.Status < 500 && !IsBodyDone(http)) http.Response.Headers["connection"] = "close";
             http.Response.Clear();
             http.Response.Headers["server"] = ServerHeader;
+            // A request body that may be half read cannot be drained safely (objects are unbounded): close instead.
+            if (!IsBodyDone(http)) http.Response.Headers["connection"] = "close";
             await ErrorResponses.WriteAsync(http.Response, error, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)

@@ -308,6 +308,8 @@ public abstract partial class ObjectConformance
         var response = await _server.SendAsync("PUT", path, "x"u8.ToArray(), [(name, value)]);
         Assert.Equal(400, response.Status);
         Assert.Equal(detail, Wire.Detail(response));
+        // The unread body makes the connection unusable for another request, so the server closes it.
+        Assert.Equal("close", response.Header("connection"));
         Assert.Equal(404, (await _server.SendAsync("GET", path)).Status);
     }
 
