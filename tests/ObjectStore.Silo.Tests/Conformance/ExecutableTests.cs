@@ -77,11 +77,11 @@ public sealed class ExecutableTests
     {
         var directory = TempDirectory();
         var port = FreePort();
-        await using var server = Start(directory, new Dictionary<string, string>
-        {
-            ["OS__HTTP_ADDR"] = $"127.0.0.1:{port}",
-            ["OS__STORAGE__PATH"] = Path.Combine(directory, "data"),
-        }, "run");
+        // http_addr from the YAML file, the storage path from the environment: both layers reach the server.
+        var config = Path.Combine(directory, "objectstore.yaml");
+        await File.WriteAllTextAsync(config, $"http_addr: \"127.0.0.1:{port}\"\nstorage:\n  path: ignored-by-env\n");
+        await using var server = Start(directory, new Dictionary<string, string> { ["OS__STORAGE__PATH"] = Path.Combine(directory, "data") },
+            "-c", config, "run");
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
