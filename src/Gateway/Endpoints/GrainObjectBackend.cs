@@ -15,9 +15,11 @@ namespace ObjectStore.Gateway.Endpoints;
 /// request straight into LT between <see cref="IObjectGrain.BeginLargeWrite"/> and
 /// <see cref="IObjectGrain.CommitLargeWrite"/>, so no payload passes through the grain. Reads follow the grain's
 /// redirect to LT. Multipart parts, listings and aborts touch only LT under the upload's revision and go to
-/// <see cref="TieredStorage"/> directly; initiate and complete go through the grain.
+/// <see cref="TieredStorage"/> directly; initiate and complete go through the grain. Batches run on the silo's
+/// batch gateway pool, or, in a process without grains, on <paramref name="clientBatches"/> right here against the
+/// remote object grains.
 /// </summary>
-internal sealed class GrainObjectBackend(IGrainFactory grains, TieredStorage storage, ILongTermStore longTerm) : IObjectBackend
+internal sealed class GrainObjectBackend(IGrainFactory grains, TieredStorage storage, ILongTermStore longTerm, BatchExecutor? clientBatches = null) : IObjectBackend
 {
     public async Task PutAsync(ObjectId id, ObjectMetadata metadata, Stream body, long? contentLength, CancellationToken cancellationToken)
     {
@@ -92,7 +94,9 @@ internal sealed class GrainObjectBackend(IGrainFactory grains, TieredStorage sto
         grains.GetObjectGrain(id).CompleteMultipart(uploadId, parts, cancellationToken);
 
     public IAsyncEnumerable<BatchResult> RunBatchAsync(IAsyncEnumerable<BatchItem> input, CancellationToken cancellationToken) =>
-        BatchGateway.RunAsync(grains, input, cancellationToken);
+        clientBatches is null
+            ? BatchGateway.RunAsync(grains, input, cancellationToken)
+            : clientBatches.ExecuteAsync(input, new ObjectGrainBatchRunner(grains, longTerm, storage.InlineThreshold), cancellationToken);
 
     public async Task<Stream?> OpenRevisionAsync(ObjectId revision, CancellationToken cancellationToken) =>
         (await longTerm.GetAsync(revision, null, cancellationToken).ConfigureAwait(false))?.Content;

@@ -11,6 +11,7 @@ using ObjectStore.Gateway.Admission;
 using ObjectStore.Gateway.Auth;
 using ObjectStore.Gateway.Endpoints;
 using ObjectStore.Gateway.Http.Lowercase;
+using ObjectStore.Grains.Batch;
 using ObjectStore.Grains.Concurrency;
 using ObjectStore.Silo.Configuration;
 
@@ -76,7 +77,8 @@ internal sealed partial class ServerHost : IAsyncDisposable
             grains = await SiloFactory.StartAsync(options.Cluster, siloId, storage, limiter, loggerFactory, cancellationToken).ConfigureAwait(false);
             var readiness = new Readiness(settings.DownFile);
             var services = new GatewayServices(
-                new GrainObjectBackend(grains.Grains, storage.Storage, storage.LongTerm),
+                new GrainObjectBackend(grains.Grains, storage.Storage, storage.LongTerm,
+                    grains.HostsGrains ? null : new BatchExecutor(limiter, new BatchExecutorOptions(), loggerFactory.CreateLogger<BatchExecutor>())),
                 new Authenticator(options.Auth, configuration.Keys, TimeProvider.System, loggerFactory.CreateLogger<Authenticator>()),
                 new Killswitches(options.Killswitches),
                 new RateLimiter(options.RateLimits, TimeProvider.System),

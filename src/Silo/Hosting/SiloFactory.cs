@@ -12,10 +12,13 @@ using ObjectStore.Silo.Configuration;
 namespace ObjectStore.Silo.Hosting;
 
 /// <summary>How this process reaches the grains, and what to stop at shutdown.</summary>
-internal sealed class GrainAccess(IGrainFactory grains, string description, Func<ValueTask> stop) : IAsyncDisposable
+internal sealed class GrainAccess(IGrainFactory grains, bool hostsGrains, string description, Func<ValueTask> stop) : IAsyncDisposable
 {
     /// <summary>The factory the gateway calls grains through.</summary>
     public IGrainFactory Grains { get; } = grains;
+
+    /// <summary>False for a gateway-only process: batches then run in the gateway against the remote grains.</summary>
+    public bool HostsGrains { get; } = hostsGrains;
 
     /// <summary>What runs, for the start-up log.</summary>
     public string Description { get; } = description;
@@ -48,7 +51,7 @@ internal static class SiloFactory
             await StopAsync(silo, database).ConfigureAwait(false);
             throw;
         }
-        return new GrainAccess(silo.GrainFactory, $"silo {silo.SiloId} ({cluster.Membership} membership, internal endpoint {silo.Address})",
+        return new GrainAccess(silo.GrainFactory, true, $"silo {silo.SiloId} ({cluster.Membership} membership, internal endpoint {silo.Address})",
             () => StopAsync(silo, database));
     }
 
@@ -68,7 +71,7 @@ internal static class SiloFactory
         }
         var client = new ClusterClient(new ClusterClientOptions { ClusterKey = cluster.Key!, Membership = membership },
             [.. ObjectStoreGrains.Interfaces, BatchGatewayGrainInterface.Instance]);
-        return new GrainAccess(client, "gateway only (no grains; calls the silos of the PostgreSQL membership)", async () =>
+        return new GrainAccess(client, false, "gateway only (no grains; calls the silos of the PostgreSQL membership)", async () =>
         {
             client.Dispose();
             await membership.DisposeAsync().ConfigureAwait(false);

@@ -49,12 +49,17 @@ public sealed class GatewayOnlyConformanceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Batches_are_not_served_by_a_gateway_only_process_yet()
+    public async Task A_batch_through_the_gateway_runs_against_the_remote_grains()
     {
-        // The batch gateway pool runs only inside a silo; a gateway-only process says so instead of failing opaquely.
-        var response = await _cluster.SendAsync("POST", "/v1/objects:batch/gateway-only/_/", "--b--\r\n"u8.ToArray(),
+        var scopes = $"org={Guid.NewGuid():N}";
+        var body = "--b\r\nx-sn-batch-operation-kind: insert\r\nx-sn-batch-operation-key: viagw\r\n\r\npayload\r\n"
+            + "--b\r\nx-sn-batch-operation-kind: get\r\nx-sn-batch-operation-key: missing\r\n\r\n\r\n--b--\r\n";
+        var response = await _cluster.SendAsync("POST", $"/v1/objects:batch/gateway-only/{scopes}/", System.Text.Encoding.ASCII.GetBytes(body),
             [("content-type", "multipart/form-data; boundary=b")], host: Gateway);
-        Assert.Equal(501, response.Status);
-        Assert.Equal("service error: not implemented", Wire.Detail(response));
+        Assert.Equal(200, response.Status);
+        var text = Wire.Text(response);
+        Assert.Contains("x-sn-batch-operation-status: 201 Created", text);
+        Assert.Contains("x-sn-batch-operation-status: 404 Not Found", text);
+        Assert.Equal("payload", Wire.Text(await _cluster.SendAsync("GET", $"/v1/objects/gateway-only/{scopes}/viagw", host: 1)));
     }
 }
