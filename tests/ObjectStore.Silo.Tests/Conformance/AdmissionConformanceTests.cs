@@ -119,13 +119,9 @@ public sealed class AdmissionConformanceTests
         // An upload whose body never finishes holds the only permit.
         await using var holder = await Gateway.Tests.Http.RawHttpConnection.OpenAsync(server.Port);
         await holder.SendAsync(Encoding.ASCII.GetBytes($"PUT /v1/objects/cap/_/held HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\npartial"));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        Gateway.Tests.Http.RawResponse response;
-        do
-        {
-            response = await server.SendAsync("GET", "/v1/objects/cap/_/other");
-        }
-        while (response.Status != 429 && DateTime.UtcNow < deadline);
+        // Wait until the upload holds the permit (a probe racing it could take the permit first and make it the 429).
+        await WaitForMetricAsync(server, "objectstore_tasks_running 1\n");
+        var response = await server.SendAsync("GET", "/v1/objects/cap/_/other");
         Assert.Equal(429, response.Status);
         Assert.Equal("service error: concurrency limit reached", Wire.Detail(response));
         Assert.Null(response.Header("retry-after"));
@@ -137,8 +133,8 @@ public sealed class AdmissionConformanceTests
         var server = await ConformanceServer.StartAsync();
         await using var upload = await Gateway.Tests.Http.RawHttpConnection.OpenAsync(server.Port);
         await upload.SendAsync(Encoding.ASCII.GetBytes("PUT /v1/objects/drain/_/k HTTP/1.1\r\nhost: x\r\ncontent-length: 10\r\n\r\nfirst"));
-        // Let the request reach the handler before the stop begins.
-        await Task.Delay(200);
+        // The stop begins once the upload is in flight.
+        await WaitForMetricAsync(server, "objectstore_requests_in_flight 1\n");
         var stopping = server.DisposeAsync().AsTask();
         await Task.Delay(200);
         Assert.False(stopping.IsCompleted);
@@ -146,5 +142,15 @@ public sealed class AdmissionConformanceTests
         var response = await upload.ReadResponseAsync();
         Assert.Equal(200, response.Status);
         await stopping;
+    }
+
+    private static async Task WaitForMetricAsync(ConformanceServer server, string line)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!Wire.Text(await server.SendAsync("GET", "/keda")).Contains(line))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"/keda never showed '{line.Trim()}'");
+            await Task.Delay(20);
+        }
     }
 }
