@@ -58,6 +58,9 @@ internal sealed partial class ServerHost : IAsyncDisposable
     /// <summary>What <c>/ready</c> reports.</summary>
     public Readiness Readiness { get; }
 
+    /// <summary>How many silos this process currently sees alive (its own included when it hosts grains).</summary>
+    public int LiveSilos => _grains.LiveSilos;
+
     /// <summary>Opens storage, builds the pipeline and starts listening.</summary>
     public static async Task<ServerHost> StartAsync(LoadedConfiguration configuration, ServerHostSettings? settings = null, CancellationToken cancellationToken = default)
     {

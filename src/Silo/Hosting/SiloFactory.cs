@@ -12,8 +12,12 @@ using ObjectStore.Silo.Configuration;
 namespace ObjectStore.Silo.Hosting;
 
 /// <summary>How this process reaches the grains, and what to stop at shutdown.</summary>
-internal sealed class GrainAccess(IGrainFactory grains, bool hostsGrains, string description, Func<ValueTask> stop) : IAsyncDisposable
+internal sealed class GrainAccess(IGrainFactory grains, bool hostsGrains, IMembershipProvider membership, string description, Func<ValueTask> stop)
+    : IAsyncDisposable
 {
+    /// <summary>How many silos this process currently sees alive.</summary>
+    public int LiveSilos => membership.Current.LiveSilos.Count;
+
     /// <summary>The factory the gateway calls grains through.</summary>
     public IGrainFactory Grains { get; } = grains;
 
@@ -40,7 +44,7 @@ internal static class SiloFactory
         ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         if (cluster.GatewayOnly) return await StartClientAsync(cluster, loggerFactory, cancellationToken).ConfigureAwait(false);
-        var (silo, database) = Build(cluster, siloId, storage, limiter, loggerFactory);
+        var (silo, membership, database) = Build(cluster, siloId, storage, limiter, loggerFactory);
         try
         {
             await silo.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -51,7 +55,7 @@ internal static class SiloFactory
             await StopAsync(silo, database).ConfigureAwait(false);
             throw;
         }
-        return new GrainAccess(silo.GrainFactory, true, $"silo {silo.SiloId} ({cluster.Membership} membership, internal endpoint {silo.Address})",
+        return new GrainAccess(silo.GrainFactory, true, membership, $"silo {silo.SiloId} ({cluster.Membership} membership, internal endpoint {silo.Address})",
             () => StopAsync(silo, database));
     }
 
@@ -71,7 +75,7 @@ internal static class SiloFactory
         }
         var client = new ClusterClient(new ClusterClientOptions { ClusterKey = cluster.Key!, Membership = membership },
             [.. ObjectStoreGrains.Interfaces, BatchGatewayGrainInterface.Instance]);
-        return new GrainAccess(client, false, "gateway only (no grains; calls the silos of the PostgreSQL membership)", async () =>
+        return new GrainAccess(client, false, membership, "gateway only (no grains; calls the silos of the PostgreSQL membership)", async () =>
         {
             client.Dispose();
             await membership.DisposeAsync().ConfigureAwait(false);
@@ -86,7 +90,7 @@ internal static class SiloFactory
         if (database is not null) await database.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static (Runtime.Hosting.Silo Silo, NpgsqlDataSource? MembershipDatabase) Build(
+    private static (Runtime.Hosting.Silo Silo, IMembershipProvider Membership, NpgsqlDataSource? MembershipDatabase) Build(
         ClusterOptions cluster, string siloId, StorageStack storage, ServiceConcurrencyLimiter limiter, ILoggerFactory loggerFactory)
     {
         NpgsqlDataSource? membershipDatabase = null;
@@ -120,7 +124,7 @@ internal static class SiloFactory
         });
         var executor = new BatchExecutor(limiter, new BatchExecutorOptions(), loggerFactory.CreateLogger<BatchExecutor>());
         builder.AddBatchGateway(executor, storage.LongTerm, storage.Storage.InlineThreshold);
-        return (builder.Build(), membershipDatabase);
+        return (builder.Build(), membership, membershipDatabase);
     }
 
     /// <summary><c>ip:port</c> binds there; <c>host:port</c> binds every interface on that port and advertises <c>http://host:port</c>.</summary>

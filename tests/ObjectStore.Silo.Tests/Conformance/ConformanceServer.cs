@@ -65,6 +65,13 @@ internal sealed class ConformanceServer : IAsyncDisposable
                 LoggerFactory = NullLoggerFactory.Instance,
             }));
         }
+        // Until every process sees every silo, two of them may place a key on different silos (a membership change).
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (hosts.Any(h => h.LiveSilos != count - gatewayOnly))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the cluster never converged on one membership view");
+            await Task.Delay(50);
+        }
         return new ConformanceServer(hosts.ToArray(), directory);
     }
 
