@@ -110,13 +110,17 @@ public sealed class ExecutableTests
         Directory.Delete(directory, recursive: true);
     }
 
-    [Fact]
-    public async Task A_bad_configuration_value_exits_2_naming_the_key()
+    [Theory]
+    [InlineData("OS__HTTP_ADDR", "not-an-address", "http_addr")]
+    [InlineData("OS__SERVICE__MAX_CONCURRENCY", "-3", "service.max_concurrency")]
+    // Secure by default: a non-loopback address without auth keys refuses to start.
+    [InlineData("OS__HTTP_ADDR", "0.0.0.0:1", "auth.keys")]
+    public async Task A_bad_configuration_exits_2_naming_the_key(string variable, string value, string key)
     {
         var directory = TempDirectory();
-        await using var server = Start(directory, new Dictionary<string, string> { ["OS__HTTP_ADDR"] = "not-an-address" }, "run");
+        await using var server = Start(directory, new Dictionary<string, string> { [variable] = value }, "run");
         Assert.Equal(2, await ExitCodeAsync(server));
-        Assert.Contains("http_addr", server.Output);
+        Assert.Contains(key, server.Output);
         Directory.Delete(directory, recursive: true);
     }
 
