@@ -1,3 +1,103 @@
-// The gateway issue fills in configuration, wiring and the command line.
-Console.Error.WriteLine("objectstore: the server is not wired up yet (see the gateway issue).");
-return 2;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using ObjectStore.Gateway.Endpoints;
+using ObjectStore.Silo;
+using ObjectStore.Silo.Configuration;
+using ObjectStore.Silo.Hosting;
+
+if (!CommandLine.TryParse(args, out var commandLine, out var parseError))
+{
+    Console.Error.WriteLine($"objectstore: {parseError}");
+    Console.Error.WriteLine(CommandLine.Usage);
+    return 2;
+}
+
+switch (commandLine.Command)
+{
+    case "version":
+        Console.WriteLine("objectstore " + Commands.Version);
+        return 0;
+    case "sleep":
+        await Task.Delay(TimeSpan.FromSeconds(commandLine.Seconds!.Value));
+        return 0;
+    case "down":
+        await File.WriteAllTextAsync(Readiness.DefaultDownFile, "");
+        if (commandLine.Seconds is { } wait) await Task.Delay(TimeSpan.FromSeconds(wait));
+        return 0;
+}
+
+LoadedConfiguration configuration;
+try
+{
+    configuration = ConfigLoader.Load(commandLine.ConfigFile);
+}
+catch (ConfigurationException e)
+{
+    Console.Error.WriteLine("objectstore: " + e.Message);
+    return 2;
+}
+catch (IOException e)
+{
+    Console.Error.WriteLine($"objectstore: cannot read configuration file: {e.Message}");
+    return 2;
+}
+
+return commandLine.Command == "healthcheck"
+    ? await Commands.HealthcheckAsync(configuration.Options.HttpAddr)
+    : await Commands.RunAsync(configuration);
+
+/// <summary>The subcommands that do more than one line.</summary>
+internal static class Commands
+{
+    /// <summary>The objectstore version this server speaks.</summary>
+    public const string Version = "0.1.0";
+
+    /// <summary>Serves until SIGINT/SIGTERM/SIGQUIT/SIGHUP, then drains and returns 0.</summary>
+    public static async Task<int> RunAsync(LoadedConfiguration configuration)
+    {
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.TrySetResult();
+        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var sigquit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal);
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
+        ServerHost host;
+        try
+        {
+            host = await ServerHost.StartAsync(configuration);
+        }
+        catch (Exception e) when (e is IOException or SocketException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"objectstore: cannot start: {e.Message}");
+            return 1;
+        }
+        await stop.Task;
+        await host.StopAsync(TimeSpan.FromSeconds(30));
+        return 0;
+    }
+
+    /// <summary>GET /health on the configured address; 0 when it answers 200.</summary>
+    public static async Task<int> HealthcheckAsync(IPEndPoint httpAddr)
+    {
+        var host = httpAddr.Address.Equals(IPAddress.Any) ? IPAddress.Loopback
+            : httpAddr.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback
+            : httpAddr.Address;
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            using var response = await client.GetAsync(new Uri($"http://{new IPEndPoint(host, httpAddr.Port)}/health"));
+            Console.WriteLine($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            return response.IsSuccessStatusCode ? 0 : 1;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            Console.Error.WriteLine($"objectstore: healthcheck failed: {e.Message}");
+            return 1;
+        }
+    }
+}

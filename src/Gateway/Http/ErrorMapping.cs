@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
+using ObjectStore.Gateway.Admission;
+using ObjectStore.Gateway.Auth;
+using ObjectStore.Grains.Concurrency;
 using ObjectStore.Storage.LongTerm;
 
 namespace ObjectStore.Gateway.Http;
@@ -22,6 +25,12 @@ internal static class ErrorMapping
                 return api.InnerException is null || api.Error.Causes.Count > 0 || api.Error.Body != ErrorBodyKind.Json
                     ? api.Error
                     : api.Error with { Causes = CausesOf(api) };
+            case AuthException auth:
+                return ApiError.Json(auth.StatusCode, auth.Detail);
+            case UsecasePolicyException policy:
+                return ApiError.Json(400, policy.Detail);
+            case AtCapacityException:
+                return ApiError.Json(429, AtCapacityException.Detail);
             case BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge:
                 return ApiError.Json(413, "client error: request body too large");
             case BadHttpRequestException bad:

@@ -346,7 +346,10 @@ internal static class ConfigBinder
             MembershipConnectionString = membership?.String("connection_string"),
             SiloAddr = s.String("silo_addr"),
             Key = s.String("key"),
+            GatewayOnly = s.Bool("gateway_only") ?? false,
         };
+        if (result.GatewayOnly && result.Membership != MembershipType.Postgres)
+            s.Error("gateway_only", "requires cluster.membership.type postgres (a gateway-only process finds the silos there)");
         if (result.Membership == MembershipType.Postgres && string.IsNullOrWhiteSpace(result.MembershipConnectionString))
             membership!.Error("connection_string", "required when cluster.membership.type is postgres");
         if (result.SiloAddr is { } addr && !IsHostPort(addr))

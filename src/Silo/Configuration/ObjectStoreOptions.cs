@@ -180,4 +180,7 @@ internal sealed record ClusterOptions
 
     /// <summary><c>cluster.key</c>: shared secret every internal call must carry.</summary>
     public string? Key { get; init; }
+
+    /// <summary><c>cluster.gateway_only</c>: serve HTTP without hosting grains, calling the membership's silos.</summary>
+    public bool GatewayOnly { get; init; }
 }

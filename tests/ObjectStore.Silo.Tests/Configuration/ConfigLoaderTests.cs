@@ -333,4 +333,13 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Contains("rate_limits.throughput.rules[0] has no effective limit (rps, or pct with global_rps) and is ignored", loaded.Warnings);
         Assert.DoesNotContain(loaded.Warnings, w => w.Contains("rules[1]"));
     }
+
+    [Fact]
+    public void Gateway_only_needs_postgres_membership_and_binds_with_it()
+    {
+        Assert.StartsWith("cluster.gateway_only: ", Error("cluster:\n  gateway_only: true\n"));
+        var loaded = Load("", ("OS__CLUSTER__GATEWAY_ONLY", "true"), ("OS__CLUSTER__MEMBERSHIP__TYPE", "postgres"),
+            ("OS__CLUSTER__MEMBERSHIP__CONNECTION_STRING", "Host=db"), ("OS__CLUSTER__KEY", "k"));
+        Assert.True(loaded.Options.Cluster.GatewayOnly);
+    }
 }

@@ -1,0 +1,122 @@
+using Microsoft.AspNetCore.Http;
+using ObjectStore.Gateway.Auth;
+using ObjectStore.Gateway.Http;
+using ObjectStore.Storage.Objects;
+
+namespace ObjectStore.Gateway.Endpoints;
+
+/// <summary>
+/// Single-object endpoints (api doc §3.2–§3.5): POST 201 with a generated key, PUT 200, GET 200/206/416/404,
+/// HEAD 204/404, DELETE 204 even when missing. Bodies stream both ways.
+/// </summary>
+internal static class ObjectEndpoints
+{
+    /// <summary>Dispatches on the method.</summary>
+    public static Task HandleAsync(ApiRequest request) => request.Http.Request.Method switch
+    {
+        "POST" => PutAsync(request, Guid.NewGuid().ToString(), StatusCodes.Status201Created),
+        "PUT" => PutAsync(request, request.Path.Key!, StatusCodes.Status200OK),
+        "GET" => GetAsync(request),
+        "HEAD" => HeadAsync(request),
+        "DELETE" => DeleteAsync(request),
+        _ => throw new InvalidOperationException("the router admits no other method"),
+    };
+
+    private static async Task PutAsync(ApiRequest request, string key, int status)
+    {
+        var id = request.ToId(key);
+        var metadata = request.ReadWriteMetadata();
+        using (await request.Services.ServiceLimiter.AcquireAsync(request.Aborted).ConfigureAwait(false))
+        {
+            var body = request.MeteredBody();
+            await request.Services.Backend.PutAsync(id, metadata, body, request.Http.Request.ContentLength, request.Aborted).ConfigureAwait(false);
+        }
+        await JsonBodies.WriteKeyAsync(request.Http.Response, status, key, request.Aborted).ConfigureAwait(false);
+    }
+
+    private static async Task GetAsync(ApiRequest request)
+    {
+        if (!RangeHeader.TryParse(request.Http.Request.Headers.Range.ToString(), out var range, out var rangeError))
+            throw new ApiException(rangeError!);
+        var id = request.ObjectId();
+        request.Authorize(Permissions.Read);
+        ObjectContent? content;
+        using (await request.Services.ServiceLimiter.AcquireAsync(request.Aborted).ConfigureAwait(false))
+            content = await request.Services.Backend.GetAsync(id, range, request.Aborted).ConfigureAwait(false);
+        if (content is null)
+        {
+            await ErrorResponses.WriteAsync(request.Http.Response, ApiError.Empty(404), request.Aborted).ConfigureAwait(false);
+            return;
+        }
+        await using (content.ConfigureAwait(false))
+        {
+            var response = request.Http.Response;
+            if (range is { } requested)
+            {
+                var total = content.Range?.Total ?? content.Metadata.Size ?? (content.Content is { CanSeek: true } seekable ? seekable.Length : content.Payload.Length);
+                if (content.Range is null && requested.Resolve(total) is null)
+                {
+                    RangeHeader.WriteUnsatisfiable(response, total);
+                    return;
+                }
+                MetadataHeaders.Write(content.Metadata, response.Headers);
+                if (content.Range is { } applied) RangeHeader.WritePartial(response, applied);
+            }
+            else
+            {
+                MetadataHeaders.Write(content.Metadata, response.Headers);
+                response.StatusCode = StatusCodes.Status200OK;
+            }
+            if (content.Content is { } stream)
+            {
+                await CopyAsync(stream, response, n => request.Services.RateLimiter.RecordBytes(id.Usecase, id.Scopes, n), request.Aborted).ConfigureAwait(false);
+            }
+            else
+            {
+                request.Services.RateLimiter.RecordBytes(id.Usecase, id.Scopes, content.Payload.Length);
+                await response.BodyWriter.WriteAsync(content.Payload, request.Aborted).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task HeadAsync(ApiRequest request)
+    {
+        var id = request.ObjectId();
+        request.Authorize(Permissions.Read);
+        ObjectMetadata? metadata;
+        using (await request.Services.ServiceLimiter.AcquireAsync(request.Aborted).ConfigureAwait(false))
+            metadata = await request.Services.Backend.HeadAsync(id, request.Aborted).ConfigureAwait(false);
+        if (metadata is null)
+        {
+            await ErrorResponses.WriteAsync(request.Http.Response, ApiError.Empty(404), request.Aborted).ConfigureAwait(false);
+            return;
+        }
+        MetadataHeaders.Write(metadata, request.Http.Response.Headers);
+        request.Http.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    private static async Task DeleteAsync(ApiRequest request)
+    {
+        var id = request.ObjectId();
+        request.Authorize(Permissions.Delete);
+        using (await request.Services.ServiceLimiter.AcquireAsync(request.Aborted).ConfigureAwait(false))
+            await request.Services.Backend.DeleteAsync(id, request.Aborted).ConfigureAwait(false);
+        request.Http.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    /// <summary>Streams <paramref name="source"/> into the response through the pipe's own buffers, charging each chunk as it goes.</summary>
+    private static async Task CopyAsync(Stream source, HttpResponse response, Action<int> charge, CancellationToken cancellationToken)
+    {
+        var writer = response.BodyWriter;
+        while (true)
+        {
+            var memory = writer.GetMemory(64 * 1024);
+            var read = await source.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+            if (read == 0) break;
+            charge(read);
+            writer.Advance(read);
+            var flush = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (flush.IsCanceled || flush.IsCompleted) break;
+        }
+    }
+}

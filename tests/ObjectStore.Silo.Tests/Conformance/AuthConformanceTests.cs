@@ -1,0 +1,117 @@
+using ObjectStore.Silo.Tests.Auth;
+
+namespace ObjectStore.Silo.Tests.Conformance;
+
+/// <summary>
+/// Auth on the wire (api doc §9) with keys configured the way the Python fixture does it: an Ed25519 public key file
+/// named in <c>OS__AUTH__KEYS</c> in figment dict syntax.
+/// </summary>
+public sealed class AuthConformanceTests : IAsyncLifetime
+{
+    private const string Kid = "test_kid";
+    private readonly TestSigner _signer = new();
+    private ConformanceServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        var pem = Path.Combine(Path.GetTempPath(), $"os-conformance-{Guid.NewGuid():N}.pem");
+        await File.WriteAllTextAsync(pem, _signer.PublicPem);
+        _server = await ConformanceServer.StartAsync(
+            ("AUTH__KEYS", $"{{{Kid}={{key_files=[\"{pem}\"],max_permissions=[\"object.read\",\"object.write\",\"object.delete\"]}}}}"));
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private string Token(string usecase = "conformance", Dictionary<string, string>? scopes = null, params string[] permissions) =>
+        _signer.Token(Kid, usecase, scopes ?? new() { ["org"] = "1" },
+            permissions.Length == 0 ? ["object.read", "object.write", "object.delete"] : permissions, DateTimeOffset.UtcNow.AddMinutes(5));
+
+    [Fact]
+    public async Task No_token_is_400_json_naming_the_problem()
+    {
+        var response = await _server.SendAsync("GET", "/v1/objects/conformance/org=1/k");
+        Assert.Equal(400, response.Status);
+        Assert.Equal("auth error: bad request: No authorization token provided", Wire.Detail(response));
+    }
+
+    [Fact]
+    public async Task Tokens_are_accepted_from_x_os_auth_Authorization_and_os_auth()
+    {
+        var key = Guid.NewGuid().ToString("N");
+        var path = "/v1/objects/conformance/org=1/" + key;
+        Assert.Equal(200, (await _server.SendAsync("PUT", path, "v"u8.ToArray(), [("x-os-auth", "Bearer " + Token())])).Status);
+        Assert.Equal(200, (await _server.SendAsync("GET", path, headers: [("Authorization", "bearer " + Token())])).Status);
+        Assert.Equal(200, (await _server.SendAsync("GET", path + "?os_auth=" + Token())).Status);
+        // Without the Bearer prefix a header carries no token.
+        Assert.Equal(400, (await _server.SendAsync("GET", path, headers: [("x-os-auth", Token())])).Status);
+    }
+
+    [Fact]
+    public async Task Tampered_and_unknown_key_tokens_are_401()
+    {
+        var token = Token();
+        var tampered = token[..^4] + (token[^4] == 'A' ? "B" : "A") + token[^3..];
+        var bad = await _server.SendAsync("GET", "/v1/objects/conformance/org=1/k", headers: [("x-os-auth", "Bearer " + tampered)]);
+        Assert.Equal(401, bad.Status);
+        Assert.StartsWith("auth error: ", Wire.Detail(bad));
+        var garbage = await _server.SendAsync("GET", "/v1/objects/conformance/org=1/k", headers: [("x-os-auth", "Bearer not.a.jwt")]);
+        Assert.InRange(garbage.Status, 400, 401);
+    }
+
+    [Fact]
+    public async Task Scope_usecase_and_permission_mismatches_are_403_and_wildcards_match()
+    {
+        var path = $"/v1/objects/conformance/org=1;project={Guid.NewGuid():N}/k";
+        var wildcard = Token(scopes: new() { ["org"] = "1", ["project"] = "*" });
+        Assert.Equal(200, (await _server.SendAsync("PUT", path, "v"u8.ToArray(), [("x-os-auth", "Bearer " + wildcard)])).Status);
+
+        var otherOrg = await _server.SendAsync("GET", path, headers: [("x-os-auth", "Bearer " + Token(scopes: new() { ["org"] = "2", ["project"] = "*" }))]);
+        Assert.Equal(403, otherOrg.Status);
+        Assert.Equal("auth error: operation not allowed", Wire.Detail(otherOrg));
+        Assert.Equal(403, (await _server.SendAsync("GET", path, headers: [("x-os-auth", "Bearer " + Token("other", new() { ["org"] = "1", ["project"] = "*" }))])).Status);
+        var readOnly = Token(scopes: new() { ["org"] = "1", ["project"] = "*" }, permissions: "object.read");
+        Assert.Equal(200, (await _server.SendAsync("GET", path, headers: [("x-os-auth", "Bearer " + readOnly)])).Status);
+        Assert.Equal(403, (await _server.SendAsync("DELETE", path, headers: [("x-os-auth", "Bearer " + readOnly)])).Status);
+    }
+
+    [Fact]
+    public async Task Bad_metadata_beats_a_missing_permission()
+    {
+        var readOnly = Token(permissions: "object.read");
+        var response = await _server.SendAsync("PUT", "/v1/objects/conformance/org=1/k", "v"u8.ToArray(),
+            [("x-os-auth", "Bearer " + readOnly), ("x-sn-expiration", "never")]);
+        Assert.Equal(400, response.Status);
+        Assert.Equal(403, (await _server.SendAsync("PUT", "/v1/objects/conformance/org=1/k", "v"u8.ToArray(), [("x-os-auth", "Bearer " + readOnly)])).Status);
+    }
+
+    [Theory]
+    [InlineData("with space")]
+    [InlineData("café-unicode")]
+    [InlineData("nested/path/segments")]
+    [InlineData("100%literal-percent")]
+    public async Task Presigned_GET_and_HEAD_verify_against_the_raw_target_and_tampering_fails(string key)
+    {
+        var path = $"/v1/objects/conformance/org=1/{Wire.EncodeKey(key)}";
+        Assert.Equal(200, (await _server.SendAsync("PUT", path, "signed"u8.ToArray(), [("x-os-auth", "Bearer " + Token())])).Status);
+        var query = _signer.PresignQuery("GET", path, Kid, DateTimeOffset.UtcNow, 600);
+        var get = await _server.SendAsync("GET", path + "?" + query);
+        Assert.Equal(200, get.Status);
+        Assert.Equal("signed", Wire.Text(get));
+        Assert.Equal(204, (await _server.SendAsync("HEAD", path + "?" + query)).Status);
+        Assert.Equal(401, (await _server.SendAsync("GET", path + "x?" + query)).Status);
+        Assert.Equal(401, (await _server.SendAsync("GET", path + "?" + query.Replace("os_duration=600", "os_duration=601"))).Status);
+        var put = await _server.SendAsync("PUT", path + "?" + query, "overwrite"u8.ToArray());
+        Assert.Equal(403, put.Status);
+        Assert.Equal("auth error: presigned URLs are not supported for this method", Wire.Detail(put));
+        var tooLong = _signer.PresignQuery("GET", path, Kid, DateTimeOffset.UtcNow, 8 * 24 * 3600);
+        Assert.Equal(400, (await _server.SendAsync("GET", path + "?" + tooLong)).Status);
+    }
+
+    [Fact]
+    public async Task Internal_endpoints_need_no_token()
+    {
+        Assert.Equal(200, (await _server.SendAsync("GET", "/health")).Status);
+        Assert.Equal(200, (await _server.SendAsync("GET", "/ready")).Status);
+        Assert.Equal(200, (await _server.SendAsync("GET", "/keda")).Status);
+    }
+}

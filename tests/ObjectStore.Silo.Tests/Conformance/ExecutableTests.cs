@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ObjectStore.Silo.Tests.Conformance;
+
+/// <summary>The built <c>objectstore</c> executable as a process: start, serve, SIGINT, exit 0; CLI errors.</summary>
+public sealed class ExecutableTests
+{
+    private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "objectstore.dll");
+
+    private sealed class Running(Process process, StringBuilder output) : IAsyncDisposable
+    {
+        public Process Process { get; } = process;
+
+        public string Output
+        {
+            get
+            {
+                lock (output) return output.ToString();
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill(entireProcessTree: true);
+                await Process.WaitForExitAsync();
+            }
+            Process.Dispose();
+        }
+    }
+
+    private static Running Start(string directory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Dll);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment) info.Environment[name] = value;
+        var output = new StringBuilder();
+        var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new Running(process, output);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string TempDirectory()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "os-exe-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        return directory;
+    }
+
+    private static async Task<int> ExitCodeAsync(Running running)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await running.Process.WaitForExitAsync(timeout.Token);
+        return running.Process.ExitCode;
+    }
+
+    [Theory]
+    [InlineData("-INT")]
+    [InlineData("-TERM")]
+    public async Task Run_serves_until_SIGINT_or_SIGTERM_then_drains_and_exits_0(string signal)
+    {
+        var directory = TempDirectory();
+        var port = FreePort();
+        // http_addr from the YAML file, the storage path from the environment: both layers reach the server.
+        var config = Path.Combine(directory, "objectstore.yaml");
+        await File.WriteAllTextAsync(config, $"http_addr: \"127.0.0.1:{port}\"\nstorage:\n  path: ignored-by-env\n");
+        await using var server = Start(directory, new Dictionary<string, string> { ["OS__STORAGE__PATH"] = Path.Combine(directory, "data") },
+            "-c", config, "run");
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            Assert.False(server.Process.HasExited, server.Output);
+            try
+            {
+                if ((await client.GetAsync("/health")).StatusCode == HttpStatusCode.OK) break;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+            Assert.True(DateTime.UtcNow < deadline, "no /health within 60 s:\n" + server.Output);
+            await Task.Delay(100);
+        }
+        var put = await client.PutAsync("/v1/objects/exe/_/hello", new ByteArrayContent("from the process"u8.ToArray()));
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal("from the process", await client.GetStringAsync("/v1/objects/exe/_/hello"));
+        Assert.Contains("Auth is NOT enforced", server.Output);
+        await using (var check = Start(directory, new Dictionary<string, string> { ["OS__HTTP_ADDR"] = $"127.0.0.1:{port}" }, "healthcheck"))
+            Assert.Equal(0, await ExitCodeAsync(check));
+
+        using (var kill = Process.Start("/bin/kill", [signal, server.Process.Id.ToString()])) await kill.WaitForExitAsync();
+        Assert.Equal(0, await ExitCodeAsync(server));
+        Assert.True(File.Exists(Path.Combine(directory, "data", "hv.db")));
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("OS__HTTP_ADDR", "not-an-address", "http_addr")]
+    [InlineData("OS__SERVICE__MAX_CONCURRENCY", "-3", "service.max_concurrency")]
+    // Secure by default: a non-loopback address without auth keys refuses to start.
+    [InlineData("OS__HTTP_ADDR", "0.0.0.0:1", "auth.keys")]
+    public async Task A_bad_configuration_exits_2_naming_the_key(string variable, string value, string key)
+    {
+        var directory = TempDirectory();
+        await using var server = Start(directory, new Dictionary<string, string> { [variable] = value }, "run");
+        Assert.Equal(2, await ExitCodeAsync(server));
+        Assert.Contains(key, server.Output);
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Healthcheck_exits_1_when_nothing_listens()
+    {
+        var directory = TempDirectory();
+        await using var check = Start(directory, new Dictionary<string, string> { ["OS__HTTP_ADDR"] = $"127.0.0.1:{FreePort()}" }, "healthcheck");
+        Assert.Equal(1, await ExitCodeAsync(check));
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Theory]
+    [InlineData(0, "version")]
+    [InlineData(2, "fly")]
+    [InlineData(2)]
+    [InlineData(2, "sleep")]
+    [InlineData(2, "sleep", "soon")]
+    [InlineData(0, "sleep", "0")]
+    public async Task The_command_line_is_checked(int exitCode, params string[] args)
+    {
+        var directory = TempDirectory();
+        await using var process = Start(directory, new Dictionary<string, string>(), args);
+        Assert.Equal(exitCode, await ExitCodeAsync(process));
+        if (args is ["version"]) Assert.Contains("objectstore 0.1.0", process.Output);
+        Directory.Delete(directory, recursive: true);
+    }
+}
