@@ -113,6 +113,15 @@ public abstract class HighVolumeStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Inline_write_keeps_its_own_copy_of_the_caller_buffer()
+    {
+        var payload = Bytes("pooled");
+        Assert.Null(await Put(Id("doc"), payload));
+        payload[0] = (byte)'X';
+        await AssertInline(Id("doc"), "pooled");
+    }
+
+    [Fact]
     public async Task Metadata_read_of_an_inline_object_has_size_and_no_payload()
     {
         await Put(Id("doc"), Bytes("twelve bytes"));
