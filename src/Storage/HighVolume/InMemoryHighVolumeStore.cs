@@ -53,12 +53,19 @@ public sealed class InMemoryHighVolumeStore : IHighVolumeStore
     }
 
     /// <inheritdoc />
+    public Task<Tombstone?> ReadRedirectAsync(ObjectId id, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate) return Task.FromResult(_rows.GetValueOrDefault(id)?.Tombstone);
+    }
+
+    /// <inheritdoc />
     public Task<Tombstone?> PutInlineUnlessTombstoneAsync(ObjectId id, ObjectMetadata metadata, ReadOnlyMemory<byte> payload, DateTimeOffset now, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (Live(id, now)?.Tombstone is { } t) return Task.FromResult<Tombstone?>(t);
+            if (_rows.GetValueOrDefault(id)?.Tombstone is { } t) return Task.FromResult<Tombstone?>(t);
             _rows[id] = Row.Inline(metadata, payload);
             return Task.FromResult<Tombstone?>(null);
         }
@@ -70,7 +77,7 @@ public sealed class InMemoryHighVolumeStore : IHighVolumeStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (Live(id, now)?.Tombstone is { } t) return Task.FromResult<Tombstone?>(t);
+            if (_rows.GetValueOrDefault(id)?.Tombstone is { } t) return Task.FromResult<Tombstone?>(t);
             _rows.Remove(id);
             return Task.FromResult<Tombstone?>(null);
         }
@@ -82,7 +89,7 @@ public sealed class InMemoryHighVolumeStore : IHighVolumeStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            var current = Live(id, now);
+            var current = _rows.GetValueOrDefault(id);
             if (!MatchesRedirect(current, expectedTarget))
                 return Task.FromResult(MatchesRedirect(current, write.Target));
             switch (write)
