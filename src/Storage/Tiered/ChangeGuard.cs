@@ -9,8 +9,9 @@ namespace ObjectStore.Storage.Tiered;
 /// guard exists; the phase then advances in memory only (Recorded → Written → Updated | Lost, or
 /// Assembling → Updated | Lost). That is enough because the durable log is only read by recovery, and
 /// recovery never trusts a phase: it reads HV to find the current blob. So the hot path costs one log
-/// write (record) and one background removal, never a phase update round trip. The one phase recovery must
-/// respect, Assembling with its hold, is written by the record itself. This is safe because recovery only
+/// write (record) and one background removal, never a phase update round trip. The phases recovery must
+/// respect carry a due time: Assembling's hold is written by the record itself, and a commit that threw
+/// (Written) gets its delay written by a background job before anything is cleaned. This is safe because recovery only
 /// takes entries whose owner can no longer commit (a dead, self-fenced process) or whose hold passed.
 /// Disposing at any point does the right thing: the cleanup for the phase reached is queued on the job
 /// loop (Assembling: nothing, the client may retry the complete; Written, a commit whose outcome is unknown:
