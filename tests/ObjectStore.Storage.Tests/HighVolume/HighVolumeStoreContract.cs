@@ -1,6 +1,7 @@
 using System.Text;
 using ObjectStore.Storage.HighVolume;
 using ObjectStore.Storage.Objects;
+using static ObjectStore.Storage.Tests.Objects.TestObjects;
 
 namespace ObjectStore.Storage.Tests.HighVolume;
 
@@ -689,14 +690,5 @@ public abstract class HighVolumeStoreContract : IAsyncLifetime
             Store.CompareAndWriteAsync(Id("k"), null, new TieredWrite.WriteTombstone(Tomb(Rev(Id("k"), 1))), Now, cancelled.Token));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.ReadAsync(Id("k"), null, Now, cancelled.Token));
         Assert.Equal(EntryKind.NotFound, (await Read(Id("k"))).Kind);
-    }
-
-    private static ByteRange ParseRange(string header)
-    {
-        var spec = header["bytes=".Length..];
-        var dash = spec.IndexOf('-');
-        if (dash == 0) return ByteRange.Suffix(long.Parse(spec[1..]));
-        var start = long.Parse(spec[..dash]);
-        return dash == spec.Length - 1 ? ByteRange.From(start) : ByteRange.Bounded(start, long.Parse(spec[(dash + 1)..]));
     }
 }
