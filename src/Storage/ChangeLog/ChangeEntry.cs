@@ -7,7 +7,7 @@ public enum ChangePhase
 {
     /// <summary>Logged; no LT side effect yet known to have happened. Current = old.</summary>
     Recorded,
-    /// <summary>The new blob was written; the CAS outcome is unknown. Read HV to decide.</summary>
+    /// <summary>The new blob was written; the CAS outcome is unknown. After the unknown-outcome delay, recovery reads HV to decide.</summary>
     Written,
     /// <summary>The CAS won. Current = new.</summary>
     Updated,

@@ -5,9 +5,10 @@ namespace ObjectStore.Storage.ChangeLog;
 /// <summary>
 /// An <see cref="IChangeLog"/> in process memory, for tests (durable only as long as the object lives,
 /// which is what a simulated crash needs: the log survives, the process state does not).
-/// Claim rule: an entry is recoverable when it is not under a live claim and either its cleanup delay
-/// passed, or it has none and its owner is not live, or an earlier claim on it expired (the claimant
-/// failed to clean it up, so anyone may retry).
+/// Claim rule (as the SQL log): an entry is recoverable when it is not under a claim still in force and
+/// either its cleanup delay passed, or it has none and its owner is not live. A claim makes the claimant
+/// the owner, so a claimant that dies hands its entries on once its claim lapsed; a live one keeps them.
+/// Recording an entry again (a retry after a lost response) keeps the stored one.
 /// </summary>
 public sealed class InMemoryChangeLog : IChangeLog
 {
@@ -30,8 +31,7 @@ public sealed class InMemoryChangeLog : IChangeLog
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (!_entries.TryAdd(entry.Id, new Slot(entry, null)))
-                throw new InvalidOperationException($"change-log entry {entry.Id} is already recorded");
+            _entries.TryAdd(entry.Id, new Slot(entry, null));
         }
         return Task.CompletedTask;
     }
@@ -91,8 +91,7 @@ public sealed class InMemoryChangeLog : IChangeLog
 
     private static bool IsRecoverable(Slot slot, IReadOnlyCollection<string> liveOwners, DateTimeOffset now)
     {
-        if (slot.ClaimedUntil is { } until)
-            return until <= now;
+        if (slot.ClaimedUntil is { } until && until > now) return false;
         return slot.Entry.CleanupAfter is { } after ? after <= now : !liveOwners.Contains(slot.Entry.Owner);
     }
 

@@ -4,9 +4,12 @@ namespace ObjectStore.Storage.HighVolume;
 
 /// <summary>
 /// The high-volume tier: small objects inline and redirect tombstones for large ones, with the
-/// tombstone-aware conditional operations the tiered protocol commits through. Every operation
-/// takes <c>now</c>, the caller's operation time: a row whose TTL/TTI deadline is strictly earlier
-/// than <c>now</c> is treated as absent everywhere (reads, preconditions). Implementations:
+/// tombstone-aware conditional operations the tiered protocol commits through. Operations take
+/// <c>now</c>, the caller's operation time: reads and the TTI bump treat a row whose TTL/TTI deadline is
+/// strictly earlier than <c>now</c> as absent. Preconditions (<see cref="PutInlineUnlessTombstoneAsync"/>,
+/// <see cref="DeleteUnlessTombstoneAsync"/>, <see cref="CompareAndWriteAsync"/>) do not: an expired tombstone
+/// still references its LT blob until it is purged, so it blocks, is returned and is matched like a live
+/// one, and whoever replaces it does so through the change log (invariant 2). Implementations:
 /// in-memory (tests), SQLite (embedded default), PostgreSQL (cluster).
 /// </summary>
 public interface IHighVolumeStore
@@ -21,22 +24,30 @@ public interface IHighVolumeStore
     Task<HighVolumeEntry> ReadMetadataAsync(ObjectId id, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Writes the object inline unless a live tombstone exists at the key. Returns null after
+    /// Reads the redirect state the preconditions see (metadata only): the row's tombstone whether or not it
+    /// expired, or null when the row is absent or inline. Writers use it to learn the target a CAS must expect
+    /// and the LT blob their change entry replaces; it is not a read path (it never hides expired rows).
+    /// </summary>
+    Task<Tombstone?> ReadRedirectAsync(ObjectId id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes the object inline unless a tombstone (live or expired) exists at the key. Returns null after
     /// writing, or the tombstone (writing nothing) so the caller can CAS it away.
     /// </summary>
     Task<Tombstone?> PutInlineUnlessTombstoneAsync(ObjectId id, ObjectMetadata metadata, ReadOnlyMemory<byte> payload, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Deletes the row unless it is a live tombstone. Returns null after deleting (or when absent),
+    /// Deletes the row unless it is a tombstone (live or expired). Returns null after deleting (or when absent),
     /// or the tombstone (leaving it in place).
     /// </summary>
     Task<Tombstone?> DeleteUnlessTombstoneAsync(ObjectId id, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Atomically applies <paramref name="write"/> if the current redirect state matches:
-    /// <paramref name="expectedTarget"/> null requires no live tombstone (absent, inline or expired);
-    /// non-null requires a live tombstone pointing exactly there. Idempotent: when the row is already
-    /// in the state <paramref name="write"/> produces (same tombstone target, or deleted), returns true.
+    /// <paramref name="expectedTarget"/> null requires no tombstone (absent or inline, expired or not);
+    /// non-null requires a tombstone, live or expired, pointing exactly there. Idempotent: when the row is already
+    /// in the redirect state <paramref name="write"/> produces (same tombstone target; no tombstone for inline
+    /// writes and deletes), returns true.
     /// Returns false on a conflicting state (another writer won).
     /// </summary>
     Task<bool> CompareAndWriteAsync(ObjectId id, ObjectId? expectedTarget, TieredWrite write, DateTimeOffset now, CancellationToken cancellationToken);

@@ -5,7 +5,8 @@ namespace ObjectStore.Storage.HighVolume;
 /// <summary>
 /// An <see cref="IHighVolumeStore"/> in process memory, for tests: one lock makes every conditional
 /// operation atomic, payloads are copied in (so callers may reuse pooled buffers) and rows are immutable, so reads share them.
-/// An unsatisfiable range on an inline object yields an empty payload and a null range.
+/// It follows the SQL stores' contract: inline rows carry their payload size, an unsatisfiable range on an
+/// inline object yields an empty payload and a null range, and CAS idempotency uses the redirect-state rule.
 /// </summary>
 public sealed class InMemoryHighVolumeStore : IHighVolumeStore
 {
@@ -52,12 +53,19 @@ public sealed class InMemoryHighVolumeStore : IHighVolumeStore
     }
 
     /// <inheritdoc />
+    public Task<Tombstone?> ReadRedirectAsync(ObjectId id, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate) return Task.FromResult(_rows.GetValueOrDefault(id)?.Tombstone);
+    }
+
+    /// <inheritdoc />
     public Task<Tombstone?> PutInlineUnlessTombstoneAsync(ObjectId id, ObjectMetadata metadata, ReadOnlyMemory<byte> payload, DateTimeOffset now, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (Live(id, now)?.Tombstone is { } t) return Task.FromResult<Tombstone?>(t);
+            if (_rows.GetValueOrDefault(id)?.Tombstone is { } t) return Task.FromResult<Tombstone?>(t);
             _rows[id] = Row.Inline(metadata, payload);
             return Task.FromResult<Tombstone?>(null);
         }
@@ -69,7 +77,7 @@ public sealed class InMemoryHighVolumeStore : IHighVolumeStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (Live(id, now)?.Tombstone is { } t) return Task.FromResult<Tombstone?>(t);
+            if (_rows.GetValueOrDefault(id)?.Tombstone is { } t) return Task.FromResult<Tombstone?>(t);
             _rows.Remove(id);
             return Task.FromResult<Tombstone?>(null);
         }
@@ -81,9 +89,9 @@ public sealed class InMemoryHighVolumeStore : IHighVolumeStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            var current = Live(id, now);
-            if (current?.Tombstone?.Target != expectedTarget)
-                return Task.FromResult(AlreadyApplied(current, write));
+            var current = _rows.GetValueOrDefault(id);
+            if (!MatchesRedirect(current, expectedTarget))
+                return Task.FromResult(MatchesRedirect(current, write.Target));
             switch (write)
             {
                 case TieredWrite.WriteTombstone w: _rows[id] = Row.Redirect(w.Tombstone); break;
@@ -100,8 +108,9 @@ public sealed class InMemoryHighVolumeStore : IHighVolumeStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (Live(id, now) is not { } row || row.Tombstone?.Target != expectedTarget) return Task.FromResult(false);
-            if (row.Metadata.TimeExpires is { } e && e >= newExpiry) return Task.FromResult(true);
+            if (Live(id, now) is not { } row || !MatchesRedirect(row, expectedTarget)) return Task.FromResult(false);
+            // A manual row never expires and a later deadline already covers this one: nothing to extend.
+            if (!row.Metadata.Expiration.Expires || row.Metadata.TimeExpires is not { } e || e >= newExpiry) return Task.FromResult(true);
             var bumped = row.Metadata with { TimeExpires = newExpiry };
             _rows[id] = row.Tombstone is { } t ? Row.Redirect(t with { Metadata = bumped }) : row with { Metadata = bumped };
             return Task.FromResult(true);
@@ -141,16 +150,14 @@ public sealed class InMemoryHighVolumeStore : IHighVolumeStore
     private Row? Live(ObjectId id, DateTimeOffset now) =>
         _rows.TryGetValue(id, out var row) && !row.Metadata.IsExpired(now) ? row : null;
 
-    private static bool AlreadyApplied(Row? current, TieredWrite write) => write switch
-    {
-        TieredWrite.WriteTombstone w => current?.Tombstone?.Target == w.Tombstone.Target,
-        TieredWrite.Delete => current is null,
-        _ => false,
-    };
+    // The redirect-state rule: no target matches anything but a tombstone; a target matches only a
+    // tombstone pointing exactly there (a retried CAS finds the state its first attempt produced).
+    private static bool MatchesRedirect(Row? row, ObjectId? expected) =>
+        row?.Tombstone is { } t ? t.Target.Equals(expected) : expected is null;
 
     private sealed record Row(ObjectMetadata Metadata, byte[] Payload, Tombstone? Tombstone)
     {
-        public static Row Inline(ObjectMetadata metadata, ReadOnlyMemory<byte> payload) => new(metadata, payload.ToArray(), null);
+        public static Row Inline(ObjectMetadata metadata, ReadOnlyMemory<byte> payload) => new(metadata with { Size = payload.Length }, payload.ToArray(), null);
 
         public static Row Redirect(Tombstone tombstone) => new(tombstone.Metadata, [], tombstone);
     }

@@ -103,7 +103,8 @@ public sealed class InMemoryLongTermStore(TimeProvider? time = null) : ILongTerm
         if (contentLength > int.MaxValue) throw new PartIntegrityException($"part {partNumber} is too large for the in-memory store ({contentLength} bytes)");
         var upload = FindUpload(id, uploadId);
         var data = new byte[contentLength];
-        await content.ReadExactlyAsync(data, cancellationToken).ConfigureAwait(false);
+        if (await content.ReadAtLeastAsync(data, data.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false) < data.Length)
+            throw new PartIntegrityException($"part {partNumber} has fewer bytes than its content length {contentLength}");
         if (await content.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) != 0)
             throw new PartIntegrityException($"part {partNumber} has more bytes than its content length {contentLength}");
         var md5 = MD5.HashData(data);

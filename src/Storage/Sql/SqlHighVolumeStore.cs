@@ -15,8 +15,8 @@ namespace ObjectStore.Storage.Sql;
 /// <para>
 /// Conditional writes decide in C# on a row read under the write lock (<c>FOR UPDATE</c> / SQLite's
 /// single writer), using the same redirect-state rule as objectstore: a row "matches" an expected
-/// target when it is a live tombstone pointing there, or — for no target — when it is anything but a
-/// live tombstone. A CAS applies its write when the current state matches the expected target, and
+/// target when it is a tombstone pointing there, or — for no target — when it is anything but a
+/// tombstone. Expired tombstones count: until purged they still reference their LT blob. A CAS applies its write when the current state matches the expected target, and
 /// reports success without writing when it already matches the write's own target (idempotent retry).
 /// </para>
 /// </summary>
@@ -27,7 +27,7 @@ public abstract class SqlHighVolumeStore : IHighVolumeStore
 
     // Columns 0..7: what a precondition needs (the id parts are verified against hash collisions).
     private const string StateColumns = "usecase, scopes, key, kind, target_usecase, target_scopes, target_key, expires_at";
-    private const string LiveTombstone = "hv_objects.kind = 1 AND (hv_objects.expires_at IS NULL OR hv_objects.expires_at >= @now)";
+    private const string IsTombstone = "hv_objects.kind = 1";
 
     private const string InsertRow =
         "INSERT INTO hv_objects (id_hash, usecase, scopes, key, kind, target_usecase, target_scopes, target_key, expires_at, metadata, payload) " +
@@ -88,25 +88,31 @@ public abstract class SqlHighVolumeStore : IHighVolumeStore
     }
 
     /// <inheritdoc />
+    public async Task<Tombstone?> ReadRedirectAsync(ObjectId id, CancellationToken cancellationToken)
+    {
+        var sid = StoredId.From(id);
+        await using var connection = await _db.OpenAsync(cancellationToken);
+        var row = await ReadRowAsync(connection, null, sid, withMetadata: true, lockRow: false, cancellationToken);
+        return AsTombstone(row);
+    }
+
+    /// <inheritdoc />
     public Task<Tombstone?> PutInlineUnlessTombstoneAsync(ObjectId id, ObjectMetadata metadata, ReadOnlyMemory<byte> payload, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(metadata);
         var sid = StoredId.From(id);
         var write = new TieredWrite.WriteInline(metadata, payload);
-        // One conditional upsert; only when a live tombstone blocks it do we read that tombstone back.
+        // One conditional upsert; only when a tombstone blocks it do we read that tombstone back.
         return _db.WriteAsync(transactional: false, async (connection, transaction) =>
         {
-            await using (var upsert = WriteRowCommand(connection, transaction, sid, write, UpsertRow + $" WHERE NOT ({LiveTombstone})"))
+            await using (var upsert = WriteRowCommand(connection, transaction, sid, write, UpsertRow + $" WHERE NOT ({IsTombstone})"))
             {
-                AddNow(upsert, now);
                 await upsert.PrepareAsync(cancellationToken);
                 if (await upsert.ExecuteNonQueryAsync(cancellationToken) > 0) return Attempt<Tombstone?>.Done(null);
             }
             var row = await ReadRowAsync(connection, transaction, sid, withMetadata: true, lockRow: false, cancellationToken);
             // The blocking tombstone vanished in between (another writer): try the write again.
-            return row is { Target: { } target } && row.IsLive(now)
-                ? Attempt<Tombstone?>.Done(new Tombstone(target, row.Metadata!))
-                : Attempt<Tombstone?>.Again;
+            return AsTombstone(row) is { } tombstone ? Attempt<Tombstone?>.Done(tombstone) : Attempt<Tombstone?>.Again;
         }, cancellationToken);
     }
 
@@ -116,16 +122,15 @@ public abstract class SqlHighVolumeStore : IHighVolumeStore
         var sid = StoredId.From(id);
         return _db.WriteAsync(transactional: false, async (connection, transaction) =>
         {
-            await using (var delete = SqlDatabase.Command(connection, transaction, $"DELETE FROM hv_objects WHERE id_hash = @h AND NOT ({LiveTombstone})"))
+            await using (var delete = SqlDatabase.Command(connection, transaction, $"DELETE FROM hv_objects WHERE id_hash = @h AND NOT ({IsTombstone})"))
             {
                 _db.AddBinary(delete, "h", sid.Hash);
-                AddNow(delete, now);
                 await delete.PrepareAsync(cancellationToken);
                 if (await delete.ExecuteNonQueryAsync(cancellationToken) > 0) return Attempt<Tombstone?>.Done(null);
             }
-            // Nothing deleted: absent (fine) or a live tombstone (hand it back).
+            // Nothing deleted: absent (fine) or a tombstone (hand it back).
             var row = await ReadRowAsync(connection, transaction, sid, withMetadata: true, lockRow: false, cancellationToken);
-            return Attempt<Tombstone?>.Done(row is { Target: { } target } && row.IsLive(now) ? new Tombstone(target, row.Metadata!) : null);
+            return Attempt<Tombstone?>.Done(AsTombstone(row));
         }, cancellationToken);
     }
 
@@ -137,9 +142,8 @@ public abstract class SqlHighVolumeStore : IHighVolumeStore
         return _db.WriteAsync(transactional: true, async (connection, transaction) =>
         {
             var row = await ReadRowAsync(connection, transaction, sid, withMetadata: false, lockRow: true, cancellationToken);
-            var live = row is not null && row.IsLive(now) ? row : null;
-            if (!MatchesRedirect(live, expectedTarget))
-                return Attempt<bool>.Done(MatchesRedirect(live, write.Target));
+            if (!MatchesRedirect(row, expectedTarget))
+                return Attempt<bool>.Done(MatchesRedirect(row, write.Target));
 
             if (write is TieredWrite.Delete)
             {
@@ -209,10 +213,12 @@ public abstract class SqlHighVolumeStore : IHighVolumeStore
         }, cancellationToken);
     }
 
-    // The redirect-state rule: no target matches anything but a live tombstone; a target matches
-    // only a live tombstone pointing exactly there. `live` is null for absent or expired rows.
-    private static bool MatchesRedirect(Row? live, ObjectId? expected) =>
-        live?.Target is { } current ? current.Equals(expected) : expected is null;
+    // The redirect-state rule: no target matches anything but a tombstone; a target matches only a
+    // tombstone (live or expired) pointing exactly there. `row` is null when absent.
+    private static bool MatchesRedirect(Row? row, ObjectId? expected) =>
+        row?.Target is { } current ? current.Equals(expected) : expected is null;
+
+    private static Tombstone? AsTombstone(Row? row) => row is { Target: { } target } ? new Tombstone(target, row.Metadata!) : null;
 
     private DbCommand SelectRow(DbConnection connection, DbTransaction? transaction, StoredId sid, bool withMetadata, bool withPayload, bool lockRow)
     {

@@ -9,15 +9,21 @@ namespace ObjectStore.Storage.Tiered;
 /// The cleanup rule of api doc §16.2, shared by guards (in the background) and recovery (inline):
 /// <list type="number">
 /// <item>Decide the current blob from the phase: Recorded and Lost → old; Updated → new; Written (and
-/// recovery, which knows nothing) → the target of the live HV tombstone, read now.</item>
+/// recovery, which knows nothing) → the target of the HV tombstone, read now, expired or not (an expired
+/// tombstone still references its blob until the purge or a writer replaces it, both through the log).</item>
 /// <item>Delete old if old ≠ current, delete new if new ≠ current (LT deletes are idempotent).</item>
 /// <item>Remove the entry. A failure anywhere throws; every step is idempotent, so the caller retries the whole.</item>
 /// </list>
-/// Assembling entries never reach here from a guard: a multipart complete may be retried, so only
-/// recovery after the hold touches them.
+/// Assembling and Written entries never reach here from a guard: a multipart complete may be retried, and a
+/// commit whose outcome is unknown may still be applied late, so only recovery after their delay touches them
+/// (<see cref="DeferAsync"/> makes the delay durable).
 /// </summary>
-internal sealed class ChangeCleanup(IHighVolumeStore hv, ILongTermStore lt, IChangeLog log, TimeProvider time)
+internal sealed class ChangeCleanup(IHighVolumeStore hv, ILongTermStore lt, IChangeLog log, TimeProvider time, TimeSpan unknownOutcomeDelay)
 {
+    /// <summary>Leaves an entry whose commit outcome is unknown to recovery: durably sets its cleanup time to now + the delay.</summary>
+    public Task DeferAsync(ChangeEntry entry, CancellationToken cancellationToken) =>
+        log.UpdatePhaseAsync(entry.Id, ChangePhase.Written, time.GetUtcNow() + unknownOutcomeDelay, cancellationToken);
+
     /// <summary>Applies the rule for <paramref name="phase"/>; returns the number of LT deletes issued.</summary>
     public async Task<int> RunAsync(ChangeEntry entry, ChangePhase phase, CancellationToken cancellationToken)
     {
@@ -46,8 +52,8 @@ internal sealed class ChangeCleanup(IHighVolumeStore hv, ILongTermStore lt, ICha
             case ChangePhase.Updated:
                 return entry.NewBlob;
             default:
-                var row = await hv.ReadMetadataAsync(entry.Object, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-                return row.Tombstone?.Target;
+                var redirect = await hv.ReadRedirectAsync(entry.Object, cancellationToken).ConfigureAwait(false);
+                return redirect?.Target;
         }
     }
 }

@@ -9,12 +9,15 @@ namespace ObjectStore.Storage.Tiered;
 /// guard exists; the phase then advances in memory only (Recorded → Written → Updated | Lost, or
 /// Assembling → Updated | Lost). That is enough because the durable log is only read by recovery, and
 /// recovery never trusts a phase: it reads HV to find the current blob. So the hot path costs one log
-/// write (record) and one background removal, never a phase update round trip. The one phase recovery must
-/// respect, Assembling with its hold, is written by the record itself. This is safe because recovery only
+/// write (record) and one background removal, never a phase update round trip. The phases recovery must
+/// respect carry a due time: Assembling's hold is written by the record itself, and a commit that threw
+/// (Written) gets its delay written by a background job before anything is cleaned. This is safe because recovery only
 /// takes entries whose owner can no longer commit (a dead, self-fenced process) or whose hold passed.
 /// Disposing at any point does the right thing: the cleanup for the phase reached is queued on the job
-/// loop (Assembling: nothing, the client may retry the complete). Never disposing (a crash) leaves the
-/// entry to recovery once its owner is gone or its hold passed.
+/// loop (Assembling: nothing, the client may retry the complete; Written, a commit whose outcome is unknown:
+/// a job durably sets the entry's cleanup time to now + the unknown-outcome delay, so recovery decides from
+/// HV only after a late-applied commit can no longer land). Never disposing (a crash) leaves the entry to
+/// recovery once its owner is gone or its hold passed.
 /// </summary>
 internal sealed class ChangeGuard : IAsyncDisposable
 {
@@ -54,14 +57,16 @@ internal sealed class ChangeGuard : IAsyncDisposable
         Phase = next;
     }
 
-    /// <summary>Queues the cleanup for the phase reached (once); Assembling leaves the entry to recovery.</summary>
+    /// <summary>Queues the cleanup for the phase reached (once); Assembling and Written leave the entry to recovery.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         var phase = Phase;
         if (phase is ChangePhase.Assembling or ChangePhase.Completed) return;
         var entry = Entry;
-        var queued = await _jobs.EnqueueAsync($"cleanup {entry.Id} ({phase})", ct => _cleanup.RunAsync(entry, phase, ct), CancellationToken.None).ConfigureAwait(false);
+        var queued = phase == ChangePhase.Written
+            ? await _jobs.EnqueueAsync($"defer {entry.Id} (outcome unknown)", ct => _cleanup.DeferAsync(entry, ct), CancellationToken.None).ConfigureAwait(false)
+            : await _jobs.EnqueueAsync($"cleanup {entry.Id} ({phase})", ct => _cleanup.RunAsync(entry, phase, ct), CancellationToken.None).ConfigureAwait(false);
         if (!queued)
             _logger.LogInformation("Job loop stopping; change {ChangeId} for {Object} left to recovery", entry.Id, entry.Object);
     }

@@ -20,22 +20,27 @@ namespace ObjectStore.Storage.Tiered;
 /// <para><b>Put (stream).</b> 1. Buffer at most threshold + 1 bytes (pooled). 2. The stream ended within the
 /// threshold → small write. 3. Otherwise → large write, streaming the buffered prefix then the rest.</para>
 ///
-/// <para><b>Small write.</b> 1. Write inline unless a live tombstone is there → done (Written).
+/// <para>Expired tombstones are tombstones to every writer: until the purge removes them they still reference their
+/// LT blob, so a write or delete over one replaces it through the change log like a live one (invariant 2); only
+/// reads hide them.</para>
+///
+/// <para><b>Small write.</b> 1. Write inline unless a tombstone (live or expired) is there → done (Written).
 /// 2. A tombstone T is there: record change {old = T} (Recorded). 3. Written; CAS(T → inline).
 /// OK → Updated: cleanup deletes T. Conflict → Lost: another writer won, nothing to delete, caller gets
-/// success (Superseded). Error → stays Written: cleanup reads HV and deletes T only if it is no longer current;
-/// the error reaches the caller.</para>
+/// success (Superseded). Error → stays Written, the outcome unknown: the entry's cleanup time is set to now +
+/// <see cref="TieredStorageOptions.UnknownOutcomeDelay"/> and recovery then reads HV and deletes T only if it is no
+/// longer current (not at once: a late-applied CAS could land after that read); the error reaches the caller.</para>
 ///
 /// <para><b>Large write</b> (<see cref="BeginLargeWriteAsync"/>, LT upload, <see cref="CommitLargeWriteAsync"/>).
-/// 1. Read the current tombstone target C (or none). 2. Record change {new = R, old = C} (Recorded).
+/// 1. Read the current tombstone target C, expired or not (or none). 2. Record change {new = R, old = C} (Recorded).
 /// 3. Stream the body to LT at R; failure → dispose (Recorded: delete R) and rethrow. 4. Written;
 /// CAS(C → tombstone R). OK → Updated: cleanup deletes C. Conflict → Lost: cleanup deletes R, caller gets
-/// success (Superseded). Error (including a commit applied whose response was lost) → stays Written:
-/// cleanup reads HV and deletes whichever of C and R is not current; the error reaches the caller.</para>
+/// success (Superseded). Error (including a commit applied whose response was lost) → stays Written: after the
+/// unknown-outcome delay recovery reads HV and deletes whichever of C and R is not current; the error reaches the caller.</para>
 ///
-/// <para><b>Delete.</b> 1. Delete unless a live tombstone is there → done. 2. Tombstone T: record {old = T}.
+/// <para><b>Delete.</b> 1. Delete unless a tombstone (live or expired) is there → done. 2. Tombstone T: record {old = T}.
 /// 3. Written; CAS(T → delete). OK → Updated: cleanup deletes T. Conflict → Lost: someone rewrote the key,
-/// nothing deleted, success. Error → Written: HV decides. LT delete failures are retried in the background and,
+/// nothing deleted, success. Error → Written: HV decides after the unknown-outcome delay. LT delete failures are retried in the background and,
 /// if the process dies first, by recovery; the delete itself has already succeeded.</para>
 ///
 /// <para><b>Get / Head.</b> 1. Read HV (expired rows read as not found). 2. Inline → serve. Tombstone → Get opens
@@ -56,10 +61,13 @@ namespace ObjectStore.Storage.Tiered;
 ///
 /// <para><b>Purge</b> (<see cref="PurgeExpiredAsync"/>). 1. List expired rows (bounded). 2. Inline: delete if
 /// still expired. 3. Tombstone T: record {old = T}; Written; delete the row if still expired at T. OK → Updated:
-/// cleanup deletes T. Not deleted → stays Written: HV decides (T survives only if still current).</para>
+/// cleanup deletes T. Not deleted → Lost: the row was bumped (T is current) or replaced, and whoever replaced it
+/// recorded {old = T} itself. Error → stays Written: HV decides after the unknown-outcome delay.</para>
 ///
 /// <para><b>Recovery</b> (<see cref="RecoverAsync"/>). Claim entries whose owner is gone or whose hold passed;
-/// for each, read HV for the current target and apply the rule; recovery never finishes an operation.</para>
+/// for each, read HV for the current target and apply the rule; recovery never finishes an operation. A failed
+/// cleanup marks the entry due now, so any recoverer retries it once the claim lapsed (the claim made this process
+/// its owner, and a live owner's entries without a due time are otherwise never taken).</para>
 /// </summary>
 public sealed class TieredStorage
 {
@@ -84,7 +92,7 @@ public sealed class TieredStorage
         _options.Validate();
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger<TieredStorage>.Instance;
-        _cleanup = new ChangeCleanup(hv, lt, log, _time);
+        _cleanup = new ChangeCleanup(hv, lt, log, _time, _options.UnknownOutcomeDelay);
     }
 
     /// <summary>The owner this instance writes into change entries.</summary>
@@ -132,7 +140,7 @@ public sealed class TieredStorage
     public async Task<LargeWrite> BeginLargeWriteAsync(ObjectId id, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var current = await CurrentTargetAsync(id, now, cancellationToken).ConfigureAwait(false);
+        var current = await CurrentTargetAsync(id, cancellationToken).ConfigureAwait(false);
         var revision = Revision.NewFor(id);
         var guard = await RecordAsync(id, revision, current, ChangePhase.Recorded, now, null, cancellationToken).ConfigureAwait(false);
         return new LargeWrite(id, revision, current, now, guard);
@@ -284,7 +292,7 @@ public sealed class TieredStorage
         ArgumentNullException.ThrowIfNull(parts);
         var (revision, backendId) = MultipartUploadId.Decode(id, uploadId);
         var now = _time.GetUtcNow();
-        var current = await CurrentTargetAsync(id, now, cancellationToken).ConfigureAwait(false);
+        var current = await CurrentTargetAsync(id, cancellationToken).ConfigureAwait(false);
         if (current == revision) return MultipartCompletion.Success;
         var guard = await RecordAsync(id, revision, current, ChangePhase.Assembling, now, now + _options.MultipartHold, cancellationToken).ConfigureAwait(false);
         await using (guard.ConfigureAwait(false))
@@ -341,7 +349,7 @@ public sealed class TieredStorage
         {
             guard.Advance(ChangePhase.Written);
             var deleted = await _hv.DeleteIfExpiredAsync(id, target, now, cancellationToken).ConfigureAwait(false);
-            if (deleted) guard.Advance(ChangePhase.Updated);
+            guard.Advance(deleted ? ChangePhase.Updated : ChangePhase.Lost);
             return deleted;
         }
     }
@@ -368,9 +376,23 @@ public sealed class TieredStorage
             {
                 failed++;
                 _logger.LogWarning(e, "Recovery of change {ChangeId} for {Object} failed; a later batch retries it", entry.Id, entry.Object);
+                await MarkDueAsync(entry, now, cancellationToken).ConfigureAwait(false);
             }
         }
         return new RecoveryResult(entries.Count, cleaned, deletes, failed);
+    }
+
+    private async Task MarkDueAsync(ChangeEntry entry, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _log.UpdatePhaseAsync(entry.Id, entry.Phase, now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Without a due time the entry waits for this process to end; still covered, never orphaned.
+            _logger.LogWarning(e, "Could not mark change {ChangeId} due; it is retried once this process is gone", entry.Id);
+        }
     }
 
     /// <summary>Waits until every cleanup queued so far (and any queued meanwhile) has finished.</summary>
@@ -378,11 +400,9 @@ public sealed class TieredStorage
 
     // ---- helpers ------------------------------------------------------------------------------------
 
-    private async Task<ObjectId?> CurrentTargetAsync(ObjectId id, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var entry = await _hv.ReadMetadataAsync(id, now, cancellationToken).ConfigureAwait(false);
-        return entry.Tombstone?.Target;
-    }
+    // The redirect state, expired tombstones included: the CAS must expect it and the change entry must cover its blob.
+    private async Task<ObjectId?> CurrentTargetAsync(ObjectId id, CancellationToken cancellationToken) =>
+        (await _hv.ReadRedirectAsync(id, cancellationToken).ConfigureAwait(false))?.Target;
 
     private async Task<ChangeGuard> RecordAsync(ObjectId id, ObjectId? newBlob, ObjectId? oldBlob, ChangePhase phase, DateTimeOffset now, DateTimeOffset? cleanupAfter, CancellationToken cancellationToken)
     {

@@ -18,6 +18,12 @@ public sealed class TieredStorageOptions
     /// <summary>Owner written into change-log entries; recovery takes entries whose owner is gone. Default <see cref="ProcessIncarnation"/>.</summary>
     public string Owner { get; set; } = ProcessIncarnation;
 
+    /// <summary>
+    /// How long an entry whose commit outcome is unknown (the CAS threw) is left alone before recovery reads HV
+    /// and cleans it up, so a statement applied late cannot land after that read. Default 1 min.
+    /// </summary>
+    public TimeSpan UnknownOutcomeDelay { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How long a recovery claim keeps other recoverers off an entry. Default 5 min.</summary>
     public TimeSpan RecoveryClaim { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -27,6 +33,7 @@ public sealed class TieredStorageOptions
         if (InlineThreshold is < 0 or >= int.MaxValue) throw new ArgumentOutOfRangeException(nameof(InlineThreshold), InlineThreshold, "must be 0 or more and below int.MaxValue");
         if (MultipartHold < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(MultipartHold), MultipartHold, "must not be negative");
         if (string.IsNullOrEmpty(Owner)) throw new ArgumentOutOfRangeException(nameof(Owner), Owner, "must not be empty");
+        if (UnknownOutcomeDelay < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(UnknownOutcomeDelay), UnknownOutcomeDelay, "must not be negative");
         if (RecoveryClaim <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RecoveryClaim), RecoveryClaim, "must be positive");
     }
 }

@@ -14,6 +14,7 @@ public class HighVolumeHooks
 
     public virtual ValueTask BeforeRead(ObjectId id) => default;
     public virtual ValueTask BeforeReadMetadata(ObjectId id) => default;
+    public virtual ValueTask BeforeReadRedirect(ObjectId id) => default;
     public virtual ValueTask BeforePutInline(ObjectId id) => default;
     public virtual ValueTask AfterPutInline(ObjectId id, Tombstone? found) => default;
     public virtual ValueTask BeforeDeleteUnlessTombstone(ObjectId id) => default;
@@ -42,6 +43,12 @@ public sealed class FaultyHighVolumeStore(IHighVolumeStore inner) : IHighVolumeS
     {
         await Hooks.BeforeReadMetadata(id);
         return await Inner.ReadMetadataAsync(id, now, cancellationToken);
+    }
+
+    public async Task<Tombstone?> ReadRedirectAsync(ObjectId id, CancellationToken cancellationToken)
+    {
+        await Hooks.BeforeReadRedirect(id);
+        return await Inner.ReadRedirectAsync(id, cancellationToken);
     }
 
     public async Task<Tombstone?> PutInlineUnlessTombstoneAsync(ObjectId id, ObjectMetadata metadata, ReadOnlyMemory<byte> payload, DateTimeOffset now, CancellationToken cancellationToken)

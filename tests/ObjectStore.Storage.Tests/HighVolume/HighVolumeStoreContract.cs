@@ -1,6 +1,7 @@
 using System.Text;
 using ObjectStore.Storage.HighVolume;
 using ObjectStore.Storage.Objects;
+using static ObjectStore.Storage.Tests.Objects.TestObjects;
 
 namespace ObjectStore.Storage.Tests.HighVolume;
 
@@ -110,6 +111,15 @@ public abstract class HighVolumeStoreContract : IAsyncLifetime
         Assert.Equal(Now + TimeSpan.FromHours(2), read.TimeExpires);
         Assert.Equal(11, read.Size);
         Assert.Equal(metadata.Custom.OrderBy(kv => kv.Key), read.Custom.OrderBy(kv => kv.Key));
+    }
+
+    [Fact]
+    public async Task Inline_write_keeps_its_own_copy_of_the_caller_buffer()
+    {
+        var payload = Bytes("pooled");
+        Assert.Null(await Put(Id("doc"), payload));
+        payload[0] = (byte)'X';
+        await AssertInline(Id("doc"), "pooled");
     }
 
     [Fact]
@@ -275,14 +285,6 @@ public abstract class HighVolumeStoreContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Put_inline_over_an_expired_tombstone_writes()
-    {
-        await SeedTombstone(Id("k"), Tomb(Rev(Id("k"), 1), ExpirationPolicy.TimeToLive(TimeSpan.FromMinutes(1)), Now - TimeSpan.FromHours(1)));
-        Assert.Null(await Put(Id("k"), Bytes("small")));
-        await AssertInline(Id("k"), "small");
-    }
-
-    [Fact]
     public async Task Delete_unless_tombstone_removes_an_inline_object()
     {
         await Put(Id("k"), Bytes("small"));
@@ -301,14 +303,6 @@ public abstract class HighVolumeStoreContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Delete_unless_tombstone_removes_an_expired_tombstone()
-    {
-        await SeedTombstone(Id("k"), Tomb(Rev(Id("k"), 1), ExpirationPolicy.TimeToLive(TimeSpan.FromMinutes(1)), Now - TimeSpan.FromHours(1)));
-        Assert.Null(await Store.DeleteUnlessTombstoneAsync(Id("k"), Now, CancellationToken.None));
-        Assert.Empty(await Store.ListExpiredAsync(Now, 10, CancellationToken.None));
-    }
-
-    [Fact]
     public async Task Compare_and_write_tombstone_over_absent_or_inline_with_no_expected_target()
     {
         Assert.True(await Cas(Id("absent"), null, new TieredWrite.WriteTombstone(Tomb(Rev(Id("absent"), 1)))));
@@ -319,13 +313,93 @@ public abstract class HighVolumeStoreContract : IAsyncLifetime
         await AssertTombstone(Id("inline"), Rev(Id("inline"), 1));
     }
 
+    private Task SeedExpiredTombstone(ObjectId id, int revision) =>
+        SeedTombstone(id, Tomb(Rev(id, revision), ExpirationPolicy.TimeToLive(TimeSpan.FromMinutes(1)), Now - TimeSpan.FromHours(1)));
+
     [Fact]
-    public async Task Compare_and_write_treats_an_expired_tombstone_as_none()
+    public async Task Read_redirect_sees_a_tombstone_live_or_expired_and_nothing_else()
     {
-        await SeedTombstone(Id("k"), Tomb(Rev(Id("k"), 1), ExpirationPolicy.TimeToLive(TimeSpan.FromMinutes(1)), Now - TimeSpan.FromHours(1)));
-        Assert.False(await Cas(Id("k"), Rev(Id("k"), 1), new TieredWrite.WriteTombstone(Tomb(Rev(Id("k"), 2)))));
-        Assert.True(await Cas(Id("k"), null, new TieredWrite.WriteTombstone(Tomb(Rev(Id("k"), 3)))));
-        await AssertTombstone(Id("k"), Rev(Id("k"), 3));
+        await SeedTombstone(Id("live"), Tomb(Rev(Id("live"), 1)));
+        await SeedExpiredTombstone(Id("expired"), 1);
+        await Put(Id("inline"), Bytes("small"));
+        await Put(Id("expired-inline"), Bytes("small"), Meta(ExpirationPolicy.TimeToLive(TimeSpan.FromMinutes(1)), Now - TimeSpan.FromHours(1)));
+
+        Assert.Equal(Rev(Id("live"), 1), (await Store.ReadRedirectAsync(Id("live"), CancellationToken.None))!.Target);
+        var expired = await Store.ReadRedirectAsync(Id("expired"), CancellationToken.None);
+        Assert.Equal(Rev(Id("expired"), 1), expired!.Target);
+        Assert.Equal(5_000_000, expired.Metadata.Size);
+        Assert.True(expired.IsExpired(Now));
+        Assert.Null(await Store.ReadRedirectAsync(Id("inline"), CancellationToken.None));
+        Assert.Null(await Store.ReadRedirectAsync(Id("expired-inline"), CancellationToken.None));
+        Assert.Null(await Store.ReadRedirectAsync(Id("absent"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Put_inline_over_an_expired_tombstone_returns_it_and_writes_nothing()
+    {
+        await SeedExpiredTombstone(Id("k"), 1);
+        var blocking = await Put(Id("k"), Bytes("small"));
+        Assert.Equal(Rev(Id("k"), 1), blocking!.Target);
+        Assert.Equal(EntryKind.NotFound, (await Read(Id("k"))).Kind);
+        Assert.Equal(Rev(Id("k"), 1), Assert.Single(await Store.ListExpiredAsync(Now, 10, CancellationToken.None)).Target);
+    }
+
+    [Fact]
+    public async Task Put_inline_over_an_expired_inline_object_writes()
+    {
+        await Put(Id("k"), Bytes("old"), Meta(ExpirationPolicy.TimeToLive(TimeSpan.FromMinutes(1)), Now - TimeSpan.FromHours(1)));
+        Assert.Null(await Put(Id("k"), Bytes("new")));
+        await AssertInline(Id("k"), "new");
+    }
+
+    [Fact]
+    public async Task Delete_unless_tombstone_returns_an_expired_tombstone_and_keeps_it()
+    {
+        await SeedExpiredTombstone(Id("k"), 1);
+        Assert.Equal(Rev(Id("k"), 1), (await Store.DeleteUnlessTombstoneAsync(Id("k"), Now, CancellationToken.None))!.Target);
+        Assert.Equal(Rev(Id("k"), 1), Assert.Single(await Store.ListExpiredAsync(Now, 10, CancellationToken.None)).Target);
+    }
+
+    [Fact]
+    public async Task Delete_unless_tombstone_removes_an_expired_inline_object()
+    {
+        await Put(Id("k"), Bytes("old"), Meta(ExpirationPolicy.TimeToLive(TimeSpan.FromMinutes(1)), Now - TimeSpan.FromHours(1)));
+        Assert.Null(await Store.DeleteUnlessTombstoneAsync(Id("k"), Now, CancellationToken.None));
+        Assert.Empty(await Store.ListExpiredAsync(Now, 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Compare_and_write_matches_an_expired_tombstone_like_a_live_one()
+    {
+        await SeedExpiredTombstone(Id("k"), 1);
+        Assert.False(await Cas(Id("k"), null, new TieredWrite.WriteTombstone(Tomb(Rev(Id("k"), 3)))));
+        Assert.False(await Cas(Id("k"), null, new TieredWrite.WriteInline(Meta(), Bytes("small"))));
+        Assert.False(await Cas(Id("k"), Rev(Id("k"), 9), new TieredWrite.WriteTombstone(Tomb(Rev(Id("k"), 3)))));
+        Assert.Equal(Rev(Id("k"), 1), (await Store.ReadRedirectAsync(Id("k"), CancellationToken.None))!.Target);
+
+        Assert.True(await Cas(Id("k"), Rev(Id("k"), 1), new TieredWrite.WriteTombstone(Tomb(Rev(Id("k"), 2)))));
+        await AssertTombstone(Id("k"), Rev(Id("k"), 2));
+        Assert.Empty(await Store.ListExpiredAsync(Now, 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Compare_and_write_swaps_or_deletes_an_expired_tombstone_it_expects()
+    {
+        await SeedExpiredTombstone(Id("to-inline"), 1);
+        await SeedExpiredTombstone(Id("to-delete"), 1);
+        Assert.True(await Cas(Id("to-inline"), Rev(Id("to-inline"), 1), new TieredWrite.WriteInline(Meta(), Bytes("small"))));
+        await AssertInline(Id("to-inline"), "small");
+        Assert.True(await Cas(Id("to-delete"), Rev(Id("to-delete"), 1), TieredWrite.Delete.Instance));
+        Assert.Null(await Store.ReadRedirectAsync(Id("to-delete"), CancellationToken.None));
+        Assert.Empty(await Store.ListExpiredAsync(Now, 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Compare_and_write_over_an_expired_inline_object_with_no_expected_target()
+    {
+        await Put(Id("k"), Bytes("old"), Meta(ExpirationPolicy.TimeToLive(TimeSpan.FromMinutes(1)), Now - TimeSpan.FromHours(1)));
+        Assert.True(await Cas(Id("k"), null, new TieredWrite.WriteTombstone(Tomb(Rev(Id("k"), 1)))));
+        await AssertTombstone(Id("k"), Rev(Id("k"), 1));
     }
 
     [Fact]
@@ -464,6 +538,16 @@ public abstract class HighVolumeStoreContract : IAsyncLifetime
         await Put(Id("old"), Bytes("x"), Meta(ExpirationPolicy.TimeToIdle(TimeSpan.FromMinutes(1)), Now - TimeSpan.FromHours(1)));
         Assert.False(await Store.BumpExpiryAsync(Id("old"), null, Now + TimeSpan.FromDays(1), Now, CancellationToken.None));
         Assert.Equal(EntryKind.NotFound, (await Read(Id("old"))).Kind);
+    }
+
+    [Fact]
+    public async Task Bump_never_revives_an_expired_tombstone()
+    {
+        var tti = ExpirationPolicy.TimeToIdle(TimeSpan.FromMinutes(1));
+        await SeedTombstone(Id("k"), Tomb(Rev(Id("k"), 1), tti, Now - TimeSpan.FromHours(1)));
+        Assert.False(await Store.BumpExpiryAsync(Id("k"), Rev(Id("k"), 1), Now + TimeSpan.FromDays(1), Now, CancellationToken.None));
+        Assert.Equal(EntryKind.NotFound, (await ReadMeta(Id("k"))).Kind);
+        Assert.Single(await Store.ListExpiredAsync(Now, 10, CancellationToken.None));
     }
 
     [Fact]
@@ -606,14 +690,5 @@ public abstract class HighVolumeStoreContract : IAsyncLifetime
             Store.CompareAndWriteAsync(Id("k"), null, new TieredWrite.WriteTombstone(Tomb(Rev(Id("k"), 1))), Now, cancelled.Token));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.ReadAsync(Id("k"), null, Now, cancelled.Token));
         Assert.Equal(EntryKind.NotFound, (await Read(Id("k"))).Kind);
-    }
-
-    private static ByteRange ParseRange(string header)
-    {
-        var spec = header["bytes=".Length..];
-        var dash = spec.IndexOf('-');
-        if (dash == 0) return ByteRange.Suffix(long.Parse(spec[1..]));
-        var start = long.Parse(spec[..dash]);
-        return dash == spec.Length - 1 ? ByteRange.From(start) : ByteRange.Bounded(start, long.Parse(spec[(dash + 1)..]));
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ObjectStore.Storage.LongTerm;
 using ObjectStore.Storage.Objects;
+using static ObjectStore.Storage.Tests.Objects.TestObjects;
 
 namespace ObjectStore.Storage.Tests.LongTerm;
 
@@ -60,18 +61,6 @@ public abstract class LongTermStoreContract
         var all = new List<BlobInfo>();
         await foreach (var blob in store.ListAsync(prefix, None)) all.Add(blob);
         return all;
-    }
-
-    protected static void AssertSameMetadata(ObjectMetadata expected, ObjectMetadata actual)
-    {
-        Assert.Equal(expected.ContentType, actual.ContentType);
-        Assert.Equal(expected.Compression, actual.Compression);
-        Assert.Equal(expected.Expiration, actual.Expiration);
-        Assert.Equal(expected.TimeCreated, actual.TimeCreated);
-        Assert.Equal(expected.TimeExpires, actual.TimeExpires);
-        Assert.Equal(expected.Origin, actual.Origin);
-        Assert.Equal(expected.Filename, actual.Filename);
-        Assert.Equal(expected.Custom.OrderBy(p => p.Key), actual.Custom.OrderBy(p => p.Key));
     }
 
     [Fact]
@@ -199,15 +188,6 @@ public abstract class LongTermStoreContract
             Assert.Equal(22, blob.Metadata.Size);
             Assert.Equal(-1, blob.Content.ReadByte());
         }
-    }
-
-    private static ByteRange ParseRange(string header)
-    {
-        var spec = header["bytes=".Length..];
-        var dash = spec.IndexOf('-');
-        if (dash == 0) return ByteRange.Suffix(long.Parse(spec[1..]));
-        var start = long.Parse(spec[..dash]);
-        return dash == spec.Length - 1 ? ByteRange.From(start) : ByteRange.Bounded(start, long.Parse(spec[(dash + 1)..]));
     }
 
     private static readonly string[] s_awkwardKeys =

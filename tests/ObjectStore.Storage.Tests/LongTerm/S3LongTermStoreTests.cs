@@ -3,6 +3,7 @@ using Amazon.S3.Model;
 using ObjectStore.Storage.LongTerm;
 using ObjectStore.Storage.Objects;
 using ObjectStore.Testing;
+using static ObjectStore.Storage.Tests.Objects.TestObjects;
 
 namespace ObjectStore.Storage.Tests.LongTerm;
 

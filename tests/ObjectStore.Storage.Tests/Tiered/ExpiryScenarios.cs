@@ -1,4 +1,5 @@
 using ObjectStore.Storage.Objects;
+using ObjectStore.Storage.Tiered;
 
 namespace ObjectStore.Storage.Tests.Tiered;
 
@@ -29,6 +30,67 @@ public abstract partial class TieredScenarios
         var purged = await Storage.PurgeExpiredAsync(1000, Ct);
         Assert.Equal(1, large ? purged.TombstonesDeleted : purged.InlineDeleted);
         Assert.False(await IsListedExpiredAsync());
+        await AssertSettledAsync(null);
+    }
+
+    /// <summary>A large object with a 1 h TTL, now expired but not yet purged; returns its blob.</summary>
+    private async Task<ObjectId> ExpiredLargeObjectAsync()
+    {
+        await PutAsync(Large(1), new ObjectMetadata { Expiration = ExpirationPolicy.TimeToLive(TimeSpan.FromHours(1)) });
+        await SettleAsync();
+        var target = await TargetAsync();
+        Clock.Advance(TimeSpan.FromHours(2));
+        Assert.Null(await ReadAsync());
+        Assert.True(await IsListedExpiredAsync());
+        Assert.Equal([target.StoragePath], await BlobsAsync());
+        return target;
+    }
+
+    [Fact]
+    public async Task Small_write_over_an_expired_tombstone_leaves_no_orphaned_blob()
+    {
+        await ExpiredLargeObjectAsync();
+        var small = Bytes(10);
+        Assert.Equal(WriteOutcome.Written, await PutAsync(small));
+        await AssertSettledAsync(small);
+        Assert.False(await IsListedExpiredAsync());
+    }
+
+    [Fact]
+    public async Task Large_write_over_an_expired_tombstone_replaces_it_and_deletes_its_blob()
+    {
+        var expired = await ExpiredLargeObjectAsync();
+        var write = await Storage.BeginLargeWriteAsync(Id, Ct);
+        Assert.Equal(expired, write.ReplacedTarget);
+        Assert.Equal(expired, Assert.Single(await EntriesAsync()).OldBlob);
+        var data = Large(2);
+        await Lt.PutAsync(write.Revision, write.Stamp(new ObjectMetadata()), new MemoryStream(data), data.Length, Ct);
+        Assert.Equal(WriteOutcome.Written, await Storage.CommitLargeWriteAsync(write, new ObjectMetadata(), data.Length, Ct));
+        await AssertSettledAsync(data);
+        Assert.Equal(write.Revision, await TargetAsync());
+    }
+
+    [Fact]
+    public async Task Delete_of_an_expired_tombstone_removes_it_and_its_blob()
+    {
+        await ExpiredLargeObjectAsync();
+        Assert.Null(await Storage.HeadAsync(Id, Ct));
+        await Storage.DeleteAsync(Id, Ct);
+        Assert.False(await IsListedExpiredAsync());
+        await AssertSettledAsync(null);
+        Assert.Equal(0, (await Storage.PurgeExpiredAsync(1000, Ct)).TombstonesDeleted);
+    }
+
+    [Fact]
+    public async Task Reading_an_expired_TTI_object_never_revives_it()
+    {
+        await PutAsync(Large(1), new ObjectMetadata { Expiration = ExpirationPolicy.TimeToIdle(TimeSpan.FromHours(1)) });
+        await SettleAsync();
+        Clock.Advance(TimeSpan.FromHours(2));
+        Assert.Null(await Storage.HeadAsync(Id, Ct));
+        Assert.Null(await ReadAsync());
+        Assert.True(await IsListedExpiredAsync());
+        Assert.Equal(1, (await Storage.PurgeExpiredAsync(1000, Ct)).TombstonesDeleted);
         await AssertSettledAsync(null);
     }
 

@@ -1,3 +1,4 @@
+using ObjectStore.Storage.ChangeLog;
 using ObjectStore.Storage.HighVolume;
 using ObjectStore.Storage.Jobs;
 using ObjectStore.Storage.Objects;
@@ -130,11 +131,33 @@ public abstract partial class TieredScenarios
         await AssertSettledAsync(winner);
     }
 
+    /// <summary>
+    /// After commits whose outcome is unknown: nothing is deleted at once; each entry is durably due after the
+    /// unknown-outcome delay, recovery leaves it alone until then (its owner lives) and cleans it after.
+    /// </summary>
+    private async Task RecoverAfterUnknownOutcomeAsync(int entries, int blobsMeanwhile)
+    {
+        await SettleAsync();
+        Assert.Equal(blobsMeanwhile, (await BlobsAsync()).Count);
+        var due = Clock.GetUtcNow() + new TieredStorageOptions().UnknownOutcomeDelay;
+        var pending = await EntriesAsync();
+        Assert.Equal(entries, pending.Count);
+        Assert.All(pending, e => Assert.Equal((ChangePhase.Written, (DateTimeOffset?)due), (e.Phase, e.CleanupAfter)));
+
+        Clock.Advance(new TieredStorageOptions().UnknownOutcomeDelay - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, (await Storage.RecoverAsync([Owner], 10, Ct)).Claimed);
+        Assert.Equal(blobsMeanwhile, (await BlobsAsync()).Count);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var recovered = await Storage.RecoverAsync([Owner], 10, Ct);
+        Assert.Equal((entries, entries, 0), (recovered.Claimed, recovered.Cleaned, recovered.Failed));
+    }
+
     [Fact]
     public async Task No_orphan_when_the_tombstone_write_fails()
     {
         Hv.Hooks = new FailCas();
         await Assert.ThrowsAsync<IOException>(() => PutAsync(Large()));
+        await RecoverAfterUnknownOutcomeAsync(entries: 1, blobsMeanwhile: 1);
         await AssertSettledAsync(null);
     }
 
@@ -148,6 +171,7 @@ public abstract partial class TieredScenarios
         await Assert.ThrowsAsync<IOException>(() => PutAsync(Bytes(10)));
         await Assert.ThrowsAsync<IOException>(() => Storage.DeleteAsync(Id, Ct));
         Hv.Hooks = HighVolumeHooks.None;
+        await RecoverAfterUnknownOutcomeAsync(entries: 3, blobsMeanwhile: 2);
         await AssertSettledAsync(old);
     }
 
@@ -159,8 +183,12 @@ public abstract partial class TieredScenarios
         var data = Large(2);
         Hv.Hooks = new LoseCasResponse();
         await Assert.ThrowsAsync<IOException>(() => PutAsync(data));
+        var current = await TargetAsync();
+        Assert.NotEqual(old, current);
+        // A late-applied commit could still land: neither blob goes before the delay, then the old one does.
+        await RecoverAfterUnknownOutcomeAsync(entries: 1, blobsMeanwhile: 2);
         await AssertSettledAsync(data);
-        Assert.NotEqual(old, await TargetAsync());
+        Assert.Equal(current, await TargetAsync());
     }
 
     [Fact]
@@ -170,6 +198,7 @@ public abstract partial class TieredScenarios
         var small = Bytes(10);
         Hv.Hooks = new LoseCasResponse();
         await Assert.ThrowsAsync<IOException>(() => PutAsync(small));
+        await RecoverAfterUnknownOutcomeAsync(entries: 1, blobsMeanwhile: 1);
         await AssertSettledAsync(small);
     }
 
@@ -186,6 +215,22 @@ public abstract partial class TieredScenarios
 
         var recovered = await Storage.RecoverAsync(["another-silo"], 10, Ct);
         Assert.Equal(new RecoveryResult(1, 1, 1, 0), recovered);
+        await AssertSettledAsync(null);
+    }
+
+    [Fact]
+    public async Task Recovery_that_fails_is_retried_by_a_live_recoverer_once_its_claim_lapsed()
+    {
+        var write = await Storage.BeginLargeWriteAsync(Id, Ct);
+        await Lt.PutAsync(write.Revision, write.Stamp(new ObjectMetadata()), new MemoryStream(Large()), null, Ct);
+        // The writer dies (its owner is not live); recovery claims the entry, becoming its owner, but the LT delete fails.
+        Lt.Hooks = new FailDelete();
+        Assert.Equal(new RecoveryResult(1, 0, 0, 1), await Storage.RecoverAsync(["another-silo"], 10, Ct));
+        Lt.Hooks = LongTermHooks.None;
+        Assert.Equal([write.Revision.StoragePath], await BlobsAsync());
+        Assert.Equal(0, (await Storage.RecoverAsync([Owner], 10, Ct)).Claimed);
+        Clock.Advance(new TieredStorageOptions().RecoveryClaim);
+        Assert.Equal(new RecoveryResult(1, 1, 1, 0), await Storage.RecoverAsync([Owner], 10, Ct));
         await AssertSettledAsync(null);
     }
 
