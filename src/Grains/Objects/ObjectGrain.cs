@@ -95,8 +95,9 @@ public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObj
             {
                 Forget();
                 var write = open.Write;
-                var current = await services.HighVolume.ReadMetadataAsync(_id, write.StartedAt, ct);
-                if (current.Tombstone?.Target == write.ReplacedTarget)
+                // The raw redirect, expired or not: an expired tombstone is still what the commit's CAS replaces.
+                var current = await services.HighVolume.ReadRedirectAsync(_id, ct);
+                if (current?.Target == write.ReplacedTarget)
                 {
                     Settle(await Storage.CommitLargeWriteAsync(write, open.Metadata, size, ct));
                 }

@@ -113,6 +113,25 @@ public sealed class ObjectGrainTests
     }
 
     [Fact]
+    public async Task A_large_write_over_an_expired_large_object_is_stored_and_the_old_blob_removed()
+    {
+        var clock = new ManualClock();
+        await using var cluster = await GrainsCluster.StartAsync(1, time: clock);
+        var id = Id("expired-then-rewritten");
+        var ttl = new ObjectMetadata { Expiration = ExpirationPolicy.TimeToLive(TimeSpan.FromMinutes(1)) };
+        await Gateway.PutAsync(cluster.Object(id), cluster.LongTerm, Gateway.Body(1, 3000), ttl);
+        clock.Advance(TimeSpan.FromSeconds(61));
+
+        // The expired tombstone is still the key's redirect: the new write must replace it, not be discarded.
+        var body = Gateway.Body(2, 4000);
+        await Gateway.PutAsync(cluster.Object(id), cluster.LongTerm, body);
+        await cluster.JoinAllAsync();
+
+        Assert.Equal(body, await Gateway.ReadAsync(cluster.Object(id), cluster.LongTerm));
+        Assert.Single(await cluster.RevisionBlobsAsync(id));
+    }
+
+    [Fact]
     public async Task Cache_hits_still_bump_the_idle_deadline_in_HV()
     {
         var clock = new ManualClock();

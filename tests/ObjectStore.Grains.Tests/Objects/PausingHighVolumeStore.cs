@@ -30,6 +30,9 @@ public sealed class PausingHighVolumeStore(IHighVolumeStore inner) : IHighVolume
     public Task<HighVolumeEntry> ReadMetadataAsync(ObjectId id, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.ReadMetadataAsync(id, now, cancellationToken);
 
+    public Task<Tombstone?> ReadRedirectAsync(ObjectId id, CancellationToken cancellationToken) =>
+        inner.ReadRedirectAsync(id, cancellationToken);
+
     public async Task<Tombstone?> PutInlineUnlessTombstoneAsync(ObjectId id, ObjectMetadata metadata, ReadOnlyMemory<byte> payload, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await HoldAsync(nameof(PutInlineUnlessTombstoneAsync), cancellationToken);
