@@ -301,13 +301,15 @@ public sealed class FileSystemLongTermStore : ILongTermStore
     {
         for (var attempt = 0; ; attempt++)
         {
-            if (createDirectory) Directory.CreateDirectory(directory);
             try
             {
+                // CreateDirectory walks the path one level at a time, so a concurrent prune can remove a
+                // parent it just made and it fails with FileNotFoundException: that is the same race.
+                if (createDirectory) Directory.CreateDirectory(directory);
                 File.Move(temp, Path.Combine(directory, name), overwrite: true);
                 return;
             }
-            catch (DirectoryNotFoundException) when (createDirectory && attempt < 10)
+            catch (IOException e) when (createDirectory && attempt < 10 && e is DirectoryNotFoundException or FileNotFoundException)
             {
             }
         }
