@@ -46,8 +46,9 @@ public sealed class GrainsCluster : IAsyncDisposable
     public List<Silo> Silos => Cluster.Silos;
 
     /// <summary>In-memory stores and membership.</summary>
-    public static Task<GrainsCluster> StartAsync(int silos, Action<ObjectStoreGrainServices>? configure = null, TimeProvider? time = null, IBackendPermits? permits = null) =>
-        StartAsync(silos, InMemoryStores(), configure, time, postgres: false, permits);
+    public static Task<GrainsCluster> StartAsync(int silos, Action<ObjectStoreGrainServices>? configure = null, TimeProvider? time = null, IBackendPermits? permits = null,
+        Action<SiloOptions>? silo = null) =>
+        StartAsync(silos, InMemoryStores(), configure, time, postgres: false, permits, silo);
 
     /// <summary>The given stores, in-memory membership.</summary>
     public static Task<GrainsCluster> StartAsync(int silos, SharedStores stores, Action<ObjectStoreGrainServices>? configure = null, TimeProvider? time = null) =>
@@ -78,7 +79,8 @@ public sealed class GrainsCluster : IAsyncDisposable
         return await StartAsync(silos, new SharedStores(hv, lt, log, new Owned(data, lt)), configure, null, postgres: true);
     }
 
-    private static async Task<GrainsCluster> StartAsync(int silos, SharedStores stores, Action<ObjectStoreGrainServices>? configure, TimeProvider? time, bool postgres, IBackendPermits? permits = null)
+    private static async Task<GrainsCluster> StartAsync(int silos, SharedStores stores, Action<ObjectStoreGrainServices>? configure, TimeProvider? time, bool postgres, IBackendPermits? permits = null,
+        Action<SiloOptions>? silo = null)
     {
         var cluster = new GrainsCluster(stores, time ?? TimeProvider.System);
         var setup = new TestClusterSetup
@@ -87,6 +89,7 @@ public sealed class GrainsCluster : IAsyncDisposable
             ClientInterfaces = ObjectStoreGrains.Interfaces,
             ConfigureSilo = (builder, membership) =>
             {
+                if (silo is not null) builder.Configure(silo);
                 var siloId = builder.Options.SiloId;
                 var jobs = new BackgroundJobLoop(new BackgroundJobOptions { MaxInFlight = 4 }, cluster.Time);
                 var storage = new TieredStorage(stores.HighVolume, stores.LongTerm, stores.ChangeLog, jobs,

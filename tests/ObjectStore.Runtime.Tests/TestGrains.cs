@@ -75,6 +75,8 @@ public interface IProbeGrain : IGrainWithStringKey
     Task StartTimer(int periodMs, CancellationToken cancellationToken = default);
     Task Remind(string name, int periodMs, CancellationToken cancellationToken = default);
     Task Forget(string name, CancellationToken cancellationToken = default);
+    /// <summary>DelayDeactivation(10 min), or clears it with <paramref name="keep"/> false.</summary>
+    Task KeepAlive(bool keep, CancellationToken cancellationToken = default);
 }
 
 public sealed class ProbeFailure(string message) : Exception(message);
@@ -172,6 +174,12 @@ public sealed class ProbeGrain(Tracker tracker, string siloId) : Grain, IProbeGr
         return Task.CompletedTask;
     }
 
+    public Task KeepAlive(bool keep, CancellationToken cancellationToken)
+    {
+        DelayDeactivation(keep ? TimeSpan.FromMinutes(10) : TimeSpan.Zero);
+        return Task.CompletedTask;
+    }
+
     public Task StartTimer(int periodMs, CancellationToken cancellationToken)
     {
         RegisterTimer(async _ =>
@@ -222,6 +230,8 @@ public sealed class ProbeGrainInterface : GrainInterface<IProbeGrain>
         14 => new RemindRequest(),
         15 => new KeyRequest(15),
         16 => new KeyRequest(16),
+        17 => new Plain(17, (g, ct) => g.KeepAlive(true, ct)),
+        18 => new Plain(18, (g, ct) => g.KeepAlive(false, ct)),
         _ => null,
     };
 
@@ -243,6 +253,8 @@ public sealed class ProbeGrainInterface : GrainInterface<IProbeGrain>
         public Task Remind(string name, int periodMs, CancellationToken ct) => r.InvokeAsync(new RemindRequest { Name = name, PeriodMs = periodMs }, ct);
         public Task Forget(string name, CancellationToken ct) => r.InvokeAsync(new KeyRequest(15) { Key = name }, ct);
         public Task HangVia(string otherKey, CancellationToken ct) => r.InvokeAsync(new KeyRequest(16) { Key = otherKey }, ct);
+        public Task KeepAlive(bool keep, CancellationToken ct) =>
+            keep ? r.InvokeAsync(new Plain(17, (g, c) => g.KeepAlive(true, c)), ct) : r.InvokeAsync(new Plain(18, (g, c) => g.KeepAlive(false, c)), ct);
     }
 
     private sealed class InstanceRequest : GrainRequest<int>

@@ -79,6 +79,9 @@ public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObj
         {
             var write = await Storage.BeginLargeWriteAsync(_id, ct);
             _open[write.ChangeId] = new OpenWrite(write, metadata, services.Time.GetTimestamp());
+            // The gateway streams the body without calling the grain; idle collection must not drop the handle
+            // meanwhile (the upload would then land after its cleanup and leak). The sweep bounds this by the timeout.
+            DelayDeactivation(services.Objects.LargeWriteTimeout);
             _sweep ??= RegisterTimer(_ => SweepAsync(), null, services.Objects.LargeWriteSweepPeriod, services.Objects.LargeWriteSweepPeriod);
             return new LargeWriteTicket(write.Revision, write.ChangeId, write.Stamp(metadata));
         });
@@ -89,6 +92,7 @@ public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObj
     {
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         if (!_open.Remove(changeId, out var open)) throw new UnknownLargeWriteException(changeId, GrainKey);
+        AllowIdleCollectionWhenNoWritesAreOpen();
         return MutateAsync(async ct =>
         {
             await using (open.Write)
@@ -204,12 +208,18 @@ public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObj
     private async Task AbandonAsync(Guid changeId, string? why)
     {
         if (!_open.Remove(changeId, out var open)) return;
+        AllowIdleCollectionWhenNoWritesAreOpen();
         if (why is not null)
         {
             services.Stats.Abandon();
             _logger.LogWarning("Large write {ChangeId} of {Object} abandoned without a commit ({Reason}); its blob is deleted", changeId, _id, why);
         }
         await open.Write.DisposeAsync();
+    }
+
+    private void AllowIdleCollectionWhenNoWritesAreOpen()
+    {
+        if (_open.Count == 0) DelayDeactivation(TimeSpan.Zero);
     }
 
     private async Task SweepAsync()

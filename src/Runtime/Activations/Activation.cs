@@ -64,6 +64,16 @@ internal sealed class Activation
 
     public long LastActivityMs => Volatile.Read(ref _lastActivityMs);
 
+    private long _keepAliveUntilMs;
+
+    /// <summary>
+    /// Keeps the activation from idle and budget collection until <paramref name="duration"/> from now
+    /// (Orleans' <c>DelayDeactivation</c>); zero or negative clears the floor. Shutdown and explicit
+    /// deactivation still apply.
+    /// </summary>
+    public void DelayDeactivation(TimeSpan duration) =>
+        Volatile.Write(ref _keepAliveUntilMs, duration <= TimeSpan.Zero ? 0 : Environment.TickCount64 + (long)duration.TotalMilliseconds);
+
     public bool IsDeactivated => Volatile.Read(ref _state) == Deactivated;
 
     /// <summary>Completes when the activation has left the catalog.</summary>
@@ -228,7 +238,8 @@ internal sealed class Activation
     private void BeginDeactivation(DeactivationReason reason, long idleAgeMs)
     {
         if (_state >= Deactivating || _deactivation is not null) return;
-        if (idleAgeMs >= 0 && (_running > 0 || _pending.Count > 0 || Environment.TickCount64 - LastActivityMs < idleAgeMs)) return;
+        if (idleAgeMs >= 0 && (_running > 0 || _pending.Count > 0 || Environment.TickCount64 - LastActivityMs < idleAgeMs
+            || Environment.TickCount64 < Volatile.Read(ref _keepAliveUntilMs))) return;
         if (_state == Created)
         {
             Finish(null);

@@ -40,6 +40,9 @@ public abstract class Grain
     protected IDisposable RegisterTimer(Func<object?, Task> callback, object? state, TimeSpan dueTime, TimeSpan period) =>
         Activation.RegisterTimer(callback, state, dueTime, period);
 
+    /// <summary>Keeps this activation from idle (and budget) collection for at least <paramref name="duration"/>; zero clears it.</summary>
+    protected void DelayDeactivation(TimeSpan duration) => Activation.DelayDeactivation(duration);
+
     /// <summary>Deactivates this activation once the current turn ends; queued requests go to a fresh activation.</summary>
     protected void DeactivateOnIdle() =>
         Activation.RequestDeactivation(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "DeactivateOnIdle"));

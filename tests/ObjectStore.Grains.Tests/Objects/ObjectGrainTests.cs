@@ -219,6 +219,28 @@ public sealed class ObjectGrainTests
     }
 
     [Fact]
+    public async Task An_open_large_write_keeps_its_activation_past_the_idle_age_so_a_slow_upload_commits()
+    {
+        await using var cluster = await GrainsCluster.StartAsync(1, silo: o =>
+        {
+            o.CollectionAge = TimeSpan.FromMilliseconds(200);
+            o.CollectionQuantum = TimeSpan.FromMilliseconds(50);
+        });
+        var id = Id("slow-upload");
+        var ticket = await cluster.Object(id).BeginLargeWrite(Gateway.Metadata());
+        var body = Gateway.Body(3, 2000);
+
+        // The upload takes several idle ages without a grain call, as a long streamed body does.
+        await Task.Delay(800);
+        await cluster.LongTerm.PutAsync(ticket.Revision, ticket.Metadata, new MemoryStream(body), body.Length, CancellationToken.None);
+        await cluster.Object(id).CommitLargeWrite(ticket.ChangeId, body.Length);
+        await cluster.JoinAllAsync();
+
+        Assert.Equal(body, await Gateway.ReadAsync(cluster.Object(id), cluster.LongTerm));
+        Assert.Single(await cluster.RevisionBlobsAsync(id));
+    }
+
+    [Fact]
     public async Task Open_large_writes_are_abandoned_when_their_activation_leaves()
     {
         await using var cluster = await GrainsCluster.StartAsync(2);

@@ -136,6 +136,27 @@ public sealed class ActivationTests
     }
 
     [Fact]
+    public async Task DelayDeactivation_keeps_an_idle_activation_until_it_is_cleared()
+    {
+        await using var cluster = await TestCluster.StartAsync(1, b => b.Configure(o =>
+        {
+            o.CollectionAge = TimeSpan.FromMilliseconds(200);
+            o.CollectionQuantum = TimeSpan.FromMilliseconds(50);
+        }));
+        var grain = cluster.Probe("kept");
+        var first = await grain.Instance();
+        await grain.KeepAlive(true);
+
+        // Several collection ages and sweeps pass with the activation idle: it stays.
+        await Task.Delay(800);
+        Assert.DoesNotContain(("kept", DeactivationReasonCode.ActivationIdle), cluster.Tracker.Deactivations);
+
+        await grain.KeepAlive(false);
+        await Eventually.True(() => cluster.Tracker.Deactivations.Contains(("kept", DeactivationReasonCode.ActivationIdle)), "the released activation left");
+        Assert.NotEqual(first, await grain.Instance());
+    }
+
+    [Fact]
     public async Task Over_budget_the_least_recently_used_idle_activations_leave()
     {
         await using var cluster = await TestCluster.StartAsync(1, b => b.Configure(o => o.MaxActivations = 5));
