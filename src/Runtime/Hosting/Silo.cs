@@ -106,7 +106,11 @@ public sealed class Silo : IAsyncDisposable
                     new DeactivationReason(DeactivationReasonCode.ShuttingDown, "silo stopping"), deadline.Token).ConfigureAwait(false);
                 while (_endpoint!.InFlight > 0) await Task.Delay(10, deadline.Token).ConfigureAwait(false);
                 await _membership.LeaveAsync(deadline.Token).ConfigureAwait(false);
+                // Peers may still route here until the leave reaches their views; from now on such calls are
+                // refused with 503 (callers refresh and retry), and the ones already admitted — including calls
+                // this silo forwarded to the new owners — finish before the endpoint closes.
                 _endpoint.Admitting = false;
+                while (_endpoint.InFlight > 0) await Task.Delay(10, deadline.Token).ConfigureAwait(false);
                 await _endpoint.StopAsync(deadline.Token).ConfigureAwait(false);
                 _logger.LogInformation("Silo {SiloId} stopped gracefully", SiloId);
             }

@@ -94,12 +94,15 @@ internal sealed class SiloEndpoint : IAsyncDisposable
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
+        // Count first, then check: a stopping silo that closes admission and then waits for InFlight to reach
+        // zero can never miss a call that slipped between the check and the count.
+        Interlocked.Increment(ref _inFlight);
         if (!Admitting)
         {
+            Interlocked.Decrement(ref _inFlight);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return;
         }
-        Interlocked.Increment(ref _inFlight);
         byte[]? body = null;
         try
         {
