@@ -10,6 +10,7 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private string? _stopFile;
 
     private ServerProcess(Process process)
     {
@@ -63,18 +64,24 @@ public sealed class ServerProcess : IAsyncDisposable
     public static ServerProcess StartWatched(string file, IEnumerable<string> args, string? runAsUser = null,
         IDictionary<string, string>? environment = null, string stopSignal = "TERM")
     {
+        // The watchdog stops the server when this process is gone or when Dispose creates the stop file.
+        // Dispose must not kill the watchdog itself: the server would outlive it as an orphan.
         const string watchdog =
             "\"$@\" & child=$!; " +
             "trap 'kill -$STOP_SIGNAL $child 2>/dev/null' TERM INT; " +
-            "while [ -d /proc/$WATCH_PID ] && kill -0 $child 2>/dev/null; do sleep 1; done; " +
+            "while [ -d /proc/$WATCH_PID ] && [ ! -e \"$STOP_FILE\" ] && kill -0 $child 2>/dev/null; do sleep 0.2; done; " +
             "kill -$STOP_SIGNAL $child 2>/dev/null; wait $child";
+        var stopFile = Path.Combine(Path.GetTempPath(), $"objectstore-stop-{Environment.ProcessId}-{Guid.NewGuid():N}");
         var env = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
         {
             ["WATCH_PID"] = Environment.ProcessId.ToString(),
             ["STOP_SIGNAL"] = stopSignal,
+            ["STOP_FILE"] = stopFile,
         };
         // runuser resets the environment only with -l, so the variables reach the shell.
-        return Start("/bin/sh", ["-c", watchdog, "watchdog", file, .. args], runAsUser, env);
+        var process = Start("/bin/sh", ["-c", watchdog, "watchdog", file, .. args], runAsUser, env);
+        process._stopFile = stopFile;
+        return process;
     }
 
     /// <summary>Runs a command to completion and throws with its output when it fails.</summary>
@@ -151,11 +158,17 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills the process tree and waits for it to exit.</summary>
+    /// <summary>Stops the server (through its watchdog when it has one, else by killing the tree) and waits for it to exit.</summary>
     public async ValueTask DisposeAsync()
     {
         try
         {
+            if (_stopFile is not null && !_process.HasExited)
+            {
+                await File.WriteAllTextAsync(_stopFile, "");
+                using var graceful = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+                try { await _process.WaitForExitAsync(graceful.Token); } catch (OperationCanceledException) { }
+            }
             if (!_process.HasExited)
             {
                 _process.Kill(entireProcessTree: true);
@@ -165,6 +178,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
         catch (InvalidOperationException) { }
         catch (OperationCanceledException) { }
+        if (_stopFile is not null) File.Delete(_stopFile);
         _process.Dispose();
     }
 }
