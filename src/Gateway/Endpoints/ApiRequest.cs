@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using ObjectStore.Gateway.Auth;
 using ObjectStore.Gateway.Http;
 using ObjectStore.Storage.Objects;
+using ObjectStore.Storage.Tiered;
 
 namespace ObjectStore.Gateway.Endpoints;
 

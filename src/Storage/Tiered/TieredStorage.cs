@@ -116,7 +116,7 @@ public sealed class TieredStorage
             var buffered = await FillAsync(content, buffer.AsMemory(0, _options.InlineThreshold + 1), cancellationToken).ConfigureAwait(false);
             if (buffered <= _options.InlineThreshold)
                 return await PutInlineAsync(id, metadata, buffer.AsMemory(0, buffered), cancellationToken).ConfigureAwait(false);
-            return await PutLargeAsync(id, metadata, new TierPrefixStream(buffer.AsMemory(0, buffered), content), contentLength, cancellationToken).ConfigureAwait(false);
+            return await PutLargeAsync(id, metadata, new PrefixedStream(buffer.AsMemory(0, buffered), content), contentLength, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -173,7 +173,7 @@ public sealed class TieredStorage
         await SwapTombstoneAsync(id, tombstone.Target, TieredWrite.Delete.Instance, now, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<WriteOutcome> PutLargeAsync(ObjectId id, ObjectMetadata metadata, TierPrefixStream body, long? sizeHint, CancellationToken cancellationToken)
+    private async Task<WriteOutcome> PutLargeAsync(ObjectId id, ObjectMetadata metadata, PrefixedStream body, long? sizeHint, CancellationToken cancellationToken)
     {
         var write = await BeginLargeWriteAsync(id, cancellationToken).ConfigureAwait(false);
         await using (write.ConfigureAwait(false))

@@ -1,10 +1,11 @@
-namespace ObjectStore.Gateway.Endpoints;
+namespace ObjectStore.Storage.Tiered;
 
 /// <summary>
-/// The already buffered head of a body followed by the rest of it, read once; counts the bytes read and reports each
+/// The already buffered head of a body (the bytes read to decide the tier) followed by the rest of it, read once without
+/// further buffering; counts the bytes read and reports each
 /// read to <paramref name="onRead"/> (bandwidth is charged as bodies stream).
 /// </summary>
-internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest, Action<int>? onRead = null) : Stream
+public sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest, Action<int>? onRead = null) : Stream
 {
     private ReadOnlyMemory<byte> _prefix = prefix;
 
