@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace ObjectStore.Bench;
 
 /// <summary>What the figures were measured on, read once per run.</summary>
-internal sealed record MachineInfo(string Cpu, int Cores, double MemoryGiB, string Runtime, string Os, bool ServerGc)
+public sealed record MachineInfo(string Cpu, int Cores, double MemoryGiB, string Runtime, string Os, bool ServerGc)
 {
     /// <summary>Reads the current machine.</summary>
     public static MachineInfo Current() => new(

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ObjectStore.Bench.Measuring;
 
 namespace ObjectStore.Bench.Ping;
 

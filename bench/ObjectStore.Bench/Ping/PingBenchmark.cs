@@ -1,3 +1,5 @@
+using ObjectStore.Bench.Measuring;
+
 namespace ObjectStore.Bench.Ping;
 
 /// <summary>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 
-namespace ObjectStore.Bench.Ping;
+namespace ObjectStore.Bench.Measuring;
 
 /// <summary>
 /// A log-bucket latency histogram in the manner of HdrHistogram: values below 64 ticks are exact, above that each
