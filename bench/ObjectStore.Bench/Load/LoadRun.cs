@@ -10,6 +10,9 @@ internal sealed class LoadRun(LoadSpec spec, ILoadTarget target, TextWriter prog
     /// <summary>Throughput mode's cap on operations in flight (as objectstore's stresstest).</summary>
     public const int ThroughputInFlight = 100;
 
+    /// <summary>Deletes per cleanup batch request (the server's per-request limit).</summary>
+    public const int CleanupBatchSize = 1000;
+
     private readonly ObjectPool _pool = new();
     private readonly SizeSampler _sizes = new(spec.Sizes);
     private readonly OperationRecorder _writes = new();
@@ -191,16 +194,21 @@ internal sealed class LoadRun(LoadSpec spec, ILoadTarget target, TextWriter prog
             {
                 var outcome = await target.WriteBatchAsync(spec, organization, items, ct);
                 var ticks = Stopwatch.GetTimestamp() - start;
-                foreach (var stored in outcome.Written) _pool.Add(stored);
-                if (outcome.Written.Count > 0)
-                    _batches.Success(ticks, outcome.Written.Sum(s => s.Size), outcome.Written.Count, outcome.Written.Select(s => s.Size));
-                if (outcome.Failures > 0) _batches.Failure(0, outcome.FirstError ?? "batch insert failed", outcome.Failures);
+                foreach (var stored in outcome.Succeeded) _pool.Add(stored);
+                Record(_batches, ticks, outcome);
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 _batches.Failure(Stopwatch.GetTimestamp() - start, Describe(e), items.Length);
             }
         }
+    }
+
+    private static void Record(OperationRecorder recorder, long ticks, BatchOutcome outcome)
+    {
+        if (outcome.Succeeded.Count > 0)
+            recorder.Success(ticks, outcome.Succeeded.Sum(s => s.Size), outcome.Succeeded.Count, outcome.Succeeded.Select(s => s.Size));
+        if (outcome.Failures > 0) recorder.Failure(outcome.Succeeded.Count > 0 ? 0 : ticks, outcome.FirstError ?? "batch operation failed", outcome.Failures);
     }
 
     private async Task WriteAsync(ObjectToWrite item, OperationRecorder recorder, CancellationToken ct)
@@ -250,17 +258,44 @@ internal sealed class LoadRun(LoadSpec spec, ILoadTarget target, TextWriter prog
         }
     }
 
+    // Targets with batch requests clean up 1000 deletes per request (one scope each); the rest one by one.
     private async Task<TimeSpan> CleanupAsync(CancellationToken ct)
     {
-        var queue = new ConcurrentQueue<StoredObject>(_pool.Drain());
-        if (queue.IsEmpty) return TimeSpan.Zero;
-        Log($"cleanup: deleting {queue.Count} objects");
+        var all = _pool.Drain();
+        if (all.Count == 0) return TimeSpan.Zero;
+        Log($"cleanup: deleting {all.Count} objects");
         var clock = Stopwatch.StartNew();
-        await WorkersAsync(spec.Concurrency, async (_, _) =>
+        if (target.SupportsBatch)
         {
-            while (queue.TryDequeue(out var stored)) await DeleteAsync(stored, _cleanup, ct);
-        });
+            var batches = new ConcurrentQueue<StoredObject[]>(all.GroupBy(s => s.Organization).SelectMany(g => g.Chunk(CleanupBatchSize)));
+            await WorkersAsync(spec.Concurrency, async (_, _) =>
+            {
+                while (batches.TryDequeue(out var batch)) await DeleteBatchAsync(batch, ct);
+            });
+        }
+        else
+        {
+            var queue = new ConcurrentQueue<StoredObject>(all);
+            await WorkersAsync(spec.Concurrency, async (_, _) =>
+            {
+                while (queue.TryDequeue(out var stored)) await DeleteAsync(stored, _cleanup, ct);
+            });
+        }
         return clock.Elapsed;
+    }
+
+    private async Task DeleteBatchAsync(StoredObject[] batch, CancellationToken ct)
+    {
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            var outcome = await target.DeleteBatchAsync(spec, batch[0].Organization, batch, ct);
+            Record(_cleanup, Stopwatch.GetTimestamp() - start, outcome);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            _cleanup.Failure(Stopwatch.GetTimestamp() - start, Describe(e), batch.Length);
+        }
     }
 
     private async Task ReportProgressAsync(Stopwatch clock, CancellationToken ct)

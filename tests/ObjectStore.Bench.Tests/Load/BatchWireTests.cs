@@ -11,13 +11,13 @@ public sealed class BatchWireTests
     public async Task Batch_request_body_is_the_multipart_layout_of_section_7()
     {
         var items = new[] { new ObjectToWrite(0, 5, 0x1234), new ObjectToWrite(0, 2, 0xABCDEF) };
-        var parts = items.Select(i => (i, ObjectStoreTarget.BatchKey(i.Seed))).ToList();
-        using var content = new BatchRequestContent("bnd", parts, "ttl:1 days 30 seconds");
+        var keys = items.Select(i => ObjectStoreTarget.BatchKey(i.Seed)).ToList();
+        using var content = new BatchRequestContent("bnd", items.Select((i, n) => BatchPart.Insert(i, keys[n])).ToList(), "ttl:1 days 30 seconds");
 
         var body = await content.ReadAsByteArrayAsync();
 
         var expected = new MemoryStream();
-        foreach (var (item, key) in parts)
+        foreach (var (item, key) in items.Zip(keys))
         {
             expected.Write(Encoding.ASCII.GetBytes(
                 "--bnd\r\n" +
@@ -36,7 +36,17 @@ public sealed class BatchWireTests
         Assert.Equal(Encoding.Latin1.GetString(expected.ToArray()), Encoding.Latin1.GetString(body));
         Assert.Equal(body.Length, content.Headers.ContentLength);
         Assert.Equal("multipart/form-data; boundary=bnd", content.Headers.ContentType!.ToString());
-        Assert.Equal("b0000000000001234", parts[0].Item2);
+        Assert.Equal("b0000000000001234", keys[0]);
+    }
+
+    [Fact]
+    public async Task Batch_delete_parts_carry_only_kind_and_key()
+    {
+        using var content = new BatchRequestContent("b", [BatchPart.Remove("3f2a-9c")], "ttl:5 seconds");
+
+        Assert.Equal(
+            "--b\r\ncontent-disposition: form-data; name=\"part\"\r\nx-sn-batch-operation-kind: delete\r\nx-sn-batch-operation-key: 3f2a%2D9c\r\n\r\n\r\n--b--\r\n",
+            await content.ReadAsStringAsync());
     }
 
     [Theory]
@@ -65,9 +75,9 @@ public sealed class BatchWireTests
         Assert.Equal([(1, 201), (0, 500), (3, 201)], statuses.Select(s => (s.Index, s.Status)));
         Assert.Contains("boom", statuses[1].Error);
 
-        var items = Enumerable.Range(0, 4).Select(i => new ObjectToWrite(7, 10 + i, (ulong)i)).ToList();
-        var outcome = ObjectStoreTarget.Outcome(7, items, statuses);
-        Assert.Equal([1UL, 3UL], outcome.Written.Select(w => w.Seed));
+        var items = Enumerable.Range(0, 4).Select(i => new StoredObject(7, $"k{i}", 10 + i, (ulong)i)).ToList();
+        var outcome = ObjectStoreTarget.Outcome(items, statuses);
+        Assert.Equal([1UL, 3UL], outcome.Succeeded.Select(w => w.Seed));
         Assert.Equal(2, outcome.Failures);  // the 500 and the index that never came back
         Assert.Contains("boom", outcome.FirstError);
     }

@@ -3,17 +3,27 @@ using System.Text;
 
 namespace ObjectStore.Bench.Load.Targets;
 
+/// <summary>One operation of a batch request: an insert of a generated payload, or a delete (no body).</summary>
+internal readonly record struct BatchPart(string Key, long Size, ulong Seed, bool Delete = false)
+{
+    /// <summary>An insert of <paramref name="item"/> at <paramref name="key"/>.</summary>
+    public static BatchPart Insert(ObjectToWrite item, string key) => new(key, item.Size, item.Seed);
+
+    /// <summary>A delete of <paramref name="key"/>.</summary>
+    public static BatchPart Remove(string key) => new(key, 0, 0, Delete: true);
+}
+
 /// <summary>
-/// The body of <c>POST /v1/objects:batch/{u}/{s}/</c> with one insert part per item (§7.1), laid out as the Rust
+/// The body of <c>POST /v1/objects:batch/{u}/{s}/</c>, one part per operation (§7.1), laid out as the Rust
 /// client's <c>many()</c> (reqwest multipart) writes it; payloads are generated while streaming, the length is known up front.
 /// </summary>
 internal sealed class BatchRequestContent : HttpContent
 {
     private readonly string _boundary;
-    private readonly IReadOnlyList<(ObjectToWrite Item, string Key)> _parts;
+    private readonly IReadOnlyList<BatchPart> _parts;
     private readonly string _expiration;
 
-    public BatchRequestContent(string boundary, IReadOnlyList<(ObjectToWrite Item, string Key)> parts, string expiration)
+    public BatchRequestContent(string boundary, IReadOnlyList<BatchPart> parts, string expiration)
     {
         _boundary = boundary;
         _parts = parts;
@@ -21,14 +31,13 @@ internal sealed class BatchRequestContent : HttpContent
         Headers.TryAddWithoutValidation("Content-Type", $"multipart/form-data; boundary={boundary}");
     }
 
-    /// <summary>The header block of one insert part, from its opening delimiter to the blank line.</summary>
-    public static string PartHead(string boundary, string key, string expiration) =>
+    /// <summary>The header block of one part, from its opening delimiter to the blank line.</summary>
+    public static string PartHead(string boundary, BatchPart part, string expiration) =>
         $"--{boundary}\r\n" +
         "content-disposition: form-data; name=\"part\"\r\n" +
-        "x-sn-batch-operation-kind: insert\r\n" +
-        $"x-sn-batch-operation-key: {PercentEncode(key)}\r\n" +
-        "content-type: application/octet-stream\r\n" +
-        $"x-sn-expiration: {expiration}\r\n" +
+        $"x-sn-batch-operation-kind: {(part.Delete ? "delete" : "insert")}\r\n" +
+        $"x-sn-batch-operation-key: {PercentEncode(part.Key)}\r\n" +
+        (part.Delete ? "" : $"content-type: application/octet-stream\r\nx-sn-expiration: {expiration}\r\n") +
         "\r\n";
 
     /// <summary>The closing delimiter.</summary>
@@ -52,10 +61,10 @@ internal sealed class BatchRequestContent : HttpContent
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
         var crlf = "\r\n"u8.ToArray();
-        foreach (var (item, key) in _parts)
+        foreach (var part in _parts)
         {
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(PartHead(_boundary, key, _expiration)), cancellationToken);
-            await Payload.WriteToAsync(stream, item.Seed, 0, item.Size, cancellationToken);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(PartHead(_boundary, part, _expiration)), cancellationToken);
+            await Payload.WriteToAsync(stream, part.Seed, 0, part.Size, cancellationToken);
             await stream.WriteAsync(crlf, cancellationToken);
         }
         await stream.WriteAsync(Encoding.ASCII.GetBytes(Tail(_boundary)), cancellationToken);
@@ -64,7 +73,7 @@ internal sealed class BatchRequestContent : HttpContent
     protected override bool TryComputeLength(out long length)
     {
         length = Encoding.ASCII.GetByteCount(Tail(_boundary));
-        foreach (var (item, key) in _parts) length += Encoding.ASCII.GetByteCount(PartHead(_boundary, key, _expiration)) + item.Size + 2;
+        foreach (var part in _parts) length += Encoding.ASCII.GetByteCount(PartHead(_boundary, part, _expiration)) + part.Size + 2;
         return true;
     }
 }

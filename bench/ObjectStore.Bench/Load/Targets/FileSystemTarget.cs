@@ -61,6 +61,9 @@ internal sealed class FileSystemTarget : ILoadTarget
     public Task<BatchOutcome> WriteBatchAsync(LoadSpec spec, int organization, IReadOnlyList<ObjectToWrite> items, CancellationToken ct) =>
         throw new NotSupportedException("fs has no batch requests");
 
+    public Task<BatchOutcome> DeleteBatchAsync(LoadSpec spec, int organization, IReadOnlyList<StoredObject> items, CancellationToken ct) =>
+        throw new NotSupportedException("fs has no batch requests");
+
     private string PathOf(string key) => Path.Combine(_root, key);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

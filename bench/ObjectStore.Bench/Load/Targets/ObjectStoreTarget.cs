@@ -62,18 +62,28 @@ internal sealed class ObjectStoreTarget : ILoadTarget
 
     public async Task<BatchOutcome> WriteBatchAsync(LoadSpec spec, int organization, IReadOnlyList<ObjectToWrite> items, CancellationToken ct)
     {
-        var parts = items.Select(i => (i, BatchKey(i.Seed))).ToList();
+        var statuses = await SendBatchAsync(spec, organization, items.Select(i => BatchPart.Insert(i, BatchKey(i.Seed))).ToList(), ct);
+        return Outcome(items.Select(i => new StoredObject(organization, BatchKey(i.Seed), i.Size, i.Seed)).ToList(), statuses);
+    }
+
+    public async Task<BatchOutcome> DeleteBatchAsync(LoadSpec spec, int organization, IReadOnlyList<StoredObject> items, CancellationToken ct)
+    {
+        var statuses = await SendBatchAsync(spec, organization, items.Select(i => BatchPart.Remove(i.Key)).ToList(), ct);
+        return Outcome(items, statuses);
+    }
+
+    private async Task<IReadOnlyList<BatchPartStatus>> SendBatchAsync(LoadSpec spec, int organization, IReadOnlyList<BatchPart> parts, CancellationToken ct)
+    {
         var boundary = $"{Random.Shared.NextInt64():x16}-{Random.Shared.NextInt64():x16}";
         using var request = HttpClients.Request(HttpMethod.Post, $"{Base()}/v1/objects:batch/{spec.Name}/{Scopes(organization)}/",
             new BatchRequestContent(boundary, parts, Expiration.Header(spec.Ttl)));
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         await HttpClients.EnsureAsync(response, "batch", HttpStatusCode.OK, ct);
-        var statuses = BatchResponse.Parse(await response.Content.ReadAsByteArrayAsync(ct), BatchResponse.Boundary(response.Content.Headers.ContentType));
-        return Outcome(organization, items, statuses);
+        return BatchResponse.Parse(await response.Content.ReadAsByteArrayAsync(ct), BatchResponse.Boundary(response.Content.Headers.ContentType));
     }
 
-    /// <summary>Matches per-part statuses to the inserts by index; an index that never came back is a failure.</summary>
-    internal static BatchOutcome Outcome(int organization, IReadOnlyList<ObjectToWrite> items, IReadOnlyList<BatchPartStatus> statuses)
+    /// <summary>Matches per-part statuses to the operations on <paramref name="items"/> by index; an index that never came back is a failure.</summary>
+    internal static BatchOutcome Outcome(IReadOnlyList<StoredObject> items, IReadOnlyList<BatchPartStatus> statuses)
     {
         var seen = new bool[items.Count];
         var written = new List<StoredObject>(items.Count);
@@ -90,13 +100,12 @@ internal sealed class ObjectStoreTarget : ILoadTarget
             seen[part.Index] = true;
             if (part.Status is >= 200 and < 300)
             {
-                var item = items[part.Index];
-                written.Add(new StoredObject(organization, BatchKey(item.Seed), item.Size, item.Seed));
+                written.Add(items[part.Index]);
             }
             else
             {
                 failures++;
-                firstError ??= $"batch insert {part.Index}: {part.Error}";
+                firstError ??= $"batch operation {part.Index}: {part.Error}";
             }
         }
         var missing = seen.Count(s => !s);

@@ -157,6 +157,9 @@ internal sealed class PostgresTarget : ILoadTarget
     public Task<BatchOutcome> WriteBatchAsync(LoadSpec spec, int organization, IReadOnlyList<ObjectToWrite> items, CancellationToken ct) =>
         throw new NotSupportedException("postgres has no batch requests");
 
+    public Task<BatchOutcome> DeleteBatchAsync(LoadSpec spec, int organization, IReadOnlyList<StoredObject> items, CancellationToken ct) =>
+        throw new NotSupportedException("postgres has no batch requests");
+
     private static void ThrowIfTooLarge(long size)
     {
         if (size > InlineLimit)

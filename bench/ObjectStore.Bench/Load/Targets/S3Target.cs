@@ -78,6 +78,9 @@ internal sealed class S3Target : ILoadTarget
     public Task<BatchOutcome> WriteBatchAsync(LoadSpec spec, int organization, IReadOnlyList<ObjectToWrite> items, CancellationToken ct) =>
         throw new NotSupportedException("s3 has no batch requests");
 
+    public Task<BatchOutcome> DeleteBatchAsync(LoadSpec spec, int organization, IReadOnlyList<StoredObject> items, CancellationToken ct) =>
+        throw new NotSupportedException("s3 has no batch requests");
+
     private async Task WriteMultipartAsync(string key, MultipartSpec multipart, ObjectToWrite item, CancellationToken ct)
     {
         var upload = await _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = _bucket, Key = key }, ct);

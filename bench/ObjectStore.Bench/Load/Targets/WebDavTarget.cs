@@ -45,6 +45,9 @@ internal sealed class WebDavTarget(string uri, string baseUrl, int concurrency) 
     public Task<BatchOutcome> WriteBatchAsync(LoadSpec spec, int organization, IReadOnlyList<ObjectToWrite> items, CancellationToken ct) =>
         throw new NotSupportedException("webdav has no batch requests");
 
+    public Task<BatchOutcome> DeleteBatchAsync(LoadSpec spec, int organization, IReadOnlyList<StoredObject> items, CancellationToken ct) =>
+        throw new NotSupportedException("webdav has no batch requests");
+
     public ValueTask DisposeAsync()
     {
         _http.Dispose();
