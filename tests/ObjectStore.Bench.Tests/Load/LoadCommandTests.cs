@@ -134,6 +134,14 @@ public sealed class LoadCommandTests
         }
     }
 
+    [Fact]
+    public void Requests_in_flight_count_operations_times_parts()
+    {
+        Assert.Equal(8, LoadRunner.RequestsInFlight(new LoadSpec { Concurrency = 8 }));
+        Assert.Equal(16, LoadRunner.RequestsInFlight(new LoadSpec { Concurrency = 4, Multipart = new MultipartSpec(4, 10 << 20) }));
+        Assert.Equal(100, LoadRunner.RequestsInFlight(new LoadSpec { Concurrency = 4, Mode = WorkloadMode.Throughput }));
+    }
+
     [Theory]
     [InlineData("1000", 1000)]
     [InlineData("5KiB", 5120)]
