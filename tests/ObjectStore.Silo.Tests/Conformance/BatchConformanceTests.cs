@@ -150,6 +150,19 @@ public abstract partial class BatchConformance
     }
 
     [Fact]
+    public async Task A_declared_body_over_1_GiB_is_413_before_the_body_is_sent()
+    {
+        // Only the head and a few body bytes go out: the 413 can only arrive if the server judges the declared length.
+        await using var connection = await RawHttpConnection.OpenAsync(_server.Port);
+        var head = $"POST /v1/objects:batch/conformance/org={Guid.NewGuid():N}/ HTTP/1.1\r\nhost: 127.0.0.1\r\n" +
+            $"content-type: multipart/form-data; boundary=b\r\ncontent-length: {(1L << 30) + 1}\r\n\r\n--b\r\n";
+        await connection.SendAsync(Encoding.ASCII.GetBytes(head));
+        var response = await connection.ReadResponseAsync(headRequest: false);
+        Assert.Equal(413, response.Status);
+        Assert.Equal("close", response.Header("connection"));
+    }
+
+    [Fact]
     public async Task A_batch_get_of_a_large_object_streams_it_from_long_term_storage()
     {
         var scopes = $"org={Guid.NewGuid():N}";
