@@ -20,9 +20,9 @@ internal sealed class PresignedUrl(KeyDirectory keys)
     public const string SignatureParameter = "os_sig";
 
     /// <summary>
-    /// Checks, in the reference order: method (403) → parameters (400) → kid known (401) → validity ≤ 7 days
-    /// (400) → <c>timestamp − 60 s ≤ now ≤ timestamp + duration</c> (401) → signature (401) → the key's
-    /// ceiling includes <c>object.read</c> (403).
+    /// Checks, in the reference order: method (403) → parameters present, timestamp and duration parse (400) → kid
+    /// known (401) → validity ≤ 7 days (400) → <c>timestamp − 60 s ≤ now ≤ timestamp + duration</c> (401) →
+    /// signature decodes and verifies (401) → the key's ceiling includes <c>object.read</c> (403).
     /// </summary>
     public AuthContext Verify(string method, string rawPath, string rawQuery, DateTimeOffset now)
     {
@@ -35,16 +35,18 @@ internal sealed class PresignedUrl(KeyDirectory keys)
         if (kid is null || timestampText is null || durationText is null || sigText is null || dupKid || dupTs || dupDur || dupSig)
             throw AuthException.PresignedBadParameters();
         if (!TryParseTimestamp(timestampText, out var timestamp)
-            || !ulong.TryParse(durationText, NumberStyles.None, CultureInfo.InvariantCulture, out var durationSeconds)
-            || JwtVerifier.DecodeBase64Url(sigText) is not { Length: 64 } signature)
+            || !ulong.TryParse(durationText, NumberStyles.None, CultureInfo.InvariantCulture, out var durationSeconds))
             throw AuthException.PresignedBadParameters();
 
         if (!keys.TryGet(kid, out var key)) throw AuthException.UnknownKey();
         if (durationSeconds > (ulong)MaxValidity.TotalSeconds) throw AuthException.PresignedTooLong();
         if (now < timestamp - Skew || now > timestamp + TimeSpan.FromSeconds(durationSeconds)) throw AuthException.VerifyFailed();
 
+        // The reference decodes os_sig as part of verification: a signature that is not canonical base64url of
+        // 64 bytes (e.g. a flipped last character with non-zero trailing bits) fails like a wrong one, with 401.
         var canonical = Encoding.UTF8.GetBytes(CanonicalString(method, rawPath, rawQuery));
-        if (!key.Verify(canonical, signature)) throw AuthException.VerifyFailed();
+        if (JwtVerifier.DecodeBase64Url(sigText) is not { Length: 64 } signature || !key.Verify(canonical, signature))
+            throw AuthException.VerifyFailed();
         if ((key.MaxPermissions & Permissions.Read) == 0) throw AuthException.NotAllowed();
         return AuthContext.PresignedRead;
     }

@@ -25,6 +25,9 @@ internal sealed record ServerHostSettings
 
     /// <summary>Where logs go; null = stderr console at the configured level.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>Test hook: wraps the storage backend the endpoints call (e.g. to hold a multipart completion open).</summary>
+    public Func<IObjectBackend, IObjectBackend>? WrapBackend { get; init; }
 }
 
 /// <summary>
@@ -79,9 +82,10 @@ internal sealed partial class ServerHost : IAsyncDisposable
             var limiter = new ServiceConcurrencyLimiter(options.Service, TimeProvider.System);
             grains = await SiloFactory.StartAsync(options.Cluster, siloId, storage, limiter, loggerFactory, cancellationToken).ConfigureAwait(false);
             var readiness = new Readiness(settings.DownFile);
+            IObjectBackend backend = new GrainObjectBackend(grains.Grains, storage.Storage, storage.LongTerm,
+                grains.HostsGrains ? null : new BatchExecutor(limiter, new BatchExecutorOptions(), loggerFactory.CreateLogger<BatchExecutor>()));
             var services = new GatewayServices(
-                new GrainObjectBackend(grains.Grains, storage.Storage, storage.LongTerm,
-                    grains.HostsGrains ? null : new BatchExecutor(limiter, new BatchExecutorOptions(), loggerFactory.CreateLogger<BatchExecutor>())),
+                settings.WrapBackend is { } wrap ? wrap(backend) : backend,
                 new Authenticator(options.Auth, configuration.Keys, TimeProvider.System, loggerFactory.CreateLogger<Authenticator>()),
                 new Killswitches(options.Killswitches),
                 new RateLimiter(options.RateLimits, TimeProvider.System),

@@ -123,7 +123,6 @@ public sealed class PresignedUrlTests
     [InlineData("os_kid=relay&os_timestamp=2026-01-01T00:00:00Z&os_sig=AAAA")]
     [InlineData("os_kid=relay&os_timestamp=yesterday&os_duration=60&os_sig=SIG")]
     [InlineData("os_kid=relay&os_timestamp=2026-01-01T00:00:00Z&os_duration=-1&os_sig=SIG")]
-    [InlineData("os_kid=relay&os_timestamp=2026-01-01T00:00:00Z&os_duration=60&os_sig=short")]
     [InlineData("os_kid=relay&os_timestamp=2026-01-01T00:00:00%2B01:00&os_duration=60&os_sig=SIG")]
     public void Missing_or_invalid_parameters_are_400(string query)
     {
@@ -131,6 +130,17 @@ public sealed class PresignedUrlTests
         var e = Fails(() => Request("GET", query.Replace("SIG", sig)));
         Assert.Equal(400, e.StatusCode);
         Assert.Equal("auth error: bad request: presigned URL has missing or invalid parameters", e.Detail);
+    }
+
+    [Theory]
+    [InlineData("short")]
+    [InlineData("not-base64!")]
+    public void A_signature_that_is_not_64_bytes_of_canonical_base64url_fails_verification_with_401(string signature)
+    {
+        var query = _signer.PresignQuery("GET", Path, Kid, _time.Now, 60);
+        var e = Fails(() => Request("GET", query[..(query.IndexOf("&os_sig=", StringComparison.Ordinal) + 8)] + signature));
+        Assert.Equal(401, e.StatusCode);
+        Assert.Equal("auth error: failed to verify token", e.Detail);
     }
 
     [Fact]

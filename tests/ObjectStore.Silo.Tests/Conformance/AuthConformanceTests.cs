@@ -108,6 +108,28 @@ public sealed class AuthConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_presigned_signature_that_does_not_decode_is_401_like_a_wrong_one()
+    {
+        // The Python client's own test flips the signature's last character: 'A' when it is not already 'A', else 'B'.
+        // The last of 86 base64url characters carries 2 bits and 4 must-be-zero bits, so 'B' does not decode
+        // canonically; the reference decodes os_sig while verifying, so this is a failed verification (401), not a
+        // malformed parameter (400).
+        var path = $"/v1/objects/conformance/org=1/{Guid.NewGuid():N}";
+        Assert.Equal(200, (await _server.SendAsync("PUT", path, "signed"u8.ToArray(), [("x-os-auth", "Bearer " + Token())])).Status);
+        var query = _signer.PresignQuery("GET", path, Kid, DateTimeOffset.UtcNow, 600);
+        Assert.Equal(200, (await _server.SendAsync("GET", path + "?" + query)).Status);
+
+        var nonCanonical = await _server.SendAsync("GET", path + "?" + query[..^1] + "B");
+        Assert.Equal(401, nonCanonical.Status);
+        Assert.Equal("auth error: failed to verify token", Wire.Detail(nonCanonical));
+        var sig = query.IndexOf("&os_sig=", StringComparison.Ordinal) + "&os_sig=".Length;
+        Assert.Equal(401, (await _server.SendAsync("GET", path + "?" + query[..sig] + "not-base64!")).Status);
+        Assert.Equal(401, (await _server.SendAsync("GET", path + "?" + query[..sig] + TestSigner.B64(new byte[10]))).Status);
+        // A missing parameter is still a malformed parameter set.
+        Assert.Equal(400, (await _server.SendAsync("GET", path + "?" + query.Replace("os_kid=", "os_kid_=", StringComparison.Ordinal))).Status);
+    }
+
+    [Fact]
     public async Task Internal_endpoints_need_no_token()
     {
         Assert.Equal(200, (await _server.SendAsync("GET", "/health")).Status);

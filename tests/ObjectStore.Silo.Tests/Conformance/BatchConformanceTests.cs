@@ -110,6 +110,58 @@ public abstract partial class BatchConformance
         Assert.Equal(404, (await _server.SendAsync("GET", objectPath)).Status);
     }
 
+    [GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")]
+    private static partial Regex StrictTimestamp();
+
+    [Fact]
+    public async Task Get_and_head_parts_carry_metadata_the_Rust_client_parses_strictly()
+    {
+        // The Rust client runs Metadata::from_headers on each part: content-type must be a media type,
+        // content-encoding only "zstd", x-sn-expiration humantime, x-sn-time-* RFC 3339 with 'T' and 'Z'; every part
+        // needs an integer index and a "code reason" status, and a successful part needs the percent-encoded key.
+        var scopes = $"org={Guid.NewGuid():N}";
+        var stored = await _server.SendAsync("PUT", $"/v1/objects/conformance/{scopes}/dir%2Fa%20b", "zstd-bytes"u8.ToArray(),
+            [("content-type", "text/plain; charset=utf-8"), ("content-encoding", "zstd"), ("x-sn-expiration", "ttl:90m")]);
+        Assert.Equal(200, stored.Status);
+        var boundary = "rust";
+        var body = Body(boundary,
+            (["x-sn-batch-operation-kind: get", "x-sn-batch-operation-key: dir%2Fa%20b"], []),
+            (["x-sn-batch-operation-kind: head", "x-sn-batch-operation-key: dir%2Fa%20b"], []),
+            (["x-sn-batch-operation-kind: get", "x-sn-batch-operation-key: absent"], []));
+        var parts = Parse(await _server.SendAsync("POST", $"/v1/objects:batch/conformance/{scopes}/", body,
+            [("content-type", "multipart/form-data; boundary=rust")])).ToDictionary(p => p.Index);
+
+        Assert.Equal([0, 1, 2], parts.Keys.Order());
+        Assert.Equal("200 OK", parts[0].Headers["x-sn-batch-operation-status"]);
+        Assert.Equal("204 No Content", parts[1].Headers["x-sn-batch-operation-status"]);
+        Assert.Equal("404 Not Found", parts[2].Headers["x-sn-batch-operation-status"]);
+        foreach (var part in new[] { parts[0], parts[1] })
+        {
+            Assert.Equal("dir%2Fa%20b", part.Headers["x-sn-batch-operation-key"]);
+            Assert.Equal("text/plain; charset=utf-8", part.Headers["content-type"]);
+            Assert.Equal("zstd", part.Headers["content-encoding"]);
+            Assert.Equal("ttl:1h 30m", part.Headers["x-sn-expiration"]);
+            Assert.Matches(StrictTimestamp(), part.Headers["x-sn-time-created"]);
+            Assert.Matches(StrictTimestamp(), part.Headers["x-sn-time-expires"]);
+        }
+        Assert.Equal("zstd-bytes", Encoding.UTF8.GetString(parts[0].Body));
+        Assert.Empty(parts[1].Body);
+        Assert.Empty(parts[2].Body);
+    }
+
+    [Fact]
+    public async Task A_declared_body_over_1_GiB_is_413_before_the_body_is_sent()
+    {
+        // Only the head and a few body bytes go out: the 413 can only arrive if the server judges the declared length.
+        await using var connection = await RawHttpConnection.OpenAsync(_server.Port);
+        var head = $"POST /v1/objects:batch/conformance/org={Guid.NewGuid():N}/ HTTP/1.1\r\nhost: 127.0.0.1\r\n" +
+            $"content-type: multipart/form-data; boundary=b\r\ncontent-length: {(1L << 30) + 1}\r\n\r\n--b\r\n";
+        await connection.SendAsync(Encoding.ASCII.GetBytes(head));
+        var response = await connection.ReadResponseAsync(headRequest: false);
+        Assert.Equal(413, response.Status);
+        Assert.Equal("close", response.Header("connection"));
+    }
+
     [Fact]
     public async Task A_batch_get_of_a_large_object_streams_it_from_long_term_storage()
     {

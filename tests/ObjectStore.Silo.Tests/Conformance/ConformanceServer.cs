@@ -3,6 +3,7 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Logging.Abstractions;
+using ObjectStore.Gateway.Endpoints;
 using ObjectStore.Gateway.Tests.Http;
 using ObjectStore.Silo.Configuration;
 using ObjectStore.Silo.Hosting;
@@ -42,8 +43,13 @@ internal sealed class ConformanceServer : IAsyncDisposable
     public static Task<ConformanceServer> StartAsync(int count, params (string Name, string Value)[] environment) =>
         StartAsync(count, 0, environment);
 
+    /// <summary>Starts one server whose endpoints call the storage backend through <paramref name="wrapBackend"/>.</summary>
+    public static Task<ConformanceServer> StartAsync(Func<IObjectBackend, IObjectBackend> wrapBackend, params (string Name, string Value)[] environment) =>
+        StartAsync(1, 0, environment, wrapBackend);
+
     /// <summary>Starts <paramref name="count"/> servers, the last <paramref name="gatewayOnly"/> of them without grains.</summary>
-    private static async Task<ConformanceServer> StartAsync(int count, int gatewayOnly, (string Name, string Value)[] environment)
+    private static async Task<ConformanceServer> StartAsync(int count, int gatewayOnly, (string Name, string Value)[] environment,
+        Func<IObjectBackend, IObjectBackend>? wrapBackend = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "os-conformance-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -63,6 +69,7 @@ internal sealed class ConformanceServer : IAsyncDisposable
             {
                 DownFile = Path.Combine(directory, "objectstore.down"),
                 LoggerFactory = NullLoggerFactory.Instance,
+                WrapBackend = wrapBackend,
             }));
         }
         // Until every process sees every silo, two of them may place a key on different silos (a membership change).

@@ -81,6 +81,44 @@ public abstract class MultipartConformance
     }
 
     [Fact]
+    public async Task Initiate_and_list_parts_answer_what_the_Rust_client_deserializes_strictly()
+    {
+        // The Rust client POSTs to objects:multipart/{u}/{s} with no trailing slash, validates upload_id as one
+        // normal path segment, reads last_modified with humantime's RFC 3339 parser and part numbers as NonZeroU32.
+        var initiate = await _server.SendAsync("POST", $"/v1/objects:multipart/conformance/{_scopes}");
+        Assert.Equal(200, initiate.Status);
+        string key, uploadId;
+        using (var json = JsonDocument.Parse(initiate.Body))
+        {
+            key = json.RootElement.GetProperty("key").GetString()!;
+            uploadId = json.RootElement.GetProperty("upload_id").GetString()!;
+        }
+        Assert.NotEmpty(uploadId);
+        Assert.DoesNotContain('/', uploadId);
+        Assert.DoesNotContain('\\', uploadId);
+        Assert.NotEqual(".", uploadId);
+        Assert.NotEqual("..", uploadId);
+
+        await UploadAsync(key, uploadId, 3, "c"u8.ToArray());
+        await UploadAsync(key, uploadId, 1, "a"u8.ToArray());
+        var list = await _server.SendAsync("GET", Path("objects:multipart:parts", key, $"upload_id={Uri.EscapeDataString(uploadId)}"));
+        Assert.Equal(200, list.Status);
+        Assert.Equal("application/json", list.Header("content-type"));
+        using var parts = JsonDocument.Parse(list.Body);
+        var numbers = new List<int>();
+        foreach (var part in parts.RootElement.GetProperty("parts").EnumerateArray())
+        {
+            Assert.Equal(JsonValueKind.Number, part.GetProperty("part_number").ValueKind);
+            numbers.Add(part.GetProperty("part_number").GetInt32());
+            Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z$", part.GetProperty("last_modified").GetString());
+            Assert.Equal(1, part.GetProperty("size").GetInt64());
+            Assert.Equal(JsonValueKind.String, part.GetProperty("etag").ValueKind);
+        }
+        Assert.Equal([1, 3], numbers);
+        Assert.Equal(JsonValueKind.False, parts.RootElement.GetProperty("is_truncated").ValueKind);
+    }
+
+    [Fact]
     public async Task A_bad_etag_completes_with_an_error_document_and_no_object()
     {
         var uploadId = await InitiateAsync("bad-etag");
