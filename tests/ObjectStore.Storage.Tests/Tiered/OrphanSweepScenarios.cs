@@ -1,0 +1,275 @@
+using ObjectStore.Storage.ChangeLog;
+using ObjectStore.Storage.Jobs;
+using ObjectStore.Storage.LongTerm;
+using ObjectStore.Storage.Objects;
+using ObjectStore.Storage.Tests.Faults;
+using ObjectStore.Storage.Tiered;
+
+namespace ObjectStore.Storage.Tests.Tiered;
+
+/// <summary>
+/// The orphan sweep over real backends: blobs written through <see cref="TieredStorage"/> (live, pending, expired)
+/// or straight into LT (leaked), then one sweep, then the end state of LT and of the object. The scenario clock
+/// starts at the wall clock, since the filesystem and S3 stamp blobs with real time; "old" means advanced past the grace.
+/// </summary>
+public abstract class OrphanSweepScenarios : IAsyncLifetime
+{
+    private const string Owner = "sweep-owner";
+    private static readonly TimeSpan Grace = TimeSpan.FromHours(1);
+    private static readonly TimeSpan PastGrace = TimeSpan.FromHours(2);
+
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(60));
+    private TieredBackends _backends = null!;
+    private BackgroundJobLoop _jobs = null!;
+
+    private ManualTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    private ILongTermStore Lt => _backends.LongTerm;
+    private IChangeLog Log => _backends.ChangeLog;
+    private TieredStorage Storage { get; set; } = null!;
+    private ObjectId Id { get; } = new("sweep", Scopes.Create(new Scope("org", "7")), "obj-" + Guid.NewGuid().ToString("N"));
+    private CancellationToken Ct => _timeout.Token;
+
+    /// <summary>Fresh, uninitialized stores; <paramref name="time"/> is the scenario clock.</summary>
+    protected abstract Task<TieredBackends> CreateBackendsAsync(TimeProvider time);
+
+    public async Task InitializeAsync()
+    {
+        _backends = await CreateBackendsAsync(Clock);
+        await _backends.HighVolume.InitializeAsync(Ct);
+        await Lt.InitializeAsync(Ct);
+        await Log.InitializeAsync(Ct);
+        _jobs = new BackgroundJobLoop(new BackgroundJobOptions { InitialBackoff = TimeSpan.FromMilliseconds(1), MaxBackoff = TimeSpan.FromMilliseconds(10) });
+        Storage = new TieredStorage(_backends.HighVolume, Lt, Log, _jobs, new TieredStorageOptions { Owner = Owner }, Clock);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _jobs.ForceStop();
+        if (_backends.Resources is { } r) await r.DisposeAsync();
+        _timeout.Dispose();
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------
+
+    private static byte[] Large(int seed = 1)
+    {
+        var data = new byte[TieredStorageOptions.DefaultInlineThreshold + 1 + seed];
+        new Random(seed).NextBytes(data);
+        return data;
+    }
+
+    private OrphanSweep Sweep(int pageSize = 1000) =>
+        new(Lt, _backends.HighVolume, Log, new OrphanSweepOptions { Grace = Grace, PageSize = pageSize }, Clock);
+
+    private Task<WriteOutcome> PutAsync(ObjectId id, byte[] data, ObjectMetadata? metadata = null) =>
+        Storage.PutAsync(id, metadata ?? new ObjectMetadata(), new MemoryStream(data), data.Length, Ct);
+
+    /// <summary>A blob written straight into LT at a fresh revision of <paramref name="id"/>: referenced by nothing.</summary>
+    private async Task<ObjectId> LeakAsync(ObjectId id, int size = 100)
+    {
+        var revision = Revision.NewFor(id);
+        await Lt.PutAsync(revision, new ObjectMetadata(), new MemoryStream(new byte[size]), size, Ct);
+        return revision;
+    }
+
+    private async Task<bool> ExistsAsync(ObjectId blob) => await Lt.GetMetadataAsync(blob, Ct) is not null;
+
+    private async Task<byte[]?> ReadAsync(ObjectId id)
+    {
+        await using var found = await Storage.GetAsync(id, null, Ct);
+        if (found is null) return null;
+        var copy = new MemoryStream();
+        await found.Content.CopyToAsync(copy, Ct);
+        return copy.ToArray();
+    }
+
+    private async Task<ObjectId> TargetAsync(ObjectId id) =>
+        (await _backends.HighVolume.ReadRedirectAsync(id, Ct))?.Target ?? throw new Xunit.Sdk.XunitException("expected a tombstone");
+
+    // ---- scenarios ----------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Old_unreferenced_blob_is_deleted()
+    {
+        var orphan = await LeakAsync(Id);
+        Clock.Advance(PastGrace);
+
+        var result = await Sweep().RunAsync(Ct);
+
+        Assert.False(await ExistsAsync(orphan));
+        Assert.Equal((1, 1, 1, 0), (result.Listed, result.Orphaned, result.Deleted, result.Failed));
+        Assert.Equal(0, (await Sweep().RunAsync(Ct)).Listed);
+    }
+
+    [Fact]
+    public async Task Live_blob_of_an_inline_object_overwritten_by_a_large_one_is_kept()
+    {
+        var data = Large();
+        await PutAsync(Id, [1, 2, 3]);
+        await PutAsync(Id, data);
+        await Storage.JoinAsync(Ct);
+        var orphan = await LeakAsync(Id);
+        Clock.Advance(PastGrace);
+
+        var result = await Sweep().RunAsync(Ct);
+
+        Assert.True(await ExistsAsync(await TargetAsync(Id)));
+        Assert.Equal(data, await ReadAsync(Id));
+        Assert.False(await ExistsAsync(orphan));
+        Assert.Equal((2L, 1L, 1L, 1L), (result.Listed, result.Live, result.Orphaned, result.Deleted));
+    }
+
+    [Fact]
+    public async Task Young_orphan_is_kept()
+    {
+        var orphan = await LeakAsync(Id);
+        Clock.Advance(Grace - TimeSpan.FromMinutes(5));
+
+        var result = await Sweep().RunAsync(Ct);
+
+        Assert.True(await ExistsAsync(orphan));
+        Assert.Equal((1L, 1L, 0L), (result.Listed, result.Young, result.Orphaned));
+    }
+
+    [Fact]
+    public async Task Blob_of_a_write_with_a_pending_change_entry_is_kept()
+    {
+        var data = Large();
+        await using var write = await Storage.BeginLargeWriteAsync(Id, Ct);
+        await Lt.PutAsync(write.Revision, write.Stamp(new ObjectMetadata()), new MemoryStream(data), data.Length, Ct);
+        Clock.Advance(PastGrace);
+
+        var result = await Sweep().RunAsync(Ct);
+
+        Assert.True(await ExistsAsync(write.Revision));
+        Assert.Equal((1L, 1L, 0L), (result.Listed, result.Live, result.Orphaned));
+        Assert.Equal(WriteOutcome.Written, await Storage.CommitLargeWriteAsync(write, new ObjectMetadata(), data.Length, Ct));
+        Assert.Equal(data, await ReadAsync(Id));
+    }
+
+    [Fact]
+    public async Task Blob_of_an_expired_but_unpurged_tombstone_is_kept()
+    {
+        await PutAsync(Id, Large(), new ObjectMetadata { Expiration = ExpirationPolicy.TimeToLive(TimeSpan.FromMinutes(30)) });
+        await Storage.JoinAsync(Ct);
+        var target = await TargetAsync(Id);
+        Clock.Advance(PastGrace);
+        Assert.Null(await ReadAsync(Id));
+
+        var result = await Sweep().RunAsync(Ct);
+
+        Assert.True(await ExistsAsync(target));
+        Assert.Equal((1L, 1L, 0L), (result.Listed, result.Live, result.Orphaned));
+    }
+
+    [Fact]
+    public async Task Path_that_is_no_revision_blob_is_left_alone()
+    {
+        var foreign = Id.WithKey(Id.Key + "/not-a-revision");
+        await Lt.PutAsync(foreign, new ObjectMetadata(), new MemoryStream(new byte[10]), 10, Ct);
+        Clock.Advance(PastGrace);
+
+        var result = await Sweep().RunAsync(Ct);
+
+        Assert.True(await ExistsAsync(foreign));
+        Assert.Equal((1L, 1L, 0L), (result.Listed, result.Unrecognized, result.Orphaned));
+    }
+
+    [Fact]
+    public async Task Live_blob_of_a_usecase_containing_a_slash_is_kept_although_its_path_reads_as_another_object()
+    {
+        // "tricky/org.7" + no scopes stores at the same prefix as usecase "tricky" with scope org=7.
+        var id = new ObjectId("tricky/org.7", Scopes.Empty, "k");
+        var data = Large();
+        await PutAsync(id, data);
+        await Storage.JoinAsync(Ct);
+        var orphan = await LeakAsync(new ObjectId("tricky", Scopes.Create(new Scope("org", "7")), "k"));
+        Clock.Advance(PastGrace);
+
+        var result = await Sweep().RunAsync(Ct);
+
+        Assert.Equal(data, await ReadAsync(id));
+        Assert.False(await ExistsAsync(orphan));
+        Assert.Equal((2L, 1L, 1L), (result.Listed, result.Live, result.Deleted));
+    }
+
+    [Theory]
+    [InlineData(nameof(OrphanSweepStep.Listed))]
+    [InlineData(nameof(OrphanSweepStep.ChangeLogRead))]
+    [InlineData(nameof(OrphanSweepStep.HighVolumeRead))]
+    public async Task Write_committing_between_the_sweeps_steps_is_not_deleted(string step)
+    {
+        var data = Large();
+        var write = await Storage.BeginLargeWriteAsync(Id, Ct);
+        await Lt.PutAsync(write.Revision, write.Stamp(new ObjectMetadata()), new MemoryStream(data), data.Length, Ct);
+        Clock.Advance(PastGrace);
+        var commits = 0;
+        var sweep = Sweep();
+        sweep.OnStep = async (at, ct) =>
+        {
+            if (at.ToString() != step) return;
+            // The whole tail of the protocol: CAS, then the cleanup that removes the change entry.
+            await Storage.CommitLargeWriteAsync(write, new ObjectMetadata(), data.Length, ct);
+            await write.DisposeAsync();
+            await Storage.JoinAsync(ct);
+            commits++;
+        };
+
+        await sweep.RunAsync(Ct);
+
+        Assert.Equal(1, commits);
+        Assert.Empty(await Log.ListAsync(Ct).ToListAsync(Ct));
+        Assert.True(await ExistsAsync(write.Revision));
+        Assert.Equal(data, await ReadAsync(Id));
+    }
+
+    [Fact]
+    public async Task Cancellation_mid_sweep_deletes_only_orphans_and_the_next_sweep_finishes()
+    {
+        var data = Large();
+        await PutAsync(Id, data);
+        await Storage.JoinAsync(Ct);
+        var orphans = new List<ObjectId>();
+        for (var i = 0; i < 5; i++) orphans.Add(await LeakAsync(Id.WithKey("leak-" + i)));
+        Clock.Advance(PastGrace);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var pages = 0;
+        var sweep = Sweep(pageSize: 2);
+        sweep.OnStep = (at, _) =>
+        {
+            if (at == OrphanSweepStep.Listed && ++pages == 2) cancel.Cancel();
+            return Task.CompletedTask;
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sweep.RunAsync(cancel.Token));
+
+        Assert.Equal(data, await ReadAsync(Id));
+        var left = 0;
+        foreach (var orphan in orphans) left += await ExistsAsync(orphan) ? 1 : 0;
+        Assert.InRange(left, 1, 4);
+
+        var rest = await Sweep(pageSize: 2).RunAsync(Ct);
+
+        Assert.Equal(left, rest.Deleted);
+        foreach (var orphan in orphans) Assert.False(await ExistsAsync(orphan));
+        Assert.Equal(data, await ReadAsync(Id));
+    }
+}
+
+/// <summary>The orphan sweep over the in-memory stores.</summary>
+public sealed class InMemoryOrphanSweepScenarios : OrphanSweepScenarios
+{
+    protected override Task<TieredBackends> CreateBackendsAsync(TimeProvider time) => TieredBackendFactory.InMemoryAsync(time);
+}
+
+/// <summary>The orphan sweep over SQLite + filesystem.</summary>
+public sealed class SqliteFileSystemOrphanSweepScenarios : OrphanSweepScenarios
+{
+    protected override Task<TieredBackends> CreateBackendsAsync(TimeProvider time) => TieredBackendFactory.SqliteFileSystemAsync();
+}
+
+/// <summary>The orphan sweep over PostgreSQL + S3 (moto).</summary>
+public sealed class PostgresS3OrphanSweepScenarios : OrphanSweepScenarios
+{
+    protected override Task<TieredBackends> CreateBackendsAsync(TimeProvider time) => TieredBackendFactory.PostgresS3Async();
+}
