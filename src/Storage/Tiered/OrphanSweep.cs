@@ -61,10 +61,13 @@ public sealed class OrphanSweep
     /// One full sweep. Cancellation stops it between operations and throws; every delete done so far was of an orphan,
     /// so nothing needs undoing.
     /// </summary>
-    public async Task<OrphanSweepResult> RunAsync(CancellationToken cancellationToken)
+    public Task<OrphanSweepResult> RunAsync(CancellationToken cancellationToken) => RunAsync(new OrphanSweepResult(), cancellationToken);
+
+    /// <summary>One full sweep counting into <paramref name="result"/>, which keeps the counts so far when the sweep throws.</summary>
+    public async Task<OrphanSweepResult> RunAsync(OrphanSweepResult result, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(result);
         var youngAfter = _time.GetUtcNow() - _options.Grace;
-        var result = new OrphanSweepResult();
         var page = new List<BlobInfo>(_options.PageSize);
         await foreach (var blob in _lt.ListAsync("", cancellationToken).ConfigureAwait(false))
         {

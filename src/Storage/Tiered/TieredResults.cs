@@ -26,7 +26,7 @@ public sealed record PurgeResult(int InlineDeleted, int TombstonesDeleted, int S
 /// <param name="Failed">Entries whose cleanup failed; their claim lapses and a later batch retries them.</param>
 public sealed record RecoveryResult(int Claimed, int Cleaned, int BlobDeletes, int Failed);
 
-/// <summary>What one <see cref="OrphanSweep.RunAsync"/> did; every listed blob is counted once as young, unrecognized, live, orphaned or failed (an HV read failed).</summary>
+/// <summary>What one <see cref="OrphanSweep"/> run did; every listed blob is counted once as young, unrecognized, live, orphaned or failed (an HV read failed).</summary>
 public sealed class OrphanSweepResult
 {
     /// <summary>LT blobs listed.</summary>
