@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ObjectStore.Storage.ChangeLog;
@@ -17,8 +18,8 @@ namespace ObjectStore.Storage.Tiered;
 /// are young and kept; paths that are not revision blobs (<see cref="RevisionPath"/>) are kept and counted unrecognized.
 /// 2. <i>After</i> the page was listed, read the change log and note which of the page's paths an entry (any phase, any
 /// owner, claimed or not) mentions as new or old blob: those are live. 3. <i>After</i> that, read the HV redirect
-/// (expired tombstones included) of every object the path may belong to: a tombstone pointing exactly at the path makes
-/// it live. 4. Delete the rest (idempotent). A failed HV read keeps the blob (counted failed); a failed delete is counted
+/// (expired tombstones included; a few objects at a time, each once per page) of every object the path may belong to: a tombstone pointing exactly at the path makes
+/// it live. 4. Delete the rest (idempotent, a few at a time). A failed HV read keeps the blob (counted failed); a failed delete is counted
 /// failed and retried by the next sweep.</para>
 ///
 /// <para><b>Why the order is safe.</b> Every LT blob is written by a write W at a fresh revision R, and W records its
@@ -91,22 +92,21 @@ public sealed class OrphanSweep
         await StepAsync(OrphanSweepStep.ChangeLogRead, cancellationToken).ConfigureAwait(false);
         var orphans = await UnreferencedAsync(candidates, mentioned, result, cancellationToken).ConfigureAwait(false);
         await StepAsync(OrphanSweepStep.HighVolumeRead, cancellationToken).ConfigureAwait(false);
-        foreach (var orphan in orphans)
+        result.Orphaned += orphans.Count;
+        await Parallel.ForEachAsync(orphans, Parallelism(cancellationToken), async (orphan, ct) =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            result.Orphaned++;
             try
             {
-                await _lt.DeleteAsync(orphan.Revision, cancellationToken).ConfigureAwait(false);
-                result.Deleted++;
+                await _lt.DeleteAsync(orphan.Revision, ct).ConfigureAwait(false);
+                result.CountDeleted();
                 _logger.LogDebug("Orphan sweep deleted unreferenced LT blob {Blob} ({Size} bytes, modified {LastModified})", orphan.Revision, orphan.Blob.Size, orphan.Blob.LastModified);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                result.Failed++;
+                result.CountFailed();
                 _logger.LogWarning(e, "Orphan sweep could not delete LT blob {Blob}; the next sweep retries", orphan.Revision);
             }
-        }
+        }).ConfigureAwait(false);
     }
 
     /// <summary>Step 1: the page's old revision blobs with every object each may belong to.</summary>
@@ -146,51 +146,62 @@ public sealed class OrphanSweep
         return mentioned;
     }
 
-    /// <summary>Step 3, after the change-log read: the candidates no entry mentions and no HV redirect points at.</summary>
+    /// <summary>
+    /// Step 3, after the change-log read: the candidates no entry mentions and no HV redirect points at. Objects are read
+    /// in rounds, the usual reading of every path first and the other readings (<see cref="RevisionPath"/>) only for
+    /// paths still unreferenced; each object once per page, <see cref="OrphanSweepOptions.Parallelism"/> at a time. A blob
+    /// one of whose objects could not be read is kept and counted failed, unless another one references it.
+    /// </summary>
     private async Task<List<Candidate>> UnreferencedAsync(List<Candidate> candidates, HashSet<string> mentioned, OrphanSweepResult result, CancellationToken cancellationToken)
     {
-        var targets = new Dictionary<ObjectId, string?>();
-        var orphans = new List<Candidate>();
+        var targets = new ConcurrentDictionary<ObjectId, Redirect>();
+        var open = new List<Candidate>();
         foreach (var candidate in candidates)
         {
-            if (mentioned.Contains(candidate.Blob.StoragePath))
+            if (mentioned.Contains(candidate.Blob.StoragePath)) result.Live++;
+            else open.Add(candidate);
+        }
+        var orphans = new List<Candidate>();
+        // Invariant: every open candidate has a reading numbered round, and no earlier reading references it.
+        for (var round = 0; open.Count > 0; round++)
+        {
+            var owners = open.Select(c => c.Owners[round]).Where(o => !targets.ContainsKey(o)).Distinct().ToList();
+            await Parallel.ForEachAsync(owners, Parallelism(cancellationToken), async (owner, ct) => targets[owner] = await ReadRedirectAsync(owner, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            var next = new List<Candidate>();
+            foreach (var candidate in open)
             {
-                result.Live++;
-                continue;
+                if (targets[candidate.Owners[round]].Target == candidate.Blob.StoragePath) result.Live++;
+                else if (candidate.Owners.Count > round + 1) next.Add(candidate);
+                else if (candidate.Owners.Any(o => targets[o].Failed)) result.CountFailed();
+                else orphans.Add(candidate);
             }
-            bool referenced;
-            try
-            {
-                referenced = await IsRedirectTargetAsync(candidate, targets, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                result.Failed++;
-                _logger.LogWarning(e, "Orphan sweep could not read the HV row of {Object}; blob {Blob} is kept", candidate.Owners[0], candidate.Revision);
-                continue;
-            }
-            if (referenced) result.Live++;
-            else orphans.Add(candidate);
+            open = next;
         }
         return orphans;
     }
 
-    private async Task<bool> IsRedirectTargetAsync(Candidate candidate, Dictionary<ObjectId, string?> targets, CancellationToken cancellationToken)
+    private async Task<Redirect> ReadRedirectAsync(ObjectId owner, CancellationToken cancellationToken)
     {
-        foreach (var owner in candidate.Owners)
+        try
         {
-            if (!targets.TryGetValue(owner, out var target))
-            {
-                target = (await _hv.ReadRedirectAsync(owner, cancellationToken).ConfigureAwait(false))?.Target.StoragePath;
-                targets[owner] = target;
-            }
-            if (target == candidate.Blob.StoragePath) return true;
+            var tombstone = await _hv.ReadRedirectAsync(owner, cancellationToken).ConfigureAwait(false);
+            return new Redirect(tombstone?.Target.StoragePath, Failed: false);
         }
-        return false;
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning(e, "Orphan sweep could not read the HV row of {Object}; its blobs are kept", owner);
+            return new Redirect(null, Failed: true);
+        }
     }
+
+    private ParallelOptions Parallelism(CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken };
 
     private Task StepAsync(OrphanSweepStep step, CancellationToken cancellationToken) =>
         OnStep is { } hook ? hook(step, cancellationToken) : Task.CompletedTask;
+
+    /// <summary>An object's redirect target path (null: no tombstone), or that reading it failed.</summary>
+    private readonly record struct Redirect(string? Target, bool Failed);
 
     /// <summary>An old revision blob: the listing entry, the objects it may belong to, and its id (for the delete).</summary>
     private sealed record Candidate(BlobInfo Blob, IReadOnlyList<ObjectId> Owners, ObjectId Revision);

@@ -12,10 +12,14 @@ public sealed class OrphanSweepOptions
     /// <summary>Listed blobs judged together (one change-log read per page); the most the sweep holds. Default 1,000.</summary>
     public int PageSize { get; set; } = 1000;
 
+    /// <summary>HV reads and LT deletes in flight at once within a page. Default 8.</summary>
+    public int Parallelism { get; set; } = 8;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
         if (Grace < MinimumGrace) throw new ArgumentOutOfRangeException(nameof(Grace), Grace, $"must be at least {MinimumGrace}");
         if (PageSize <= 0) throw new ArgumentOutOfRangeException(nameof(PageSize), PageSize, "must be positive");
+        if (Parallelism <= 0) throw new ArgumentOutOfRangeException(nameof(Parallelism), Parallelism, "must be positive");
     }
 }

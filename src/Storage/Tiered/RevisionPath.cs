@@ -33,7 +33,8 @@ internal static class RevisionPath
             // Any run of trailing scope-shaped segments may be scopes or part of the usecase.
             var scopeLike = 0;
             while (scopeLike < head.Length - 1 && TryScope(head[head.Length - 1 - scopeLike], out _)) scopeLike++;
-            for (var scopeCount = 0; scopeCount <= scopeLike; scopeCount++)
+            // Most scopes first: the usual reading (a usecase without a slash) comes first, for logs and deletes.
+            for (var scopeCount = scopeLike; scopeCount >= 0; scopeCount--)
             {
                 var usecase = string.Join('/', head, 0, head.Length - scopeCount);
                 if (usecase.Length == 0) continue;

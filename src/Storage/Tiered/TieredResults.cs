@@ -44,11 +44,18 @@ public sealed class OrphanSweepResult
     /// <summary>Blobs nothing referenced.</summary>
     public long Orphaned { get; internal set; }
 
+    private long _deleted;
+    private long _failed;
+
     /// <summary>Orphans deleted.</summary>
-    public long Deleted { get; internal set; }
+    public long Deleted => Interlocked.Read(ref _deleted);
 
     /// <summary>Blobs kept because their HV read failed, plus orphans whose delete failed; the next sweep retries both.</summary>
-    public long Failed { get; internal set; }
+    public long Failed => Interlocked.Read(ref _failed);
+
+    internal void CountDeleted() => Interlocked.Increment(ref _deleted);
+
+    internal void CountFailed() => Interlocked.Increment(ref _failed);
 
     /// <summary>The most listed blobs held at once (at most the page size, whatever the listing length).</summary>
     public int LargestPage { get; internal set; }

@@ -193,6 +193,37 @@ public abstract class OrphanSweepScenarios : IAsyncLifetime
         Assert.Equal((2L, 1L, 1L), (result.Listed, result.Live, result.Deleted));
     }
 
+    private sealed class FailRedirectReads(ObjectId failing) : HighVolumeHooks
+    {
+        public override ValueTask BeforeReadRedirect(ObjectId id) =>
+            id == failing ? throw new IOException("HV unavailable") : default;
+    }
+
+    private sealed class FailDeletes(ObjectId failing) : LongTermHooks
+    {
+        public override ValueTask BeforeDelete(ObjectId id) =>
+            id == failing ? throw new IOException("LT unavailable") : default;
+    }
+
+    [Fact]
+    public async Task Blob_whose_object_cannot_be_read_is_kept_and_an_undeletable_orphan_is_counted_failed()
+    {
+        var unreadable = Id.WithKey("unreadable");
+        var kept = await LeakAsync(unreadable);
+        var stuck = await LeakAsync(Id.WithKey("stuck"));
+        var gone = await LeakAsync(Id.WithKey("gone"));
+        Clock.Advance(PastGrace);
+        var hv = new FaultyHighVolumeStore(_backends.HighVolume) { Hooks = new FailRedirectReads(unreadable) };
+        var lt = new FaultyLongTermStore(Lt) { Hooks = new FailDeletes(stuck) };
+
+        var result = await new OrphanSweep(lt, hv, Log, new OrphanSweepOptions { Grace = Grace }, Clock).RunAsync(Ct);
+
+        Assert.True(await ExistsAsync(kept));
+        Assert.True(await ExistsAsync(stuck));
+        Assert.False(await ExistsAsync(gone));
+        Assert.Equal((3L, 2L, 1L, 2L), (result.Listed, result.Orphaned, result.Deleted, result.Failed));
+    }
+
     [Theory]
     [InlineData(nameof(OrphanSweepStep.Listed))]
     [InlineData(nameof(OrphanSweepStep.ChangeLogRead))]
