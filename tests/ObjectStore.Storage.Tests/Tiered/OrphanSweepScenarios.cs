@@ -1,5 +1,3 @@
-using ObjectStore.Storage.ChangeLog;
-using ObjectStore.Storage.Jobs;
 using ObjectStore.Storage.LongTerm;
 using ObjectStore.Storage.Objects;
 using ObjectStore.Storage.Tests.Faults;
@@ -8,71 +6,30 @@ using ObjectStore.Storage.Tiered;
 namespace ObjectStore.Storage.Tests.Tiered;
 
 /// <summary>
-/// The orphan sweep over real backends: blobs written through <see cref="TieredStorage"/> (live, pending, expired)
-/// or straight into LT (leaked), then one sweep, then the end state of LT and of the object. The scenario clock
-/// starts at the wall clock, since the filesystem and S3 stamp blobs with real time; "old" means advanced past the grace.
+/// The orphan sweep: blobs written through the tiered storage (live, pending, expired) or straight into LT (leaked),
+/// then a sweep, then the end state of LT and of the object. The filesystem and S3 stamp blobs with the wall clock,
+/// which the scenario clock starts at; "old" means the clock was advanced past the grace.
 /// </summary>
-public abstract class OrphanSweepScenarios : IAsyncLifetime
+public abstract partial class TieredScenarios
 {
-    private const string Owner = "sweep-owner";
-    private static readonly TimeSpan Grace = TimeSpan.FromHours(1);
+    private static readonly TimeSpan SweepGrace = TimeSpan.FromHours(1);
     private static readonly TimeSpan PastGrace = TimeSpan.FromHours(2);
 
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(60));
-    private TieredBackends _backends = null!;
-    private BackgroundJobLoop _jobs = null!;
-
-    private ManualTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
-    private ILongTermStore Lt => _backends.LongTerm;
-    private IChangeLog Log => _backends.ChangeLog;
-    private TieredStorage Storage { get; set; } = null!;
-    private ObjectId Id { get; } = new("sweep", Scopes.Create(new Scope("org", "7")), "obj-" + Guid.NewGuid().ToString("N"));
-    private CancellationToken Ct => _timeout.Token;
-
-    /// <summary>Fresh, uninitialized stores; <paramref name="time"/> is the scenario clock.</summary>
-    protected abstract Task<TieredBackends> CreateBackendsAsync(TimeProvider time);
-
-    public async Task InitializeAsync()
-    {
-        _backends = await CreateBackendsAsync(Clock);
-        await _backends.HighVolume.InitializeAsync(Ct);
-        await Lt.InitializeAsync(Ct);
-        await Log.InitializeAsync(Ct);
-        _jobs = new BackgroundJobLoop(new BackgroundJobOptions { InitialBackoff = TimeSpan.FromMilliseconds(1), MaxBackoff = TimeSpan.FromMilliseconds(10) });
-        Storage = new TieredStorage(_backends.HighVolume, Lt, Log, _jobs, new TieredStorageOptions { Owner = Owner }, Clock);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _jobs.ForceStop();
-        if (_backends.Resources is { } r) await r.DisposeAsync();
-        _timeout.Dispose();
-    }
-
-    // ---- helpers ------------------------------------------------------------------------------------
-
-    private static byte[] Large(int seed = 1)
-    {
-        var data = new byte[TieredStorageOptions.DefaultInlineThreshold + 1 + seed];
-        new Random(seed).NextBytes(data);
-        return data;
-    }
-
     private OrphanSweep Sweep(int pageSize = 1000) =>
-        new(Lt, _backends.HighVolume, Log, new OrphanSweepOptions { Grace = Grace, PageSize = pageSize }, Clock);
+        new(Lt, Hv, Log, new OrphanSweepOptions { Grace = SweepGrace, PageSize = pageSize }, Clock);
 
     private Task<WriteOutcome> PutAsync(ObjectId id, byte[] data, ObjectMetadata? metadata = null) =>
         Storage.PutAsync(id, metadata ?? new ObjectMetadata(), new MemoryStream(data), data.Length, Ct);
 
     /// <summary>A blob written straight into LT at a fresh revision of <paramref name="id"/>: referenced by nothing.</summary>
-    private async Task<ObjectId> LeakAsync(ObjectId id, int size = 100)
+    private async Task<ObjectId> LeakAsync(ObjectId id)
     {
         var revision = Revision.NewFor(id);
-        await Lt.PutAsync(revision, new ObjectMetadata(), new MemoryStream(new byte[size]), size, Ct);
+        await Lt.Inner.PutAsync(revision, new ObjectMetadata(), new MemoryStream(new byte[100]), 100, Ct);
         return revision;
     }
 
-    private async Task<bool> ExistsAsync(ObjectId blob) => await Lt.GetMetadataAsync(blob, Ct) is not null;
+    private async Task<bool> ExistsAsync(ObjectId blob) => await Lt.Inner.GetMetadataAsync(blob, Ct) is not null;
 
     private async Task<byte[]?> ReadAsync(ObjectId id)
     {
@@ -84,12 +41,10 @@ public abstract class OrphanSweepScenarios : IAsyncLifetime
     }
 
     private async Task<ObjectId> TargetAsync(ObjectId id) =>
-        (await _backends.HighVolume.ReadRedirectAsync(id, Ct))?.Target ?? throw new Xunit.Sdk.XunitException("expected a tombstone");
-
-    // ---- scenarios ----------------------------------------------------------------------------------
+        (await Hv.Inner.ReadRedirectAsync(id, Ct))?.Target ?? throw new Xunit.Sdk.XunitException("expected a tombstone");
 
     [Fact]
-    public async Task Old_unreferenced_blob_is_deleted()
+    public async Task Sweep_deletes_an_old_unreferenced_blob()
     {
         var orphan = await LeakAsync(Id);
         Clock.Advance(PastGrace);
@@ -102,7 +57,7 @@ public abstract class OrphanSweepScenarios : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Live_blob_of_an_inline_object_overwritten_by_a_large_one_is_kept()
+    public async Task Sweep_keeps_the_live_blob_of_an_inline_object_overwritten_by_a_large_one()
     {
         var data = Large();
         await PutAsync(Id, [1, 2, 3]);
@@ -120,10 +75,10 @@ public abstract class OrphanSweepScenarios : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Young_orphan_is_kept()
+    public async Task Sweep_keeps_a_young_orphan()
     {
         var orphan = await LeakAsync(Id);
-        Clock.Advance(Grace - TimeSpan.FromMinutes(5));
+        Clock.Advance(SweepGrace - TimeSpan.FromMinutes(5));
 
         var result = await Sweep().RunAsync(Ct);
 
@@ -132,11 +87,11 @@ public abstract class OrphanSweepScenarios : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Blob_of_a_write_with_a_pending_change_entry_is_kept()
+    public async Task Sweep_keeps_the_blob_of_a_write_with_a_pending_change_entry()
     {
         var data = Large();
         await using var write = await Storage.BeginLargeWriteAsync(Id, Ct);
-        await Lt.PutAsync(write.Revision, write.Stamp(new ObjectMetadata()), new MemoryStream(data), data.Length, Ct);
+        await Lt.Inner.PutAsync(write.Revision, write.Stamp(new ObjectMetadata()), new MemoryStream(data), data.Length, Ct);
         Clock.Advance(PastGrace);
 
         var result = await Sweep().RunAsync(Ct);
@@ -148,7 +103,7 @@ public abstract class OrphanSweepScenarios : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Blob_of_an_expired_but_unpurged_tombstone_is_kept()
+    public async Task Sweep_keeps_the_blob_of_an_expired_but_unpurged_tombstone()
     {
         await PutAsync(Id, Large(), new ObjectMetadata { Expiration = ExpirationPolicy.TimeToLive(TimeSpan.FromMinutes(30)) });
         await Storage.JoinAsync(Ct);
@@ -163,10 +118,10 @@ public abstract class OrphanSweepScenarios : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Path_that_is_no_revision_blob_is_left_alone()
+    public async Task Sweep_leaves_a_path_that_is_no_revision_blob_alone()
     {
         var foreign = Id.WithKey(Id.Key + "/not-a-revision");
-        await Lt.PutAsync(foreign, new ObjectMetadata(), new MemoryStream(new byte[10]), 10, Ct);
+        await Lt.Inner.PutAsync(foreign, new ObjectMetadata(), new MemoryStream(new byte[10]), 10, Ct);
         Clock.Advance(PastGrace);
 
         var result = await Sweep().RunAsync(Ct);
@@ -176,7 +131,7 @@ public abstract class OrphanSweepScenarios : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Live_blob_of_a_usecase_containing_a_slash_is_kept_although_its_path_reads_as_another_object()
+    public async Task Sweep_keeps_the_blob_of_a_usecase_containing_a_slash_although_its_path_reads_as_another_object()
     {
         // "tricky/org.7" + no scopes stores at the same prefix as usecase "tricky" with scope org=7.
         var id = new ObjectId("tricky/org.7", Scopes.Empty, "k");
@@ -206,17 +161,17 @@ public abstract class OrphanSweepScenarios : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Blob_whose_object_cannot_be_read_is_kept_and_an_undeletable_orphan_is_counted_failed()
+    public async Task Sweep_keeps_a_blob_whose_object_cannot_be_read_and_counts_an_undeletable_orphan_failed()
     {
         var unreadable = Id.WithKey("unreadable");
         var kept = await LeakAsync(unreadable);
         var stuck = await LeakAsync(Id.WithKey("stuck"));
         var gone = await LeakAsync(Id.WithKey("gone"));
         Clock.Advance(PastGrace);
-        var hv = new FaultyHighVolumeStore(_backends.HighVolume) { Hooks = new FailRedirectReads(unreadable) };
-        var lt = new FaultyLongTermStore(Lt) { Hooks = new FailDeletes(stuck) };
+        Hv.Hooks = new FailRedirectReads(unreadable);
+        Lt.Hooks = new FailDeletes(stuck);
 
-        var result = await new OrphanSweep(lt, hv, Log, new OrphanSweepOptions { Grace = Grace }, Clock).RunAsync(Ct);
+        var result = await Sweep().RunAsync(Ct);
 
         Assert.True(await ExistsAsync(kept));
         Assert.True(await ExistsAsync(stuck));
@@ -228,11 +183,11 @@ public abstract class OrphanSweepScenarios : IAsyncLifetime
     [InlineData(nameof(OrphanSweepStep.Listed))]
     [InlineData(nameof(OrphanSweepStep.ChangeLogRead))]
     [InlineData(nameof(OrphanSweepStep.HighVolumeRead))]
-    public async Task Write_committing_between_the_sweeps_steps_is_not_deleted(string step)
+    public async Task Sweep_does_not_delete_a_write_committing_between_its_steps(string step)
     {
         var data = Large();
         var write = await Storage.BeginLargeWriteAsync(Id, Ct);
-        await Lt.PutAsync(write.Revision, write.Stamp(new ObjectMetadata()), new MemoryStream(data), data.Length, Ct);
+        await Lt.Inner.PutAsync(write.Revision, write.Stamp(new ObjectMetadata()), new MemoryStream(data), data.Length, Ct);
         Clock.Advance(PastGrace);
         var commits = 0;
         var sweep = Sweep();
@@ -249,13 +204,13 @@ public abstract class OrphanSweepScenarios : IAsyncLifetime
         await sweep.RunAsync(Ct);
 
         Assert.Equal(1, commits);
-        Assert.Empty(await Log.ListAsync(Ct).ToListAsync(Ct));
+        Assert.Empty(await EntriesAsync());
         Assert.True(await ExistsAsync(write.Revision));
         Assert.Equal(data, await ReadAsync(Id));
     }
 
     [Fact]
-    public async Task Cancellation_mid_sweep_deletes_only_orphans_and_the_next_sweep_finishes()
+    public async Task Sweep_cancelled_midway_deleted_only_orphans_and_the_next_sweep_finishes()
     {
         var data = Large();
         await PutAsync(Id, data);
@@ -285,22 +240,4 @@ public abstract class OrphanSweepScenarios : IAsyncLifetime
         foreach (var orphan in orphans) Assert.False(await ExistsAsync(orphan));
         Assert.Equal(data, await ReadAsync(Id));
     }
-}
-
-/// <summary>The orphan sweep over the in-memory stores.</summary>
-public sealed class InMemoryOrphanSweepScenarios : OrphanSweepScenarios
-{
-    protected override Task<TieredBackends> CreateBackendsAsync(TimeProvider time) => TieredBackendFactory.InMemoryAsync(time);
-}
-
-/// <summary>The orphan sweep over SQLite + filesystem.</summary>
-public sealed class SqliteFileSystemOrphanSweepScenarios : OrphanSweepScenarios
-{
-    protected override Task<TieredBackends> CreateBackendsAsync(TimeProvider time) => TieredBackendFactory.SqliteFileSystemAsync();
-}
-
-/// <summary>The orphan sweep over PostgreSQL + S3 (moto).</summary>
-public sealed class PostgresS3OrphanSweepScenarios : OrphanSweepScenarios
-{
-    protected override Task<TieredBackends> CreateBackendsAsync(TimeProvider time) => TieredBackendFactory.PostgresS3Async();
 }
