@@ -139,5 +139,6 @@ public abstract partial class TieredScenarios : IAsyncLifetime
 /// <summary>The scenario suite over the in-memory stores.</summary>
 public sealed class InMemoryTieredScenarios : TieredScenarios
 {
-    protected override Task<TieredBackends> CreateBackendsAsync(TimeProvider time) => TieredBackendFactory.InMemoryAsync(time);
+    protected override Task<TieredBackends> CreateBackendsAsync(TimeProvider time) =>
+        Task.FromResult(new TieredBackends(new InMemoryHighVolumeStore(), new InMemoryLongTermStore(time), new InMemoryChangeLog()));
 }
