@@ -38,6 +38,9 @@ public sealed record OrphanSweepRun
     /// <summary>Blobs whose HV read or delete failed (the next sweep retries them).</summary>
     public int Failed { get; set; }
 
+    /// <summary>Abandoned multipart uploads aborted.</summary>
+    public int UploadsAborted { get; set; }
+
     /// <summary>Wall time of the sweep in milliseconds.</summary>
     public int ElapsedMs { get; set; }
 

@@ -9,7 +9,7 @@ namespace ObjectStore.Grains.Sweep;
 
 /// <summary>
 /// The orphan sweep on a reminder (default every 6 h): one <see cref="OrphanSweep"/> over the whole LT store per tick,
-/// a page of listed blobs at a time, under the run deadline. A sweep that stops early (deadline, backend error) keeps
+/// a page of listed blobs at a time, then abandoned multipart uploads (older than 7 days) aborted, under the run deadline. A sweep that stops early (deadline, backend error) keeps
 /// what it deleted, all of it orphans, and the next tick starts over. Every run logs one Information line starting
 /// <c>Orphan sweep finished</c> (or a warning <c>Orphan sweep stopped</c>) with its counts and elapsed milliseconds.
 /// </summary>
@@ -56,6 +56,7 @@ public sealed class OrphanSweepGrain(ObjectStoreGrainServices services) : Period
         run.Orphaned = Saturate(result.Orphaned);
         run.Deleted = Saturate(result.Deleted);
         run.Failed = Saturate(result.Failed);
+        run.UploadsAborted = result.UploadsAborted;
         GrainMetrics.SweepListed.Add(result.Listed);
         GrainMetrics.SweepDeleted.Add(result.Deleted);
         GrainMetrics.SweepFailures.Add(result.Failed);
@@ -69,8 +70,8 @@ public sealed class OrphanSweepGrain(ObjectStoreGrainServices services) : Period
         if (run.Completed)
         {
             _logger.LogInformation(
-                "Orphan sweep finished: listed {Listed}, orphaned {Orphaned}, deleted {Deleted}, live {Live}, young {Young}, unrecognized {Unrecognized}, failed {Failed} in {ElapsedMs} ms",
-                run.Listed, run.Orphaned, run.Deleted, run.Live, run.Young, run.Unrecognized, run.Failed, run.ElapsedMs);
+                "Orphan sweep finished: listed {Listed}, orphaned {Orphaned}, deleted {Deleted}, live {Live}, young {Young}, unrecognized {Unrecognized}, failed {Failed}, aborted {UploadsAborted} abandoned uploads in {ElapsedMs} ms",
+                run.Listed, run.Orphaned, run.Deleted, run.Live, run.Young, run.Unrecognized, run.Failed, run.UploadsAborted, run.ElapsedMs);
             return;
         }
         _logger.LogWarning(_stoppedBy,

@@ -33,6 +33,10 @@ namespace ObjectStore.Storage.Tiered;
 /// and be judged orphan. Listing after the log read would be wrong too: a write could record its entry after the log
 /// read. The grace is not needed for this argument; it keeps blobs of uploads in progress, clock skew and operator
 /// surprises out of the sweep's way. Multipart uploads are covered alike: complete records its entry before assembling.</para>
+///
+/// <para><b>Abandoned uploads.</b> After the blobs, multipart uploads initiated more than
+/// <see cref="OrphanSweepOptions.MaxUploadAge"/> ago are aborted (their parts deleted): nothing else ever expires them.
+/// Parts are not blobs and no acknowledged write needs them.</para>
 /// </summary>
 public sealed class OrphanSweep
 {
@@ -68,7 +72,8 @@ public sealed class OrphanSweep
     public async Task<OrphanSweepResult> RunAsync(OrphanSweepResult result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var youngAfter = _time.GetUtcNow() - _options.Grace;
+        var started = _time.GetUtcNow();
+        var youngAfter = started - _options.Grace;
         var page = new List<BlobInfo>(_options.PageSize);
         await foreach (var blob in _lt.ListAsync("", cancellationToken).ConfigureAwait(false))
         {
@@ -78,6 +83,8 @@ public sealed class OrphanSweep
             page.Clear();
         }
         if (page.Count > 0) await SweepPageAsync(page, youngAfter, result, cancellationToken).ConfigureAwait(false);
+        if (_options.MaxUploadAge is { } maxAge)
+            result.UploadsAborted = await _lt.AbortUploadsInitiatedBeforeAsync(started - maxAge, cancellationToken).ConfigureAwait(false);
         return result;
     }
 

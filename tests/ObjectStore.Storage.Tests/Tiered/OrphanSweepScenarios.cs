@@ -240,4 +240,27 @@ public abstract partial class TieredScenarios
         foreach (var orphan in orphans) Assert.False(await ExistsAsync(orphan));
         Assert.Equal(data, await ReadAsync(Id));
     }
+
+    [Fact]
+    public async Task Sweep_aborts_multipart_uploads_older_than_the_max_age_and_keeps_completed_objects()
+    {
+        var (completedId, parts) = await UploadAsync([Bytes(3000, 1), Bytes(2000, 2)]);
+        Assert.True((await Storage.CompleteMultipartAsync(Id, completedId, parts, Ct)).Succeeded);
+        await SettleAsync();
+        var abandoned = await Storage.InitiateMultipartAsync(Id.WithKey("abandoned"), new ObjectMetadata(), Ct);
+        await Storage.UploadPartAsync(Id.WithKey("abandoned"), abandoned, 1, new MemoryStream(Bytes(100)), 100, null, Ct);
+        var sweep = new OrphanSweep(Lt, Hv, Log, new OrphanSweepOptions { Grace = SweepGrace, MaxUploadAge = TimeSpan.FromDays(7) }, Clock);
+
+        Clock.Advance(TimeSpan.FromDays(6));
+        Assert.Equal(0, (await sweep.RunAsync(Ct)).UploadsAborted);
+        Assert.Single((await Storage.ListPartsAsync(Id.WithKey("abandoned"), abandoned, null, null, Ct)).Parts);
+
+        Clock.Advance(TimeSpan.FromDays(2));
+        var result = await sweep.RunAsync(Ct);
+
+        Assert.Equal(1, result.UploadsAborted);
+        await Assert.ThrowsAsync<UploadNotFoundException>(() => Storage.ListPartsAsync(Id.WithKey("abandoned"), abandoned, null, null, Ct));
+        Assert.Equal(Concat([Bytes(3000, 1), Bytes(2000, 2)]), await ReadAsync());
+        Assert.Equal((1L, 1L, 0L), (result.Listed, result.Live, result.Orphaned));
+    }
 }
