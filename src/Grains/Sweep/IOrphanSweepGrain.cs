@@ -46,4 +46,7 @@ public sealed record OrphanSweepRun
 
     /// <summary>True when the sweep listed everything; false when it stopped early (error or run deadline).</summary>
     public bool Completed { get; set; }
+
+    /// <summary>Why the sweep stopped early (this silo only; not sent over the wire).</summary>
+    internal Exception? StoppedBy { get; set; }
 }
