@@ -18,9 +18,6 @@ public abstract partial class TieredScenarios
     private OrphanSweep Sweep(int pageSize = 1000) =>
         new(Lt, Hv, Log, new OrphanSweepOptions { Grace = SweepGrace, PageSize = pageSize }, Clock);
 
-    private Task<WriteOutcome> PutAsync(ObjectId id, byte[] data, ObjectMetadata? metadata = null) =>
-        Storage.PutAsync(id, metadata ?? new ObjectMetadata(), new MemoryStream(data), data.Length, Ct);
-
     /// <summary>A blob written straight into LT at a fresh revision of <paramref name="id"/>: referenced by nothing.</summary>
     private async Task<ObjectId> LeakAsync(ObjectId id)
     {
@@ -30,15 +27,6 @@ public abstract partial class TieredScenarios
     }
 
     private async Task<bool> ExistsAsync(ObjectId blob) => await Lt.Inner.GetMetadataAsync(blob, Ct) is not null;
-
-    private async Task<byte[]?> ReadAsync(ObjectId id)
-    {
-        await using var found = await Storage.GetAsync(id, null, Ct);
-        if (found is null) return null;
-        var copy = new MemoryStream();
-        await found.Content.CopyToAsync(copy, Ct);
-        return copy.ToArray();
-    }
 
     private async Task<ObjectId> TargetAsync(ObjectId id) =>
         (await Hv.Inner.ReadRedirectAsync(id, Ct))?.Target ?? throw new Xunit.Sdk.XunitException("expected a tombstone");
