@@ -16,21 +16,34 @@ public abstract class PeriodicGrain<TRun>(PeriodicOptions options) : Grain, IPer
     /// <summary>The reminder's name.</summary>
     protected abstract string ReminderName { get; }
 
+    /// <summary>False turns the grain off: its reminder is removed (so a configuration change takes effect) and ticks do nothing.</summary>
+    protected virtual bool Enabled => true;
+
     /// <inheritdoc/>
     public async Task EnsureReminder(CancellationToken cancellationToken)
     {
+        if (!Enabled)
+        {
+            await UnregisterReminder(ReminderName);
+            _registered = null;
+            return;
+        }
         if (_registered == options.ReminderPeriod) return;
-        await RegisterOrUpdateReminder(ReminderName, options.ReminderPeriod, options.ReminderPeriod);
+        // Re-registering moves the next tick a whole period away; every silo start would then postpone a long-period
+        // grain (the 6 h sweep) again. Keep an existing reminder whose period is right.
+        if ((await GetReminder(ReminderName))?.Period != options.ReminderPeriod)
+            await RegisterOrUpdateReminder(ReminderName, options.ReminderPeriod, options.ReminderPeriod);
         _registered = options.ReminderPeriod;
     }
 
-    /// <inheritdoc/>
-    public Task ReceiveReminder(string reminderName, TickStatus status) => RunAsync();
+    /// <summary>A tick: runs now (a grain whose runs outlast a call deadline overrides this to run in the background).</summary>
+    public virtual Task ReceiveReminder(string reminderName, TickStatus status) => Enabled ? RunAsync() : UnregisterReminder(ReminderName);
 
-    /// <summary>One run: batches until done or bounded; returns its totals.</summary>
-    protected async Task<TRun> RunAsync()
+    /// <summary>One run: batches until done, bounded or <paramref name="stopping"/> fires; returns its totals.</summary>
+    protected async Task<TRun> RunAsync(CancellationToken stopping = default)
     {
-        using var deadline = new CancellationTokenSource(options.RunTimeout);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        deadline.CancelAfter(options.RunTimeout);
         var run = StartRun();
         for (var i = 0; i < options.MaxBatchesPerRun; i++)
         {

@@ -25,7 +25,9 @@ public abstract partial class TieredScenarios : IAsyncLifetime
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(60));
     private TieredBackends _backends = null!;
 
-    protected ManualTimeProvider Clock { get; } = new();
+    // Starts at the wall clock (whole seconds, as stored timestamps round): the filesystem and S3 stamp blobs with it, and the
+    // orphan sweep compares those stamps to this clock.
+    protected ManualTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
     protected FaultyHighVolumeStore Hv { get; private set; } = null!;
     protected FaultyLongTermStore Lt { get; private set; } = null!;
     protected IChangeLog Log { get; private set; } = null!;
@@ -71,12 +73,16 @@ public abstract partial class TieredScenarios : IAsyncLifetime
 
     protected static byte[] Large(int seed = 1) => Bytes(Threshold + 1 + seed, seed);
 
-    protected Task<WriteOutcome> PutAsync(byte[] data, ObjectMetadata? metadata = null) =>
-        Storage.PutAsync(Id, metadata ?? new ObjectMetadata(), new MemoryStream(data), data.Length, Ct);
+    protected Task<WriteOutcome> PutAsync(byte[] data, ObjectMetadata? metadata = null) => PutAsync(Id, data, metadata);
 
-    protected async Task<byte[]?> ReadAsync()
+    protected Task<WriteOutcome> PutAsync(ObjectId id, byte[] data, ObjectMetadata? metadata = null) =>
+        Storage.PutAsync(id, metadata ?? new ObjectMetadata(), new MemoryStream(data), data.Length, Ct);
+
+    protected Task<byte[]?> ReadAsync() => ReadAsync(Id);
+
+    protected async Task<byte[]?> ReadAsync(ObjectId id)
     {
-        await using var found = await Storage.GetAsync(Id, null, Ct);
+        await using var found = await Storage.GetAsync(id, null, Ct);
         if (found is null) return null;
         var copy = new MemoryStream();
         await found.Content.CopyToAsync(copy, Ct);

@@ -1,0 +1,156 @@
+using ObjectStore.Grains.Hosting;
+using ObjectStore.Grains.Tests.Objects;
+using ObjectStore.Grains.Sweep;
+using ObjectStore.Storage.ChangeLog;
+using ObjectStore.Storage.HighVolume;
+using ObjectStore.Storage.LongTerm;
+using ObjectStore.Storage.Objects;
+
+namespace ObjectStore.Grains.Tests.Sweep;
+
+public sealed class OrphanSweepGrainTests
+{
+    private static async Task<ObjectId> LeakAsync(ILongTermStore lt, ObjectId id)
+    {
+        var revision = Revision.NewFor(id);
+        await lt.PutAsync(revision, new ObjectMetadata(), new MemoryStream(new byte[50]), 50, CancellationToken.None);
+        return revision;
+    }
+
+    [Fact]
+    public async Task The_reminder_runs_the_sweep_which_deletes_orphans_keeps_live_blobs_and_logs_its_counts()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var logs = new CapturedLogs();
+        var stores = new SharedStores(new InMemoryHighVolumeStore(), new InMemoryLongTermStore(clock), new InMemoryChangeLog());
+        await using var cluster = await GrainsCluster.StartAsync(2, stores, s =>
+        {
+            s.Sweep.ReminderPeriod = TimeSpan.FromMilliseconds(200);
+            s.Sweep.Grace = TimeSpan.FromMinutes(1);
+        }, clock, logs);
+        var live = new ObjectId("grains", Scopes.Empty, "live");
+        var body = Gateway.Body(1, 3000);
+        await Gateway.PutAsync(cluster.Object(live), cluster.LongTerm, body);
+        var orphan = await LeakAsync(cluster.LongTerm, new ObjectId("grains", Scopes.Empty, "leaked"));
+        await cluster.JoinAllAsync();
+        clock.Advance(TimeSpan.FromHours(2));
+
+        await ObjectStoreGrains.StartMaintenanceAsync(cluster.Silos[1].GrainFactory, CancellationToken.None);
+        await Eventually.True(() => logs.Containing("Orphan sweep finished").Count > 0, "the orphan sweep logged its end");
+
+        var line = logs.Containing("Orphan sweep finished")[0];
+        Assert.Contains("listed 2", line);
+        Assert.Contains("orphaned 1", line);
+        Assert.Contains("deleted 1", line);
+        Assert.Matches(@"in \d+ ms", line);
+        var blobs = await cluster.AllBlobsAsync();
+        Assert.DoesNotContain(orphan.StoragePath, blobs);
+        Assert.Single(blobs);
+        Assert.Equal(body, await Gateway.ReadAsync(cluster.Object(live), cluster.LongTerm));
+    }
+
+    [Fact]
+    public async Task Sweep_now_reports_its_counts_across_silos()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var stores = new SharedStores(new InMemoryHighVolumeStore(), new InMemoryLongTermStore(clock), new InMemoryChangeLog());
+        await using var cluster = await GrainsCluster.StartAsync(2, stores, time: clock);
+        var old = await LeakAsync(cluster.LongTerm, new ObjectId("grains", Scopes.Empty, "old"));
+        clock.Advance(TimeSpan.FromHours(2));
+        await LeakAsync(cluster.LongTerm, new ObjectId("grains", Scopes.Empty, "young"));
+        var sweeper = cluster.Silos[0].GrainFactory.GetGrain<IOrphanSweepGrain>(IOrphanSweepGrain.Key);
+
+        var run = await sweeper.SweepNow();
+
+        Assert.True(run.Completed);
+        Assert.Equal((2, 1, 1, 1, 0), (run.Listed, run.Young, run.Orphaned, run.Deleted, run.Failed));
+        Assert.DoesNotContain(old.StoragePath, await cluster.AllBlobsAsync());
+    }
+
+    [Fact]
+    public async Task A_tick_runs_the_sweep_in_the_background_so_its_reminder_is_acknowledged_while_the_sweep_runs()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var logs = new CapturedLogs();
+        var hv = new PausingHighVolumeStore(new InMemoryHighVolumeStore());
+        var stores = new SharedStores(hv, new InMemoryLongTermStore(clock), new InMemoryChangeLog());
+        await using var cluster = await GrainsCluster.StartAsync(1, stores, s =>
+        {
+            s.Sweep.ReminderPeriod = TimeSpan.FromMilliseconds(200);
+            s.Sweep.Grace = TimeSpan.FromMinutes(1);
+        }, clock, logs);
+        var orphan = await LeakAsync(cluster.LongTerm, new ObjectId("grains", Scopes.Empty, "leaked"));
+        clock.Advance(TimeSpan.FromHours(2));
+        hv.Pause(nameof(hv.ReadRedirectAsync));
+
+        await cluster.Silos[0].GrainFactory.GetGrain<IOrphanSweepGrain>(IOrphanSweepGrain.Key).EnsureReminder();
+        await hv.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var heldAt = await NextDueAsync(cluster);
+        var until = Environment.TickCount64 + 10_000;
+        while (await NextDueAsync(cluster) <= heldAt)
+        {
+            Assert.True(Environment.TickCount64 < until, "the reminder was not acknowledged while the sweep ran");
+            await Task.Delay(20);
+        }
+
+        Assert.Empty(logs.Containing("Orphan sweep finished"));
+        Assert.Contains(orphan.StoragePath, await cluster.AllBlobsAsync());
+        hv.Gate.SetResult();
+        await Eventually.True(() => logs.Containing("Orphan sweep finished").Count > 0, "the held sweep finished");
+        Assert.DoesNotContain(orphan.StoragePath, await cluster.AllBlobsAsync());
+    }
+
+    private static async Task<DateTimeOffset> NextDueAsync(GrainsCluster cluster) =>
+        (await cluster.Cluster.Reminders.ListAsync("orphansweep", IOrphanSweepGrain.Key, CancellationToken.None)).Single().NextDue;
+
+    [Fact]
+    public async Task Disabling_the_sweep_removes_its_reminder()
+    {
+        ObjectStoreGrainServices? services = null;
+        await using var cluster = await GrainsCluster.StartAsync(1, s => services = s);
+        var sweeper = cluster.Silos[0].GrainFactory.GetGrain<IOrphanSweepGrain>(IOrphanSweepGrain.Key);
+        await sweeper.EnsureReminder();
+        Assert.Single(await cluster.Cluster.Reminders.ListAsync("orphansweep", IOrphanSweepGrain.Key, CancellationToken.None));
+
+        services!.Sweep.Enabled = false;
+        await sweeper.EnsureReminder();
+
+        Assert.Empty(await cluster.Cluster.Reminders.ListAsync("orphansweep", IOrphanSweepGrain.Key, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_silo_start_keeps_the_next_due_time_of_an_existing_reminder_with_the_configured_period()
+    {
+        await using var cluster = await GrainsCluster.StartAsync(1);
+        var reminders = cluster.Cluster.Reminders;
+        var due = DateTimeOffset.UtcNow.AddHours(5);
+        var period = new OrphanSweepGrainOptions().ReminderPeriod;
+        await reminders.UpsertAsync("orphansweep", IOrphanSweepGrain.Key, "sweep-orphans", due, period, CancellationToken.None);
+
+        await ObjectStoreGrains.StartMaintenanceAsync(cluster.Silos[0].GrainFactory, CancellationToken.None);
+
+        var entry = Assert.Single(await reminders.ListAsync("orphansweep", IOrphanSweepGrain.Key, CancellationToken.None));
+        Assert.Equal((period, due.ToUnixTimeSeconds()), (entry.Period, entry.NextDue.ToUnixTimeSeconds()));
+    }
+
+    [Fact]
+    public async Task A_changed_interval_replaces_the_reminder()
+    {
+        await using var cluster = await GrainsCluster.StartAsync(1, s => s.Sweep.ReminderPeriod = TimeSpan.FromHours(1));
+        var reminders = cluster.Cluster.Reminders;
+        await reminders.UpsertAsync("orphansweep", IOrphanSweepGrain.Key, "sweep-orphans", DateTimeOffset.UtcNow.AddHours(5), TimeSpan.FromHours(6), CancellationToken.None);
+
+        await ObjectStoreGrains.StartMaintenanceAsync(cluster.Silos[0].GrainFactory, CancellationToken.None);
+
+        var entry = Assert.Single(await reminders.ListAsync("orphansweep", IOrphanSweepGrain.Key, CancellationToken.None));
+        Assert.Equal(TimeSpan.FromHours(1), entry.Period);
+        Assert.True(entry.NextDue <= DateTimeOffset.UtcNow.AddHours(1));
+    }
+
+    [Fact]
+    public void A_grace_below_the_minimum_is_rejected()
+    {
+        var services = new OrphanSweepGrainOptions { Grace = TimeSpan.FromSeconds(10) };
+        Assert.Throws<ArgumentOutOfRangeException>(services.Validate);
+    }
+}
