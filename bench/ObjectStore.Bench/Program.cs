@@ -1,7 +1,9 @@
 using ObjectStore.Bench;
 using ObjectStore.Bench.Ping;
+using ObjectStore.Bench.Suite;
 
-// objectstore-bench <command> [options]; one command so far: ping (see PingOptions.Usage).
+// objectstore-bench <command> [options]: ping (see PingOptions.Usage), suite and report (see SuiteCommands).
+if (args.Length > 0 && args[0] is "suite" or "report") return await SuiteCommands.RunAsync(args[0], args[1..]);
 if (args.Length == 0 || args[0] != "ping")
 {
     Console.Error.WriteLine(PingOptions.Usage);

@@ -1,0 +1,55 @@
+using ObjectStore.Bench.Suite.Report;
+
+namespace ObjectStore.Bench.Suite;
+
+/// <summary>The <c>suite</c> and <c>report</c> commands.</summary>
+internal static class SuiteCommands
+{
+    /// <summary>Runs <paramref name="command"/>; 0 on success, 1 when a measured op failed, 2 on bad options.</summary>
+    public static async Task<int> RunAsync(string command, string[] args)
+    {
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        if (command == "report")
+        {
+            ReportOptions report;
+            try
+            {
+                report = ReportOptions.Parse(args);
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                Console.Error.WriteLine(ReportOptions.Usage);
+                return 2;
+            }
+            return await BenchmarksReport.WriteAsync(report, Console.Error, cancel.Token);
+        }
+        SuiteOptions options;
+        try
+        {
+            options = SuiteOptions.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine(SuiteOptions.Usage);
+            return 2;
+        }
+        try
+        {
+            var failed = await SuiteRunner.RunAsync(options, Console.Error, cancel.Token);
+            if (failed > 0) Console.Error.WriteLine($"{failed} run(s) failed or lost data: not a result");
+            return failed > 0 ? 1 : 0;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("cancelled; every server started was stopped");
+            return 130;
+        }
+    }
+}
