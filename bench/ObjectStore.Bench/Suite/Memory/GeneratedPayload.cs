@@ -12,9 +12,10 @@ internal sealed class GeneratedPayload(long length, ulong seed) : Stream
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private ulong _state = seed == 0 ? 0x9E3779B97F4A7C15UL : seed;
     private long _position;
+    private byte[]? _finalHash;
 
-    /// <summary>The SHA-256 of everything read, once the stream is exhausted.</summary>
-    public byte[] Hash() => _position == length ? _hash.GetCurrentHash() : throw new InvalidOperationException("the payload was not read to its end");
+    /// <summary>The SHA-256 of the payload, once it was read to its end (still there after the HTTP client disposed the stream).</summary>
+    public byte[] Hash() => _finalHash ?? throw new InvalidOperationException("the payload was not read to its end");
 
     /// <summary>The SHA-256 of the whole payload of <paramref name="length"/> and <paramref name="seed"/>, computed without storing it.</summary>
     public static byte[] HashOf(long length, ulong seed)
@@ -40,6 +41,7 @@ internal sealed class GeneratedPayload(long length, ulong seed) : Stream
         for (var i = words * 8; i < n; i++) buffer[i] = (byte)i; // only the last < 8 bytes of a payload
         _hash.AppendData(buffer[..n]);
         _position += n;
+        if (_position == length) _finalHash ??= _hash.GetCurrentHash();
         return n;
     }
 
