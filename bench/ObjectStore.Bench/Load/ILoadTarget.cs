@@ -10,8 +10,8 @@ public sealed record StoredObject(int Organization, string Key, long Size, ulong
 /// <summary>One insert to write: its scope, size and payload seed; the key is derived from the seed where the client chooses keys.</summary>
 public readonly record struct ObjectToWrite(int Organization, long Size, ulong Seed);
 
-/// <summary>What a batch request achieved: per-insert successes and failures, the first failure's text.</summary>
-public sealed record BatchOutcome(IReadOnlyList<StoredObject> Written, int Failures, string? FirstError);
+/// <summary>What a batch request achieved: the objects whose operation succeeded, the failures, the first failure's text.</summary>
+public sealed record BatchOutcome(IReadOnlyList<StoredObject> Succeeded, int Failures, string? FirstError);
 
 /// <summary>What one load operation does on one backend (the product or a baseline). Safe for concurrent use.</summary>
 public interface ILoadTarget : IAsyncDisposable
@@ -22,7 +22,7 @@ public interface ILoadTarget : IAsyncDisposable
     /// <summary>The URI the target was created from.</summary>
     string Uri { get; }
 
-    /// <summary>Whether <see cref="WriteBatchAsync"/> works.</summary>
+    /// <summary>Whether <see cref="WriteBatchAsync"/> and <see cref="DeleteBatchAsync"/> work.</summary>
     bool SupportsBatch { get; }
 
     /// <summary>The largest object this target accepts, or null for no limit.</summary>
@@ -39,6 +39,9 @@ public interface ILoadTarget : IAsyncDisposable
 
     /// <summary>Writes <paramref name="items"/> in one batch request (client-chosen keys derived from the seeds) into one scope.</summary>
     Task<BatchOutcome> WriteBatchAsync(LoadSpec spec, int organization, IReadOnlyList<ObjectToWrite> items, CancellationToken ct);
+
+    /// <summary>Deletes <paramref name="items"/> (all in <paramref name="organization"/>'s scope) in one batch request (used by cleanup).</summary>
+    Task<BatchOutcome> DeleteBatchAsync(LoadSpec spec, int organization, IReadOnlyList<StoredObject> items, CancellationToken ct);
 }
 
 /// <summary>A read returned bytes that differ from what was written.</summary>

@@ -24,12 +24,19 @@ internal sealed class LatencyHistogram
     /// <summary>The largest recorded value, in Stopwatch ticks.</summary>
     public long Max { get; private set; }
 
+    /// <summary>The sum of the recorded values.</summary>
+    public long Sum { get; private set; }
+
+    /// <summary>The mean of the recorded values; 0 when empty.</summary>
+    public double Mean => Count == 0 ? 0 : (double)Sum / Count;
+
     /// <summary>Records one latency in Stopwatch ticks.</summary>
     public void Record(long ticks)
     {
         if (ticks < 0) ticks = 0;
         _counts[IndexOf(ticks)]++;
         Count++;
+        Sum += ticks;
         if (ticks > Max) Max = ticks;
     }
 
@@ -38,6 +45,7 @@ internal sealed class LatencyHistogram
     {
         for (var i = 0; i < Buckets; i++) _counts[i] += other._counts[i];
         Count += other.Count;
+        Sum += other.Sum;
         if (other.Max > Max) Max = other.Max;
     }
 

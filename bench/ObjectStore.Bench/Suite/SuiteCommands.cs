@@ -6,14 +6,8 @@ namespace ObjectStore.Bench.Suite;
 internal static class SuiteCommands
 {
     /// <summary>Runs <paramref name="command"/>; 0 on success, 1 when a measured op failed, 2 on bad options.</summary>
-    public static async Task<int> RunAsync(string command, string[] args)
+    public static async Task<int> RunAsync(string command, string[] args, CancellationToken ct)
     {
-        using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
         if (command == "report")
         {
             ReportOptions report;
@@ -27,7 +21,7 @@ internal static class SuiteCommands
                 Console.Error.WriteLine(ReportOptions.Usage);
                 return 2;
             }
-            return await BenchmarksReport.WriteAsync(report, Console.Error, cancel.Token);
+            return await BenchmarksReport.WriteAsync(report, Console.Error, ct);
         }
         SuiteOptions options;
         try
@@ -42,11 +36,11 @@ internal static class SuiteCommands
         }
         try
         {
-            var failed = await SuiteRunner.RunAsync(options, Console.Error, cancel.Token);
+            var failed = await SuiteRunner.RunAsync(options, Console.Error, ct);
             if (failed > 0) Console.Error.WriteLine($"{failed} run(s) failed or lost data: not a result");
             return failed > 0 ? 1 : 0;
         }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             Console.Error.WriteLine("cancelled; every server started was stopped");
             return 130;
