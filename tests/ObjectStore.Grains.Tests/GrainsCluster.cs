@@ -1,6 +1,8 @@
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using ObjectStore.Grains.Hosting;
 using ObjectStore.Grains.Objects;
@@ -50,9 +52,10 @@ public sealed class GrainsCluster : IAsyncDisposable
         Action<SiloOptions>? silo = null) =>
         StartAsync(silos, InMemoryStores(), configure, time, postgres: false, permits, silo);
 
-    /// <summary>The given stores, in-memory membership.</summary>
-    public static Task<GrainsCluster> StartAsync(int silos, SharedStores stores, Action<ObjectStoreGrainServices>? configure = null, TimeProvider? time = null) =>
-        StartAsync(silos, stores, configure, time, postgres: false);
+    /// <summary>The given stores, in-memory membership; the grains log to <paramref name="loggers"/> when given.</summary>
+    public static Task<GrainsCluster> StartAsync(int silos, SharedStores stores, Action<ObjectStoreGrainServices>? configure = null, TimeProvider? time = null,
+        ILoggerFactory? loggers = null) =>
+        StartAsync(silos, stores, configure, time, postgres: false, loggers: loggers);
 
     public static SharedStores InMemoryStores() => new(new InMemoryHighVolumeStore(), new InMemoryLongTermStore(), new InMemoryChangeLog());
 
@@ -80,7 +83,7 @@ public sealed class GrainsCluster : IAsyncDisposable
     }
 
     private static async Task<GrainsCluster> StartAsync(int silos, SharedStores stores, Action<ObjectStoreGrainServices>? configure, TimeProvider? time, bool postgres, IBackendPermits? permits = null,
-        Action<SiloOptions>? silo = null)
+        Action<SiloOptions>? silo = null, ILoggerFactory? loggers = null)
     {
         var cluster = new GrainsCluster(stores, time ?? TimeProvider.System);
         var setup = new TestClusterSetup
@@ -101,6 +104,7 @@ public sealed class GrainsCluster : IAsyncDisposable
                     LiveSilos = ObjectStoreGrainServices.LiveSilosOf(membership),
                     Time = cluster.Time,
                     Permits = permits ?? UnlimitedPermits.Instance,
+                    LoggerFactory = loggers ?? NullLoggerFactory.Instance,
                 };
                 configure?.Invoke(services);
                 lock (cluster.BySilo) cluster.BySilo[siloId] = new SiloStorage(jobs, storage, services, membership);

@@ -41,4 +41,16 @@ internal static class GrainMetrics
 
     /// <summary>Expired rows skipped because they changed since listed.</summary>
     public static readonly Counter<long> ExpirySkipped = s_meter.CreateCounter<long>("objectstore.grains.expiry.skipped", "{object}", "Expired rows left alone because they changed");
+
+    /// <summary>LT blobs listed by orphan sweeps.</summary>
+    public static readonly Counter<long> SweepListed = s_meter.CreateCounter<long>("objectstore.grains.sweep.listed", "{blob}", "LT blobs listed by the orphan sweep");
+
+    /// <summary>Unreferenced LT blobs the orphan sweep deleted (each one a leak found).</summary>
+    public static readonly Counter<long> SweepDeleted = s_meter.CreateCounter<long>("objectstore.grains.sweep.orphans_deleted", "{blob}", "Orphaned LT blobs deleted by the orphan sweep");
+
+    /// <summary>Blobs the orphan sweep could not judge or delete (retried by the next sweep).</summary>
+    public static readonly Counter<long> SweepFailures = s_meter.CreateCounter<long>("objectstore.grains.sweep.failures", "{blob}", "LT blobs the orphan sweep could not judge or delete");
+
+    /// <summary>Duration of orphan sweeps.</summary>
+    public static readonly Histogram<double> SweepDuration = s_meter.CreateHistogram<double>("objectstore.grains.sweep.duration", "ms", "Duration of one orphan sweep");
 }

@@ -4,6 +4,7 @@ using ObjectStore.Grains.Caching;
 using ObjectStore.Grains.Expiry;
 using ObjectStore.Grains.Objects;
 using ObjectStore.Grains.Recovery;
+using ObjectStore.Grains.Sweep;
 using ObjectStore.Runtime.Membership;
 using ObjectStore.Storage.HighVolume;
 using ObjectStore.Storage.Tiered;
@@ -50,6 +51,9 @@ public sealed class ObjectStoreGrainServices
     /// <summary>Expiry grain tunables.</summary>
     public ExpiryGrainOptions Expiry { get; init; } = new();
 
+    /// <summary>Orphan sweep grain tunables.</summary>
+    public OrphanSweepGrainOptions Sweep { get; init; } = new();
+
     /// <summary>The per-silo cache of HV rows.</summary>
     public ObjectCache Cache => _cache.Value;
 
@@ -73,6 +77,7 @@ public sealed class ObjectStoreGrainServices
         Objects.Validate();
         Recovery.Validate();
         Expiry.Validate();
+        Sweep.Validate();
     }
 }
 

@@ -16,16 +16,25 @@ public abstract class PeriodicGrain<TRun>(PeriodicOptions options) : Grain, IPer
     /// <summary>The reminder's name.</summary>
     protected abstract string ReminderName { get; }
 
+    /// <summary>False turns the grain off: its reminder is removed (so a configuration change takes effect) and ticks do nothing.</summary>
+    protected virtual bool Enabled => true;
+
     /// <inheritdoc/>
     public async Task EnsureReminder(CancellationToken cancellationToken)
     {
+        if (!Enabled)
+        {
+            await UnregisterReminder(ReminderName);
+            _registered = null;
+            return;
+        }
         if (_registered == options.ReminderPeriod) return;
         await RegisterOrUpdateReminder(ReminderName, options.ReminderPeriod, options.ReminderPeriod);
         _registered = options.ReminderPeriod;
     }
 
     /// <inheritdoc/>
-    public Task ReceiveReminder(string reminderName, TickStatus status) => RunAsync();
+    public Task ReceiveReminder(string reminderName, TickStatus status) => Enabled ? RunAsync() : UnregisterReminder(ReminderName);
 
     /// <summary>One run: batches until done or bounded; returns its totals.</summary>
     protected async Task<TRun> RunAsync()

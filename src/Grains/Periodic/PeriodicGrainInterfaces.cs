@@ -1,5 +1,6 @@
 using ObjectStore.Grains.Expiry;
 using ObjectStore.Grains.Recovery;
+using ObjectStore.Grains.Sweep;
 using ObjectStore.Runtime.Invocation;
 
 namespace ObjectStore.Grains.Periodic;
@@ -116,5 +117,34 @@ public sealed class ExpiryGrainInterface : PeriodicGrainInterface<IExpiryGrain, 
     {
         public Task EnsureReminder(CancellationToken ct) => InvokeEnsureReminder(r, ct);
         public Task<ExpiryRun> PurgeNow(CancellationToken ct) => owner.InvokeRun(r, ct);
+    }
+}
+
+/// <summary>The hand-written runtime description of <see cref="IOrphanSweepGrain"/>.</summary>
+public sealed class OrphanSweepGrainInterface : PeriodicGrainInterface<IOrphanSweepGrain, OrphanSweepRun>
+{
+    /// <summary>The shared instance.</summary>
+    public static readonly OrphanSweepGrainInterface Instance = new();
+
+    /// <inheritdoc/>
+    public override IOrphanSweepGrain CreateProxy(GrainReference reference) => new Proxy(this, reference);
+
+    /// <inheritdoc/>
+    protected override Task<OrphanSweepRun> Run(IOrphanSweepGrain grain, CancellationToken cancellationToken) => grain.SweepNow(cancellationToken);
+
+    /// <inheritdoc/>
+    protected override int[] Counters(OrphanSweepRun run) =>
+        [run.Listed, run.Young, run.Live, run.Unrecognized, run.Orphaned, run.Deleted, run.Failed, run.ElapsedMs, run.Completed ? 1 : 0];
+
+    /// <inheritdoc/>
+    protected override OrphanSweepRun FromCounters(int[] c) => new()
+    {
+        Listed = c[0], Young = c[1], Live = c[2], Unrecognized = c[3], Orphaned = c[4], Deleted = c[5], Failed = c[6], ElapsedMs = c[7], Completed = c[8] != 0,
+    };
+
+    private sealed class Proxy(OrphanSweepGrainInterface owner, GrainReference r) : IOrphanSweepGrain
+    {
+        public Task EnsureReminder(CancellationToken ct) => InvokeEnsureReminder(r, ct);
+        public Task<OrphanSweepRun> SweepNow(CancellationToken ct) => owner.InvokeRun(r, ct);
     }
 }

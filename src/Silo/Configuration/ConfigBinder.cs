@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using ObjectStore.Gateway.Admission;
 using ObjectStore.Grains.Concurrency;
 using ObjectStore.Gateway.Auth;
+using ObjectStore.Storage.Objects;
+using ObjectStore.Storage.Tiered;
 
 namespace ObjectStore.Silo.Configuration;
 
@@ -69,6 +71,7 @@ internal static class ConfigBinder
             Path = s.String("path") ?? defaults.Path,
             HighVolume = type == StorageType.Tiered ? BindHighVolume(s) : null,
             LongTerm = type == StorageType.Tiered ? BindLongTerm(s) : null,
+            OrphanSweep = s.Section("orphan_sweep") is { } sweep ? BindOrphanSweep(sweep) : defaults.OrphanSweep,
         };
         if (type == StorageType.Filesystem)
         {
@@ -79,6 +82,29 @@ internal static class ConfigBinder
         }
         s.WarnUnknownKeys();
         return result;
+    }
+
+    /// <summary><c>storage.orphan_sweep</c>: <c>interval</c> (a duration; <c>0</c> or <c>off</c> disables) and <c>grace</c>.</summary>
+    private static SweepOptions BindOrphanSweep(ConfigSection s)
+    {
+        var defaults = new SweepOptions();
+        var interval = defaults.Interval;
+        if (s.String("interval") is { } text)
+        {
+            text = text.Trim();
+            if (text == "0" || string.Equals(text, "off", StringComparison.OrdinalIgnoreCase)) interval = null;
+            else if (s.Duration("interval") is { } parsed)
+            {
+                interval = parsed == TimeSpan.Zero ? null : parsed;
+                if (parsed > TimeSpan.Zero && parsed < SweepOptions.MinimumInterval)
+                    s.Error("interval", $"must be at least {HumanDuration.Format(SweepOptions.MinimumInterval)}, or 0/off to disable the sweep, got '{text}'");
+            }
+        }
+        var grace = s.Duration("grace") ?? defaults.Grace;
+        if (grace < OrphanSweepOptions.MinimumGrace)
+            s.Error("grace", $"must be at least {HumanDuration.Format(OrphanSweepOptions.MinimumGrace)} (blobs younger than the grace are never swept), got '{HumanDuration.Format(grace)}'");
+        s.WarnUnknownKeys();
+        return new SweepOptions { Interval = interval, Grace = grace };
     }
 
     private static HighVolumeOptions? BindHighVolume(ConfigSection storage)

@@ -72,6 +72,22 @@ internal sealed record StorageOptions
 
     /// <summary><c>storage.long_term</c>, set iff tiered.</summary>
     public LongTermOptions? LongTerm { get; init; }
+
+    /// <summary><c>storage.orphan_sweep</c>: the periodic LT sweep for leaked blobs.</summary>
+    public SweepOptions OrphanSweep { get; init; } = new();
+}
+
+/// <summary><c>storage.orphan_sweep</c>.</summary>
+internal sealed record SweepOptions
+{
+    /// <summary>The shortest interval (the reminder service refuses shorter periods).</summary>
+    public static readonly TimeSpan MinimumInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary><c>interval</c>: time between sweeps (default 6h); null when <c>0</c> or <c>off</c> disabled it.</summary>
+    public TimeSpan? Interval { get; init; } = TimeSpan.FromHours(6);
+
+    /// <summary><c>grace</c>: blobs modified more recently than this are never swept (default 1h, at least 1m).</summary>
+    public TimeSpan Grace { get; init; } = TimeSpan.FromHours(1);
 }
 
 /// <summary><c>storage.high_volume.type</c>.</summary>

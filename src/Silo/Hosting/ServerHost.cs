@@ -77,7 +77,7 @@ internal sealed partial class ServerHost : IAsyncDisposable
         try
         {
             var limiter = new ServiceConcurrencyLimiter(options.Service, TimeProvider.System);
-            grains = await SiloFactory.StartAsync(options.Cluster, siloId, storage, limiter, loggerFactory, cancellationToken).ConfigureAwait(false);
+            grains = await SiloFactory.StartAsync(options.Cluster, siloId, storage, options.Storage.OrphanSweep, limiter, loggerFactory, cancellationToken).ConfigureAwait(false);
             var readiness = new Readiness(settings.DownFile);
             var services = new GatewayServices(
                 new GrainObjectBackend(grains.Grains, storage.Storage, storage.LongTerm,

@@ -4,6 +4,7 @@ using Npgsql;
 using ObjectStore.Grains.Batch;
 using ObjectStore.Grains.Concurrency;
 using ObjectStore.Grains.Hosting;
+using ObjectStore.Grains.Sweep;
 using ObjectStore.Runtime.Grains;
 using ObjectStore.Runtime.Hosting;
 using ObjectStore.Runtime.Membership;
@@ -34,17 +35,17 @@ internal sealed class GrainAccess(IGrainFactory grains, bool hostsGrains, IMembe
 /// <summary>
 /// Starts this process's part of the cluster per <c>cluster</c>: a silo with in-process membership by default (a single
 /// silo) or PostgreSQL membership, its internal HTTP/2 endpoint at <c>cluster.silo_addr</c> guarded by
-/// <c>cluster.key</c>, and the object, change-log, expiry and batch gateway grains over the process's storage; or, with
+/// <c>cluster.key</c>, and the object, change-log, expiry, orphan sweep and batch gateway grains over the process's storage; or, with
 /// <c>cluster.gateway_only</c>, no grains at all: a cluster client that calls the silos found in the membership.
 /// </summary>
 internal static class SiloFactory
 {
     /// <summary>Starts the silo (or the gateway-only client); the storage's owner must be <paramref name="siloId"/>.</summary>
-    public static async Task<GrainAccess> StartAsync(ClusterOptions cluster, string siloId, StorageStack storage, ServiceConcurrencyLimiter limiter,
+    public static async Task<GrainAccess> StartAsync(ClusterOptions cluster, string siloId, StorageStack storage, SweepOptions orphanSweep, ServiceConcurrencyLimiter limiter,
         ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         if (cluster.GatewayOnly) return await StartClientAsync(cluster, loggerFactory, cancellationToken).ConfigureAwait(false);
-        var (silo, membership, database) = Build(cluster, siloId, storage, limiter, loggerFactory);
+        var (silo, membership, database) = Build(cluster, siloId, storage, orphanSweep, limiter, loggerFactory);
         try
         {
             await silo.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -91,7 +92,7 @@ internal static class SiloFactory
     }
 
     private static (Runtime.Hosting.Silo Silo, IMembershipProvider Membership, NpgsqlDataSource? MembershipDatabase) Build(
-        ClusterOptions cluster, string siloId, StorageStack storage, ServiceConcurrencyLimiter limiter, ILoggerFactory loggerFactory)
+        ClusterOptions cluster, string siloId, StorageStack storage, SweepOptions orphanSweep, ServiceConcurrencyLimiter limiter, ILoggerFactory loggerFactory)
     {
         NpgsqlDataSource? membershipDatabase = null;
         IMembershipProvider membership;
@@ -121,10 +122,19 @@ internal static class SiloFactory
             HighVolume = storage.Sql.HighVolume,
             LiveSilos = ObjectStoreGrainServices.LiveSilosOf(membership),
             LoggerFactory = loggerFactory,
+            Sweep = SweepGrainOptions(orphanSweep),
         });
         var executor = new BatchExecutor(limiter, new BatchExecutorOptions(), loggerFactory.CreateLogger<BatchExecutor>());
         builder.AddBatchGateway(executor, storage.LongTerm, storage.Storage.InlineThreshold);
         return (builder.Build(), membership, membershipDatabase);
+    }
+
+    /// <summary><c>storage.orphan_sweep</c> as the sweep grain's tunables: no interval disables it (and removes its reminder).</summary>
+    private static OrphanSweepGrainOptions SweepGrainOptions(SweepOptions sweep)
+    {
+        var options = new OrphanSweepGrainOptions { Enabled = sweep.Interval is not null, Grace = sweep.Grace };
+        if (sweep.Interval is { } interval) options.ReminderPeriod = interval;
+        return options;
     }
 
     /// <summary><c>ip:port</c> binds there; <c>host:port</c> binds every interface on that port and advertises <c>http://host:port</c>.</summary>

@@ -25,3 +25,38 @@ public sealed record PurgeResult(int InlineDeleted, int TombstonesDeleted, int S
 /// <param name="BlobDeletes">LT deletes issued (idempotent, so a blob already gone counts too).</param>
 /// <param name="Failed">Entries whose cleanup failed; their claim lapses and a later batch retries them.</param>
 public sealed record RecoveryResult(int Claimed, int Cleaned, int BlobDeletes, int Failed);
+
+/// <summary>What one <see cref="OrphanSweep"/> run did; every listed blob is counted once as young, unrecognized, live, orphaned or failed (an HV read failed).</summary>
+public sealed class OrphanSweepResult
+{
+    /// <summary>LT blobs listed.</summary>
+    public long Listed { get; internal set; }
+
+    /// <summary>Blobs modified within the grace, left alone.</summary>
+    public long Young { get; internal set; }
+
+    /// <summary>Listed paths that are no revision blob (left alone).</summary>
+    public long Unrecognized { get; internal set; }
+
+    /// <summary>Blobs an HV redirect or a change entry references.</summary>
+    public long Live { get; internal set; }
+
+    /// <summary>Blobs nothing referenced.</summary>
+    public long Orphaned { get; internal set; }
+
+    private long _deleted;
+    private long _failed;
+
+    /// <summary>Orphans deleted.</summary>
+    public long Deleted => Interlocked.Read(ref _deleted);
+
+    /// <summary>Blobs kept because their HV read failed, plus orphans whose delete failed; the next sweep retries both.</summary>
+    public long Failed => Interlocked.Read(ref _failed);
+
+    internal void CountDeleted() => Interlocked.Increment(ref _deleted);
+
+    internal void CountFailed() => Interlocked.Increment(ref _failed);
+
+    /// <summary>The most listed blobs held at once (at most the page size, whatever the listing length).</summary>
+    public int LargestPage { get; internal set; }
+}

@@ -395,6 +395,10 @@ public sealed class TieredStorage
         }
     }
 
+    /// <summary>An orphan sweep over this storage's tiers and change log, on its clock.</summary>
+    public OrphanSweep CreateOrphanSweep(OrphanSweepOptions? options = null, ILogger<OrphanSweep>? logger = null) =>
+        new(_lt, _hv, _log, options, _time, logger);
+
     /// <summary>Waits until every cleanup queued so far (and any queued meanwhile) has finished.</summary>
     public Task JoinAsync(CancellationToken cancellationToken) => _jobs.JoinAsync(cancellationToken);
 

@@ -25,7 +25,9 @@ public abstract partial class TieredScenarios : IAsyncLifetime
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(60));
     private TieredBackends _backends = null!;
 
-    protected ManualTimeProvider Clock { get; } = new();
+    // Starts at the wall clock (whole seconds, as stored timestamps round): the filesystem and S3 stamp blobs with it, and the
+    // orphan sweep compares those stamps to this clock.
+    protected ManualTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
     protected FaultyHighVolumeStore Hv { get; private set; } = null!;
     protected FaultyLongTermStore Lt { get; private set; } = null!;
     protected IChangeLog Log { get; private set; } = null!;
@@ -137,6 +139,5 @@ public abstract partial class TieredScenarios : IAsyncLifetime
 /// <summary>The scenario suite over the in-memory stores.</summary>
 public sealed class InMemoryTieredScenarios : TieredScenarios
 {
-    protected override Task<TieredBackends> CreateBackendsAsync(TimeProvider time) =>
-        Task.FromResult(new TieredBackends(new InMemoryHighVolumeStore(), new InMemoryLongTermStore(time), new InMemoryChangeLog()));
+    protected override Task<TieredBackends> CreateBackendsAsync(TimeProvider time) => TieredBackendFactory.InMemoryAsync(time);
 }

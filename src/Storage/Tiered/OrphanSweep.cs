@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ObjectStore.Storage.ChangeLog;
+using ObjectStore.Storage.HighVolume;
+using ObjectStore.Storage.LongTerm;
+using ObjectStore.Storage.Objects;
+
+namespace ObjectStore.Storage.Tiered;
+
+/// <summary>
+/// The last safety net of invariant 2: lists every LT blob and deletes the revision blobs nothing references. Blobs
+/// still leak past the change log (an LT put applied after its cleanup ran, a restored backup, a bug); this finds them.
+/// It must never delete a blob an acknowledged or in-flight write needs: that loses a write, which is worse than a leak.
+///
+/// <para><b>One page at a time</b> (<see cref="OrphanSweepOptions.PageSize"/> listed blobs held at most):
+/// 1. List the page from <c>ListAsync("")</c>. Blobs modified after sweep start − <see cref="OrphanSweepOptions.Grace"/>
+/// are young and kept; paths that are not revision blobs (<see cref="RevisionPath"/>) are kept and counted unrecognized.
+/// 2. <i>After</i> the page was listed, read the change log and note which of the page's paths an entry (any phase, any
+/// owner, claimed or not) mentions as new or old blob: those are live. 3. <i>After</i> that, read the HV redirect
+/// (expired tombstones included; a few objects at a time, each once per page) of every object the path may belong to: a tombstone pointing exactly at the path makes
+/// it live. 4. Delete the rest (idempotent, a few at a time). A failed HV read keeps the blob (counted failed); a failed delete is counted
+/// failed and retried by the next sweep.</para>
+///
+/// <para><b>Why the order is safe.</b> Every LT blob is written by a write W at a fresh revision R, and W records its
+/// change entry before writing R, CASes HV to R, and removes the entry only after that (recorded → blob written → CAS →
+/// entry removed); no later write can make R current again, since revisions are never reused. Let blob R be listed in
+/// step 1 (so it exists: W's entry was recorded before step 1), the change log read at t1 (step 2) and HV at t2 &gt; t1
+/// (step 3). If W's entry still existed at t1, step 2 sees it: kept. Otherwise it was removed before t1, so W's CAS had
+/// settled before t1 &lt; t2: if it won and nothing replaced R since, step 3 sees HV point at R: kept; if it lost, or a
+/// later write replaced R, R is garbage whichever way (the replacer's own entry deletes it too, idempotently). Reading HV
+/// before the change log would be wrong: a write could CAS after the HV read and remove its entry before the log read,
+/// and be judged orphan. Listing after the log read would be wrong too: a write could record its entry after the log
+/// read. The grace is not needed for this argument; it keeps blobs of uploads in progress, clock skew and operator
+/// surprises out of the sweep's way. Multipart uploads are covered alike: complete records its entry before assembling.</para>
+/// </summary>
+public sealed class OrphanSweep
+{
+    private readonly ILongTermStore _lt;
+    private readonly IHighVolumeStore _hv;
+    private readonly IChangeLog _log;
+    private readonly OrphanSweepOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>Sweeps <paramref name="lt"/> against <paramref name="hv"/> and <paramref name="log"/>, the stores the tiered storage writes.</summary>
+    public OrphanSweep(ILongTermStore lt, IHighVolumeStore hv, IChangeLog log, OrphanSweepOptions? options = null, TimeProvider? time = null, ILogger<OrphanSweep>? logger = null)
+    {
+        _lt = lt ?? throw new ArgumentNullException(nameof(lt));
+        _hv = hv ?? throw new ArgumentNullException(nameof(hv));
+        _log = log ?? throw new ArgumentNullException(nameof(log));
+        _options = options ?? new OrphanSweepOptions();
+        _options.Validate();
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<OrphanSweep>.Instance;
+    }
+
+    /// <summary>Tests only: runs between the steps of every page, to commit writes where the sweep is most exposed.</summary>
+    internal Func<OrphanSweepStep, CancellationToken, Task>? OnStep { get; set; }
+
+    /// <summary>
+    /// One full sweep. Cancellation stops it between operations and throws; every delete done so far was of an orphan,
+    /// so nothing needs undoing.
+    /// </summary>
+    public Task<OrphanSweepResult> RunAsync(CancellationToken cancellationToken) => RunAsync(new OrphanSweepResult(), cancellationToken);
+
+    /// <summary>One full sweep counting into <paramref name="result"/>, which keeps the counts so far when the sweep throws.</summary>
+    public async Task<OrphanSweepResult> RunAsync(OrphanSweepResult result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var youngAfter = _time.GetUtcNow() - _options.Grace;
+        var page = new List<BlobInfo>(_options.PageSize);
+        await foreach (var blob in _lt.ListAsync("", cancellationToken).ConfigureAwait(false))
+        {
+            page.Add(blob);
+            if (page.Count < _options.PageSize) continue;
+            await SweepPageAsync(page, youngAfter, result, cancellationToken).ConfigureAwait(false);
+            page.Clear();
+        }
+        if (page.Count > 0) await SweepPageAsync(page, youngAfter, result, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    private async Task SweepPageAsync(List<BlobInfo> page, DateTimeOffset youngAfter, OrphanSweepResult result, CancellationToken cancellationToken)
+    {
+        result.Listed += page.Count;
+        result.LargestPage = Math.Max(result.LargestPage, page.Count);
+        var candidates = Candidates(page, youngAfter, result);
+        if (candidates.Count == 0) return;
+        await StepAsync(OrphanSweepStep.Listed, cancellationToken).ConfigureAwait(false);
+        var mentioned = await MentionedAsync(candidates, cancellationToken).ConfigureAwait(false);
+        await StepAsync(OrphanSweepStep.ChangeLogRead, cancellationToken).ConfigureAwait(false);
+        var orphans = await UnreferencedAsync(candidates, mentioned, result, cancellationToken).ConfigureAwait(false);
+        await StepAsync(OrphanSweepStep.HighVolumeRead, cancellationToken).ConfigureAwait(false);
+        result.Orphaned += orphans.Count;
+        await Parallel.ForEachAsync(orphans, Parallelism(cancellationToken), async (orphan, ct) =>
+        {
+            try
+            {
+                await _lt.DeleteAsync(orphan.Revision, ct).ConfigureAwait(false);
+                result.CountDeleted();
+                _logger.LogDebug("Orphan sweep deleted unreferenced LT blob {Blob} ({Size} bytes, modified {LastModified})", orphan.Revision, orphan.Blob.Size, orphan.Blob.LastModified);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                result.CountFailed();
+                _logger.LogWarning(e, "Orphan sweep could not delete LT blob {Blob}; the next sweep retries", orphan.Revision);
+            }
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Step 1: the page's old revision blobs with every object each may belong to.</summary>
+    private static List<Candidate> Candidates(List<BlobInfo> page, DateTimeOffset youngAfter, OrphanSweepResult result)
+    {
+        var candidates = new List<Candidate>(page.Count);
+        foreach (var blob in page)
+        {
+            if (blob.LastModified > youngAfter)
+            {
+                result.Young++;
+                continue;
+            }
+            var owners = RevisionPath.Owners(blob.StoragePath);
+            if (owners.Count == 0)
+            {
+                result.Unrecognized++;
+                continue;
+            }
+            var revision = owners[0].WithKey(owners[0].Key + blob.StoragePath[blob.StoragePath.LastIndexOf('/')..]);
+            candidates.Add(new Candidate(blob, owners, revision));
+        }
+        return candidates;
+    }
+
+    /// <summary>Step 2, after the listing: the candidates' paths some change entry names as its new or old blob.</summary>
+    private async Task<HashSet<string>> MentionedAsync(List<Candidate> candidates, CancellationToken cancellationToken)
+    {
+        var paths = new HashSet<string>(candidates.Count, StringComparer.Ordinal);
+        foreach (var c in candidates) paths.Add(c.Blob.StoragePath);
+        var mentioned = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var entry in _log.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (entry.NewBlob?.StoragePath is { } added && paths.Contains(added)) mentioned.Add(added);
+            if (entry.OldBlob?.StoragePath is { } replaced && paths.Contains(replaced)) mentioned.Add(replaced);
+        }
+        return mentioned;
+    }
+
+    /// <summary>
+    /// Step 3, after the change-log read: the candidates no entry mentions and no HV redirect points at. Objects are read
+    /// in rounds, the usual reading of every path first and the other readings (<see cref="RevisionPath"/>) only for
+    /// paths still unreferenced; each object once per page, <see cref="OrphanSweepOptions.Parallelism"/> at a time. A blob
+    /// one of whose objects could not be read is kept and counted failed, unless another one references it.
+    /// </summary>
+    private async Task<List<Candidate>> UnreferencedAsync(List<Candidate> candidates, HashSet<string> mentioned, OrphanSweepResult result, CancellationToken cancellationToken)
+    {
+        var targets = new ConcurrentDictionary<ObjectId, Redirect>();
+        var open = new List<Candidate>();
+        foreach (var candidate in candidates)
+        {
+            if (mentioned.Contains(candidate.Blob.StoragePath)) result.Live++;
+            else open.Add(candidate);
+        }
+        var orphans = new List<Candidate>();
+        // Invariant: every open candidate has a reading numbered round, and no earlier reading references it.
+        for (var round = 0; open.Count > 0; round++)
+        {
+            var owners = open.Select(c => c.Owners[round]).Where(o => !targets.ContainsKey(o)).Distinct().ToList();
+            await Parallel.ForEachAsync(owners, Parallelism(cancellationToken), async (owner, ct) => targets[owner] = await ReadRedirectAsync(owner, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            var next = new List<Candidate>();
+            foreach (var candidate in open)
+            {
+                if (targets[candidate.Owners[round]].Target == candidate.Blob.StoragePath) result.Live++;
+                else if (candidate.Owners.Count > round + 1) next.Add(candidate);
+                else if (candidate.Owners.Any(o => targets[o].Failed)) result.CountFailed();
+                else orphans.Add(candidate);
+            }
+            open = next;
+        }
+        return orphans;
+    }
+
+    private async Task<Redirect> ReadRedirectAsync(ObjectId owner, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var tombstone = await _hv.ReadRedirectAsync(owner, cancellationToken).ConfigureAwait(false);
+            return new Redirect(tombstone?.Target.StoragePath, Failed: false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning(e, "Orphan sweep could not read the HV row of {Object}; its blobs are kept", owner);
+            return new Redirect(null, Failed: true);
+        }
+    }
+
+    private ParallelOptions Parallelism(CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken };
+
+    private Task StepAsync(OrphanSweepStep step, CancellationToken cancellationToken) =>
+        OnStep is { } hook ? hook(step, cancellationToken) : Task.CompletedTask;
+
+    /// <summary>An object's redirect target path (null: no tombstone), or that reading it failed.</summary>
+    private readonly record struct Redirect(string? Target, bool Failed);
+
+    /// <summary>An old revision blob: the listing entry, the objects it may belong to, and its id (for the delete).</summary>
+    private sealed record Candidate(BlobInfo Blob, IReadOnlyList<ObjectId> Owners, ObjectId Revision);
+}
+
+/// <summary>The points between a page's steps where <see cref="OrphanSweep.OnStep"/> runs.</summary>
+internal enum OrphanSweepStep
+{
+    /// <summary>The page is listed; the change log is not read yet.</summary>
+    Listed,
+    /// <summary>The change log is read; HV is not.</summary>
+    ChangeLogRead,
+    /// <summary>HV is read; nothing is deleted yet.</summary>
+    HighVolumeRead,
+}
