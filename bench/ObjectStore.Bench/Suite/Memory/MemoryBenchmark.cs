@@ -17,6 +17,9 @@ internal static class MemoryBenchmark
 {
     private const long MiB = 1024 * 1024;
     private const string SweepFinished = "Orphan sweep finished";
+    private const string SweepStopped = "Orphan sweep stopped";
+    /// <summary>The shortest sweep interval the silo accepts (it is a reminder period): the first sweep starts this long after start.</summary>
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
 
     /// <summary>The object sizes measured.</summary>
     public static IReadOnlyList<long> ObjectSizes(bool quick) => quick ? [16 * MiB, 64 * MiB] : [256 * MiB, 1024 * MiB, 4096 * MiB];
@@ -34,7 +37,7 @@ internal static class MemoryBenchmark
         foreach (var entries in ListingLengths(options.Quick))
         {
             // Without the sweep in the build a longer listing cannot do better: say so instead of creating it.
-            if (listing.FirstOrDefault(l => l.FinishedLine is null) is { } missing)
+            if (listing.FirstOrDefault(l => l.FinishedLine is null && l.Error is not null) is { } missing)
                 listing.Add(new ListingMemory { Entries = entries, Error = "not run: " + missing.Error });
             else
                 listing.Add(await ListingAsync(options, entries, log, ct));
@@ -118,23 +121,24 @@ internal static class MemoryBenchmark
         {
             await CreateEntriesAsync(Path.Combine(prepared, "blobs"), entries, ct);
             var createSeconds = clock.Elapsed.TotalSeconds;
-            log.WriteLine($"[memory] {entries:N0} entries in {createSeconds:F0} s; starting the silo with a 1 s sweep interval");
+            log.WriteLine($"[memory] {entries:N0} entries in {createSeconds:F0} s; starting the silo with a 1 min sweep interval");
             var finished = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             await using var fleet = await SiloFleet.StartAsync(options.SiloDll, 1, new Dictionary<string, string>
                 {
-                    ["OS__STORAGE__ORPHAN_SWEEP__INTERVAL"] = "1s",
+                    ["OS__STORAGE__ORPHAN_SWEEP__INTERVAL"] = "1m",
                     ["OS__STORAGE__ORPHAN_SWEEP__GRACE"] = "1000h",
                 }, ct,
                 onLine: (_, line) =>
                 {
-                    if (line.Contains(SweepFinished, StringComparison.Ordinal)) finished.TrySetResult(line.Trim());
+                    if (line.Contains(SweepFinished, StringComparison.Ordinal) || line.Contains(SweepStopped, StringComparison.Ordinal))
+                        finished.TrySetResult(line.Trim());
                 },
                 prepareDataDirectory: data => Directory.Move(Path.Combine(prepared, "blobs"), Path.Combine(data, "blobs")));
             var silo = fleet.Silos[0];
             await using var sampler = new RssSampler(silo.Pid);
             var ready = sampler.Now?.RssBytes ?? 0;
             clock.Restart();
-            var timeout = TimeSpan.FromSeconds(Math.Max(30, entries / 3_000.0));
+            var timeout = SweepInterval + TimeSpan.FromSeconds(Math.Max(30, entries / 3_000.0));
             var done = await Task.WhenAny(finished.Task, Task.Delay(timeout, ct));
             if (done != finished.Task)
             {
@@ -143,6 +147,8 @@ internal static class MemoryBenchmark
                 return new ListingMemory { Entries = entries, CreateSeconds = createSeconds, ReadyRssBytes = ready, PeakRssBytes = sampler.PeakBytes, Error = reason };
             }
             var line = await finished.Task;
+            if (line.Contains(SweepStopped, StringComparison.Ordinal))
+                return new ListingMemory { Entries = entries, CreateSeconds = createSeconds, ReadyRssBytes = ready, PeakRssBytes = sampler.PeakBytes, FinishedLine = line, Error = "the sweep stopped early" };
             log.WriteLine($"[memory] listing {entries:N0}: {line}; peak RSS {sampler.PeakBytes / MiB} MiB");
             return new ListingMemory
             {
@@ -150,7 +156,9 @@ internal static class MemoryBenchmark
                 CreateSeconds = createSeconds,
                 ReadyRssBytes = ready,
                 PeakRssBytes = Math.Max(sampler.PeakBytes, ready),
-                SweepSeconds = clock.Elapsed.TotalSeconds,
+                SweepSeconds = System.Text.RegularExpressions.Regex.Match(line, @" in (\d+) ms") is { Success: true } ms
+                    ? long.Parse(ms.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) / 1000.0
+                    : clock.Elapsed.TotalSeconds,
                 FinishedLine = line,
             };
         }

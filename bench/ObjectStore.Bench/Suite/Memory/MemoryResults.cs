@@ -48,7 +48,7 @@ internal sealed record ListingMemory
     /// <summary>Peak VmRSS from start until the sweep finished.</summary>
     public long PeakRssBytes { get; init; }
 
-    /// <summary>Seconds from ready until the sweep's finished line.</summary>
+    /// <summary>The sweep's own elapsed time from its finished line.</summary>
     public double SweepSeconds { get; init; }
 
     /// <summary>The silo's <c>Orphan sweep finished</c> log line (with its counts).</summary>
