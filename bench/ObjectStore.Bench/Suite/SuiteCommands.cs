@@ -9,31 +9,8 @@ internal static class SuiteCommands
     public static async Task<int> RunAsync(string command, string[] args, CancellationToken ct)
     {
         if (command == "report")
-        {
-            ReportOptions report;
-            try
-            {
-                report = ReportOptions.Parse(args);
-            }
-            catch (ArgumentException e)
-            {
-                Console.Error.WriteLine(e.Message);
-                Console.Error.WriteLine(ReportOptions.Usage);
-                return 2;
-            }
-            return await BenchmarksReport.WriteAsync(report, Console.Error, ct);
-        }
-        SuiteOptions options;
-        try
-        {
-            options = SuiteOptions.Parse(args);
-        }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine(e.Message);
-            Console.Error.WriteLine(SuiteOptions.Usage);
-            return 2;
-        }
+            return Parse(() => ReportOptions.Parse(args), ReportOptions.Usage) is { } report ? await BenchmarksReport.WriteAsync(report, Console.Error, ct) : 2;
+        if (Parse(() => SuiteOptions.Parse(args), SuiteOptions.Usage) is not { } options) return 2;
         try
         {
             var failed = await SuiteRunner.RunAsync(options, Console.Error, ct);
@@ -44,6 +21,20 @@ internal static class SuiteCommands
         {
             Console.Error.WriteLine("cancelled; every server started was stopped");
             return 130;
+        }
+    }
+
+    private static T? Parse<T>(Func<T> parse, string usage) where T : class
+    {
+        try
+        {
+            return parse();
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine(usage);
+            return null;
         }
     }
 }

@@ -27,14 +27,14 @@ internal sealed class SuiteOptions
     public double? Seconds { get; private set; }
 
     /// <summary>The measured phase of one run.</summary>
-    public TimeSpan Duration => TimeSpan.FromSeconds(Seconds ?? (Quick ? 1.5 : 6));
+    public TimeSpan Duration => TimeSpan.FromSeconds(Seconds ?? (Quick ? 1.5 : 5));
 
     /// <summary>The command's usage text.</summary>
     public const string Usage = """
         usage: objectstore-bench suite [options]
           --quick            1-2 s per run and small memory sizes (smoke run)
           --only G[,G...]    groups to run: small, medium, batch, large, hot-cold, sweep, memory (default all)
-          --seconds S        measured seconds per run (default 6, quick 1.5)
+          --seconds S        measured seconds per run (default 5, quick 1.5)
           --results DIR      where the JSON goes (default bench/results)
           --silo FILE        the silo's Release objectstore.dll (default src/Silo/bin/Release/net10.0/objectstore.dll)
           --nginx FILE       the nginx binary (default /usr/sbin/nginx)

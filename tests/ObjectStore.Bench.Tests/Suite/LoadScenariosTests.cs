@@ -31,7 +31,7 @@ public sealed class LoadScenariosTests
     public void Quick_runs_are_short()
     {
         Assert.Equal(TimeSpan.FromSeconds(1.5), SuiteOptions.Parse(["--quick"]).Duration);
-        Assert.Equal(TimeSpan.FromSeconds(6), SuiteOptions.Parse([]).Duration);
+        Assert.Equal(TimeSpan.FromSeconds(5), SuiteOptions.Parse([]).Duration);
     }
 
     [Theory]
