@@ -21,8 +21,7 @@ internal static class LoadCommand
         LoadResult result;
         try
         {
-            var inFlight = options.Spec.Mode == WorkloadMode.Throughput ? LoadRun.ThroughputInFlight : options.Spec.Concurrency;
-            await using var target = await LoadTargets.CreateAsync(options.Target, inFlight, ct);
+            await using var target = await LoadTargets.CreateAsync(options.Target, LoadRunner.RequestsInFlight(options.Spec), ct);
             result = await LoadRunner.RunAsync(options.Spec, target, error, ct);
         }
         catch (ArgumentException e)
@@ -34,6 +33,11 @@ internal static class LoadCommand
         {
             // The target is unreachable or the prefill failed: nothing was measured.
             await error.WriteLineAsync($"load failed before measuring: {LoadRun.Describe(e)}");
+            return 1;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await error.WriteLineAsync("load cancelled: nothing reported; objects written so far stay until their TTL");
             return 1;
         }
         await output.WriteLineAsync(LoadReport.Markdown([result]));

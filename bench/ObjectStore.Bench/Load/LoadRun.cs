@@ -76,7 +76,7 @@ internal sealed class LoadRun(LoadSpec spec, ILoadTarget target, TextWriter prog
             Elapsed = elapsed,
             Operations = operations,
             Total = total,
-            ConcurrencyAchieved = Math.Round(busy / (double)Math.Max(1, elapsed.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond), 2),
+            ConcurrencyAchieved = elapsed > TimeSpan.Zero ? Math.Round(busy / (elapsed.TotalSeconds * Stopwatch.Frequency), 2) : 0,
         };
     }
 

@@ -13,6 +13,17 @@ public static class LoadRunner
         return new LoadRun(spec, target, progress).ExecuteAsync(ct);
     }
 
+    /// <summary>
+    /// The most requests <paramref name="spec"/> has in flight at once — operations (100 in throughput mode) times
+    /// multipart parts — which is the concurrency to size a target's connection pool with in <see cref="LoadTargets.CreateAsync"/>.
+    /// </summary>
+    public static int RequestsInFlight(LoadSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var operations = spec.Mode == WorkloadMode.Throughput ? LoadRun.ThroughputInFlight : spec.Concurrency;
+        return operations * Math.Max(1, spec.Multipart?.Concurrency ?? 1);
+    }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting <paramref name="target"/> cannot run.</summary>
     internal static void Validate(LoadSpec spec, ILoadTarget? target)
     {

@@ -10,7 +10,8 @@ public static class LoadTargets
         "objectstore:http://127.0.0.1:8888[,http://b…] | webdav:http://127.0.0.1:8081/dav/ | postgres:<Npgsql connection string> | s3:<endpoint>|<bucket> | fs:<directory>";
 
     /// <summary>
-    /// Creates the target named by <paramref name="uri"/>, sized for <paramref name="concurrency"/> operations in flight:
+    /// Creates the target named by <paramref name="uri"/>, sized for <paramref name="concurrency"/> requests in flight
+    /// (HTTP connections per server, database pool; use <see cref="LoadRunner.RequestsInFlight"/>):
     /// <c>objectstore:http://a[,http://b…]</c>, <c>webdav:http://host/dav/</c>, <c>postgres:&lt;Npgsql connection string&gt;</c>,
     /// <c>s3:&lt;endpoint&gt;|&lt;bucket&gt;</c>, <c>fs:&lt;directory&gt;</c>.
     /// </summary>

@@ -74,7 +74,7 @@ public sealed class EndToEndTests(EmbeddedServer server) : IClassFixture<Embedde
     public async Task Hot_reads_in_throughput_mode_have_no_failures()
     {
         var spec = s_short with { Mode = WorkloadMode.Throughput, Actions = new ActionWeights(20, 200, 0), Reads = ReadPattern.Hot, HotKeys = 4 };
-        await using var target = await LoadTargets.CreateAsync($"objectstore:{server.BaseUrl}", LoadRun.ThroughputInFlight, CancellationToken.None);
+        await using var target = await LoadTargets.CreateAsync($"objectstore:{server.BaseUrl}", LoadRunner.RequestsInFlight(spec), CancellationToken.None);
         var result = await LoadRunner.RunAsync(spec, target, TextWriter.Null, CancellationToken.None);
 
         Assert.False(result.Failed, Describe(result) + server.Output);

@@ -135,6 +135,32 @@ public sealed class LoadCommandTests
     }
 
     [Theory]
+    [InlineData("attachments", WorkloadMode.Throughput, 50 * 1024)]
+    [InlineData("profiling", WorkloadMode.Weighted, 15 * 1024)]
+    [InlineData("replays", WorkloadMode.Weighted, 25 * 1024)]
+    [InlineData("nodestore", WorkloadMode.Weighted, 5 * 1024)]
+    [InlineData("snapshots", WorkloadMode.Batch, 200 * 1024)]
+    [InlineData("large-uploads", WorkloadMode.Weighted, 20 * 1024 * 1024)]
+    public void The_shipped_example_workloads_parse(string name, WorkloadMode mode, long p50)
+    {
+        var root = AppContext.BaseDirectory;
+        while (!Directory.Exists(Path.Combine(root, "bench"))) root = Path.GetDirectoryName(root) ?? throw new DirectoryNotFoundException("no repository root above the tests");
+        var spec = LoadOptions.Parse(["--target", "fs:/tmp/x", "--workload", Path.Combine(root, "bench", "ObjectStore.Bench", "Load", "Workloads", name + ".yaml")]).Spec;
+
+        Assert.Equal(name, spec.Name);
+        Assert.Equal(mode, spec.Mode);
+        Assert.Equal(p50, spec.Sizes.P50);
+    }
+
+    [Fact]
+    public void Requests_in_flight_count_operations_times_parts()
+    {
+        Assert.Equal(8, LoadRunner.RequestsInFlight(new LoadSpec { Concurrency = 8 }));
+        Assert.Equal(16, LoadRunner.RequestsInFlight(new LoadSpec { Concurrency = 4, Multipart = new MultipartSpec(4, 10 << 20) }));
+        Assert.Equal(100, LoadRunner.RequestsInFlight(new LoadSpec { Concurrency = 4, Mode = WorkloadMode.Throughput }));
+    }
+
+    [Theory]
     [InlineData("1000", 1000)]
     [InlineData("5KiB", 5120)]
     [InlineData("20 MiB", 20 * 1024 * 1024)]

@@ -133,7 +133,7 @@ internal sealed class PostgresTarget : ILoadTarget
         Bytes(command, "h", hash);
         await command.PrepareAsync(ct);
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
-        if (!await reader.ReadAsync(ct)) throw new LoadHttpException($"read {stored.Key}: no row");
+        if (!await reader.ReadAsync(ct)) throw new KeyNotFoundException($"read {stored.Key}: no row");
         if (!reader.GetFieldValue<byte[]>(0).AsSpan().SequenceEqual(usecase) || !reader.GetFieldValue<byte[]>(1).AsSpan().SequenceEqual(scopes)
             || !reader.GetFieldValue<byte[]>(2).AsSpan().SequenceEqual(key))
             throw new PayloadMismatchException($"read {stored.Key}: the row belongs to another id");
