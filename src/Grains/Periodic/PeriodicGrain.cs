@@ -33,13 +33,14 @@ public abstract class PeriodicGrain<TRun>(PeriodicOptions options) : Grain, IPer
         _registered = options.ReminderPeriod;
     }
 
-    /// <inheritdoc/>
-    public Task ReceiveReminder(string reminderName, TickStatus status) => Enabled ? RunAsync() : UnregisterReminder(ReminderName);
+    /// <summary>A tick: runs now (a grain whose runs outlast a call deadline overrides this to run in the background).</summary>
+    public virtual Task ReceiveReminder(string reminderName, TickStatus status) => Enabled ? RunAsync() : UnregisterReminder(ReminderName);
 
-    /// <summary>One run: batches until done or bounded; returns its totals.</summary>
-    protected async Task<TRun> RunAsync()
+    /// <summary>One run: batches until done, bounded or <paramref name="stopping"/> fires; returns its totals.</summary>
+    protected async Task<TRun> RunAsync(CancellationToken stopping = default)
     {
-        using var deadline = new CancellationTokenSource(options.RunTimeout);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        deadline.CancelAfter(options.RunTimeout);
         var run = StartRun();
         for (var i = 0; i < options.MaxBatchesPerRun; i++)
         {

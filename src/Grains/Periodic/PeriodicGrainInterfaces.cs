@@ -134,12 +134,12 @@ public sealed class OrphanSweepGrainInterface : PeriodicGrainInterface<IOrphanSw
 
     /// <inheritdoc/>
     protected override int[] Counters(OrphanSweepRun run) =>
-        [run.Listed, run.Young, run.Live, run.Unrecognized, run.Orphaned, run.Deleted, run.Failed, run.ElapsedMs, run.Completed ? 1 : 0];
+        [run.Listed, run.Young, run.Live, run.Unrecognized, run.Orphaned, run.Deleted, run.Failed, run.UploadsAborted, run.ElapsedMs, run.Completed ? 1 : 0];
 
     /// <inheritdoc/>
     protected override OrphanSweepRun FromCounters(int[] c) => new()
     {
-        Listed = c[0], Young = c[1], Live = c[2], Unrecognized = c[3], Orphaned = c[4], Deleted = c[5], Failed = c[6], ElapsedMs = c[7], Completed = c[8] != 0,
+        Listed = c[0], Young = c[1], Live = c[2], Unrecognized = c[3], Orphaned = c[4], Deleted = c[5], Failed = c[6], UploadsAborted = c[7], ElapsedMs = c[8], Completed = c[9] != 0,
     };
 
     private sealed class Proxy(OrphanSweepGrainInterface owner, GrainReference r) : IOrphanSweepGrain

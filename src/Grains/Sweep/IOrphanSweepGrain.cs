@@ -38,9 +38,15 @@ public sealed record OrphanSweepRun
     /// <summary>Blobs whose HV read or delete failed (the next sweep retries them).</summary>
     public int Failed { get; set; }
 
+    /// <summary>Abandoned multipart uploads aborted.</summary>
+    public int UploadsAborted { get; set; }
+
     /// <summary>Wall time of the sweep in milliseconds.</summary>
     public int ElapsedMs { get; set; }
 
     /// <summary>True when the sweep listed everything; false when it stopped early (error or run deadline).</summary>
     public bool Completed { get; set; }
+
+    /// <summary>Why the sweep stopped early (this silo only; not sent over the wire).</summary>
+    internal Exception? StoppedBy { get; set; }
 }

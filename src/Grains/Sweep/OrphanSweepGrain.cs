@@ -9,15 +9,19 @@ namespace ObjectStore.Grains.Sweep;
 
 /// <summary>
 /// The orphan sweep on a reminder (default every 6 h): one <see cref="OrphanSweep"/> over the whole LT store per tick,
-/// a page of listed blobs at a time, under the run deadline. A sweep that stops early (deadline, backend error) keeps
-/// what it deleted, all of it orphans, and the next tick starts over. Every run logs one Information line starting
-/// <c>Orphan sweep finished</c> (or a warning <c>Orphan sweep stopped</c>) with its counts and elapsed milliseconds.
+/// a page of listed blobs at a time, then abandoned multipart uploads (older than 7 days) aborted, under the run
+/// deadline. A sweep over millions of blobs outlasts any call deadline, so a tick starts it in the background and
+/// returns at once (the reminder is acknowledged, not redelivered into a queue of back-to-back sweeps); a tick while one
+/// runs does nothing, and deactivation (silo shutdown) cancels it. A sweep that stops early keeps what it deleted, all of
+/// it orphans, and the next tick starts over. Every run logs one Information line starting <c>Orphan sweep finished</c>
+/// (or a warning <c>Orphan sweep stopped</c>) with its counts and elapsed milliseconds.
 /// </summary>
 [GrainType("orphansweep")]
 public sealed class OrphanSweepGrain(ObjectStoreGrainServices services) : PeriodicGrain<OrphanSweepRun>(services.Sweep), IOrphanSweepGrain
 {
     private readonly ILogger _logger = services.LoggerFactory.CreateLogger<OrphanSweepGrain>();
-    private Exception? _stoppedBy;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _background;
 
     /// <inheritdoc/>
     protected override string ReminderName => "sweep-orphans";
@@ -26,7 +30,26 @@ public sealed class OrphanSweepGrain(ObjectStoreGrainServices services) : Period
     protected override bool Enabled => services.Sweep.Enabled;
 
     /// <inheritdoc/>
-    public Task<OrphanSweepRun> SweepNow(CancellationToken cancellationToken) => RunAsync();
+    public Task<OrphanSweepRun> SweepNow(CancellationToken cancellationToken) => RunAsync(_stopping.Token);
+
+    /// <inheritdoc/>
+    public override Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (!Enabled) return base.ReceiveReminder(reminderName, status);
+        if (_background is { IsCompleted: false }) return Task.CompletedTask;
+        // Stay activated while it runs, so a tick finds it and deactivation can stop it.
+        DelayDeactivation(services.Sweep.RunTimeout);
+        _background = Task.Run(() => RunAsync(_stopping.Token));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_background is { } running) await running.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stopping.Dispose();
+    }
 
     /// <inheritdoc/>
     protected override OrphanSweepRun StartRun() => new();
@@ -37,7 +60,6 @@ public sealed class OrphanSweepGrain(ObjectStoreGrainServices services) : Period
         var sweep = services.Storage.CreateOrphanSweep(new OrphanSweepOptions { Grace = services.Sweep.Grace }, services.LoggerFactory.CreateLogger<OrphanSweep>());
         var result = new OrphanSweepResult();
         var started = Stopwatch.GetTimestamp();
-        _stoppedBy = null;
         try
         {
             await sweep.RunAsync(result, cancellationToken);
@@ -45,8 +67,8 @@ public sealed class OrphanSweepGrain(ObjectStoreGrainServices services) : Period
         }
         catch (Exception e)
         {
-            // A tick must not fail the reminder; whatever was deleted was an orphan, and the next tick starts over.
-            _stoppedBy = e;
+            // A run must not fail its caller; whatever was deleted was an orphan, and the next tick starts over.
+            run.StoppedBy = e;
         }
         run.ElapsedMs = Saturate((long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         run.Listed = Saturate(result.Listed);
@@ -56,6 +78,7 @@ public sealed class OrphanSweepGrain(ObjectStoreGrainServices services) : Period
         run.Orphaned = Saturate(result.Orphaned);
         run.Deleted = Saturate(result.Deleted);
         run.Failed = Saturate(result.Failed);
+        run.UploadsAborted = result.UploadsAborted;
         GrainMetrics.SweepListed.Add(result.Listed);
         GrainMetrics.SweepDeleted.Add(result.Deleted);
         GrainMetrics.SweepFailures.Add(result.Failed);
@@ -69,11 +92,11 @@ public sealed class OrphanSweepGrain(ObjectStoreGrainServices services) : Period
         if (run.Completed)
         {
             _logger.LogInformation(
-                "Orphan sweep finished: listed {Listed}, orphaned {Orphaned}, deleted {Deleted}, live {Live}, young {Young}, unrecognized {Unrecognized}, failed {Failed} in {ElapsedMs} ms",
-                run.Listed, run.Orphaned, run.Deleted, run.Live, run.Young, run.Unrecognized, run.Failed, run.ElapsedMs);
+                "Orphan sweep finished: listed {Listed}, orphaned {Orphaned}, deleted {Deleted}, live {Live}, young {Young}, unrecognized {Unrecognized}, failed {Failed}, aborted {UploadsAborted} abandoned uploads in {ElapsedMs} ms",
+                run.Listed, run.Orphaned, run.Deleted, run.Live, run.Young, run.Unrecognized, run.Failed, run.UploadsAborted, run.ElapsedMs);
             return;
         }
-        _logger.LogWarning(_stoppedBy,
+        _logger.LogWarning(run.StoppedBy,
             "Orphan sweep stopped early after listing {Listed}: orphaned {Orphaned}, deleted {Deleted}, failed {Failed} in {ElapsedMs} ms; the next tick starts over",
             run.Listed, run.Orphaned, run.Deleted, run.Failed, run.ElapsedMs);
     }

@@ -130,7 +130,7 @@ internal static class SiloFactory
     }
 
     /// <summary><c>storage.orphan_sweep</c> as the sweep grain's tunables: no interval disables it (and removes its reminder).</summary>
-    private static OrphanSweepGrainOptions SweepGrainOptions(SweepOptions sweep)
+    internal static OrphanSweepGrainOptions SweepGrainOptions(SweepOptions sweep)
     {
         var options = new OrphanSweepGrainOptions { Enabled = sweep.Interval is not null, Grace = sweep.Grace };
         if (sweep.Interval is { } interval) options.ReminderPeriod = interval;

@@ -220,6 +220,21 @@ public sealed class FileSystemLongTermStore : ILongTermStore
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
+    public Task<int> AbortUploadsInitiatedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var aborted = 0;
+        using var uploads = Enumerate(_layout.Uploads);
+        while (Next(uploads) is { } entry)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (entry is not DirectoryInfo || !UploadIds.IsWellFormed(entry.Name) || !(UploadIds.InitiatedAt(entry.Name) < cutoff)) continue;
+            DeleteDirectory(entry.FullName);
+            aborted++;
+        }
+        return Task.FromResult(aborted);
+    }
+
     private static async Task<long> ConcatenatePartsAsync(string directory, IReadOnlyList<CompletedPart> parts, FileStream target, CancellationToken cancellationToken)
     {
         long total = 0;

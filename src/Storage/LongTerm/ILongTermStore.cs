@@ -49,4 +49,11 @@ public interface ILongTermStore
 
     /// <summary>Aborts the upload and discards its parts; unknown uploads are fine.</summary>
     Task AbortMultipartAsync(ObjectId id, string uploadId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Aborts every multipart upload initiated before <paramref name="cutoff"/> (abandoned: never completed nor aborted),
+    /// discarding its parts; returns how many. Never touches blobs, so a completed upload's object is safe; a complete of
+    /// such an old upload racing with this fails and the client may retry it. Stores that cannot list uploads abort none.
+    /// </summary>
+    Task<int> AbortUploadsInitiatedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => Task.FromResult(0);
 }

@@ -172,6 +172,18 @@ public sealed class InMemoryLongTermStore(TimeProvider? time = null) : ILongTerm
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
+    public Task<int> AbortUploadsInitiatedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var abandoned = _uploads.Keys.Where(u => UploadIds.InitiatedAt(u) < cutoff).ToList();
+            foreach (var uploadId in abandoned) _uploads.Remove(uploadId);
+            return Task.FromResult(abandoned.Count);
+        }
+    }
+
     private List<BlobInfo> NextPage(string prefix, string? after)
     {
         lock (_gate)

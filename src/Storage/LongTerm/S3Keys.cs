@@ -40,7 +40,10 @@ internal static class S3Keys
 
     private const int LongHeadBytes = 300;
 
-    public static string Upload(string uploadId) => Reserved + "uploads/" + uploadId + "/";
+    /// <summary>The prefix of every multipart upload's keys.</summary>
+    public const string Uploads = Reserved + "uploads/";
+
+    public static string Upload(string uploadId) => Uploads + uploadId + "/";
 
     public static string UploadMeta(string uploadId) => Upload(uploadId) + "meta";
 

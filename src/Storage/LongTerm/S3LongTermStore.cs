@@ -271,6 +271,32 @@ public sealed class S3LongTermStore : ILongTermStore, IDisposable
         UploadIds.IsWellFormed(uploadId) ? DeleteUploadAsync(uploadId, cancellationToken) : Task.CompletedTask;
 
     /// <inheritdoc />
+    public async Task<int> AbortUploadsInitiatedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var aborted = 0;
+        const string uploads = S3Keys.Uploads;
+        string? token = null;
+        do
+        {
+            // One common prefix per upload, a page at a time: the upload id names its initiation time.
+            var page = await _client.ListObjectsV2Async(new ListObjectsV2Request
+            {
+                BucketName = _options.Bucket, Prefix = uploads, Delimiter = "/", ContinuationToken = token, MaxKeys = _options.ListPageSize,
+            }, cancellationToken);
+            foreach (var prefix in page.CommonPrefixes ?? [])
+            {
+                var uploadId = prefix[uploads.Length..].TrimEnd('/');
+                if (!UploadIds.IsWellFormed(uploadId) || !(UploadIds.InitiatedAt(uploadId) < cutoff)) continue;
+                await DeleteUploadAsync(uploadId, cancellationToken);
+                aborted++;
+            }
+            token = page.IsTruncated == true ? page.NextContinuationToken : null;
+        }
+        while (token is not null);
+        return aborted;
+    }
+
+    /// <inheritdoc />
     public void Dispose() => _client.Dispose();
 
     private async Task DeleteUploadAsync(string uploadId, CancellationToken cancellationToken)

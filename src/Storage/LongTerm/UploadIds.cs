@@ -14,6 +14,14 @@ internal static class UploadIds
         return true;
     }
 
+    /// <summary>When the upload was initiated: the millisecond timestamp of its UUID v7 (any Guid format); null for other ids.</summary>
+    public static DateTimeOffset? InitiatedAt(string uploadId)
+    {
+        if (!Guid.TryParse(uploadId, out var uuid) || uuid.Version != 7) return null;
+        var millis = long.Parse(uuid.ToString("N").AsSpan(0, 12), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+        return DateTimeOffset.FromUnixTimeMilliseconds(millis);
+    }
+
     public static void ThrowIfMalformed(string uploadId)
     {
         if (!IsWellFormed(uploadId)) throw new UploadNotFoundException(uploadId);

@@ -18,9 +18,10 @@ namespace ObjectStore.Storage.Tiered;
 /// are young and kept; paths that are not revision blobs (<see cref="RevisionPath"/>) are kept and counted unrecognized.
 /// 2. <i>After</i> the page was listed, read the change log and note which of the page's paths an entry (any phase, any
 /// owner, claimed or not) mentions as new or old blob: those are live. 3. <i>After</i> that, read the HV redirect
-/// (expired tombstones included; a few objects at a time, each once per page) of every object the path may belong to: a tombstone pointing exactly at the path makes
-/// it live. 4. Delete the rest (idempotent, a few at a time). A failed HV read keeps the blob (counted failed); a failed delete is counted
-/// failed and retried by the next sweep.</para>
+/// (expired tombstones included) of the objects the path may belong to — the usual reading first, the others only while
+/// unreferenced; each object once per page, a few at a time: a tombstone pointing exactly at the path makes it live.
+/// 4. Delete the rest (idempotent, a few at a time). A blob whose HV read failed is kept and counted failed, so is an
+/// orphan whose delete failed; the next sweep retries both.</para>
 ///
 /// <para><b>Why the order is safe.</b> Every LT blob is written by a write W at a fresh revision R, and W records its
 /// change entry before writing R, CASes HV to R, and removes the entry only after that (recorded → blob written → CAS →
@@ -33,6 +34,10 @@ namespace ObjectStore.Storage.Tiered;
 /// and be judged orphan. Listing after the log read would be wrong too: a write could record its entry after the log
 /// read. The grace is not needed for this argument; it keeps blobs of uploads in progress, clock skew and operator
 /// surprises out of the sweep's way. Multipart uploads are covered alike: complete records its entry before assembling.</para>
+///
+/// <para><b>Abandoned uploads.</b> After the blobs, multipart uploads initiated more than
+/// <see cref="OrphanSweepOptions.MaxUploadAge"/> ago are aborted (their parts deleted): nothing else ever expires them.
+/// Parts are not blobs and no acknowledged write needs them.</para>
 /// </summary>
 public sealed class OrphanSweep
 {
@@ -68,7 +73,8 @@ public sealed class OrphanSweep
     public async Task<OrphanSweepResult> RunAsync(OrphanSweepResult result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var youngAfter = _time.GetUtcNow() - _options.Grace;
+        var started = _time.GetUtcNow();
+        var youngAfter = started - _options.Grace;
         var page = new List<BlobInfo>(_options.PageSize);
         await foreach (var blob in _lt.ListAsync("", cancellationToken).ConfigureAwait(false))
         {
@@ -78,6 +84,8 @@ public sealed class OrphanSweep
             page.Clear();
         }
         if (page.Count > 0) await SweepPageAsync(page, youngAfter, result, cancellationToken).ConfigureAwait(false);
+        if (_options.MaxUploadAge is { } maxAge)
+            result.UploadsAborted = await _lt.AbortUploadsInitiatedBeforeAsync(started - maxAge, cancellationToken).ConfigureAwait(false);
         return result;
     }
 
@@ -99,7 +107,8 @@ public sealed class OrphanSweep
             {
                 await _lt.DeleteAsync(orphan.Revision, ct).ConfigureAwait(false);
                 result.CountDeleted();
-                _logger.LogDebug("Orphan sweep deleted unreferenced LT blob {Blob} ({Size} bytes, modified {LastModified})", orphan.Revision, orphan.Blob.Size, orphan.Blob.LastModified);
+                _logger.LogDebug("Orphan sweep deleted unreferenced LT blob {Blob} ({Size} bytes, modified {LastModified})",
+                    orphan.Revision, orphan.Blob.Size, orphan.Blob.LastModified);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -166,7 +175,8 @@ public sealed class OrphanSweep
         for (var round = 0; open.Count > 0; round++)
         {
             var owners = open.Select(c => c.Owners[round]).Where(o => !targets.ContainsKey(o)).Distinct().ToList();
-            await Parallel.ForEachAsync(owners, Parallelism(cancellationToken), async (owner, ct) => targets[owner] = await ReadRedirectAsync(owner, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            await Parallel.ForEachAsync(owners, Parallelism(cancellationToken),
+                async (owner, ct) => targets[owner] = await ReadRedirectAsync(owner, ct).ConfigureAwait(false)).ConfigureAwait(false);
             var next = new List<Candidate>();
             foreach (var candidate in open)
             {

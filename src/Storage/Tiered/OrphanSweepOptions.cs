@@ -12,6 +12,9 @@ public sealed class OrphanSweepOptions
     /// <summary>Listed blobs judged together (one change-log read per page); the most the sweep holds. Default 1,000.</summary>
     public int PageSize { get; set; } = 1000;
 
+    /// <summary>Multipart uploads initiated longer ago than this are aborted as abandoned (null: never). Default 7 days, at least 1 day.</summary>
+    public TimeSpan? MaxUploadAge { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>HV reads and LT deletes in flight at once within a page. Default 8.</summary>
     public int Parallelism { get; set; } = 8;
 
@@ -20,6 +23,7 @@ public sealed class OrphanSweepOptions
     {
         if (Grace < MinimumGrace) throw new ArgumentOutOfRangeException(nameof(Grace), Grace, $"must be at least {MinimumGrace}");
         if (PageSize <= 0) throw new ArgumentOutOfRangeException(nameof(PageSize), PageSize, "must be positive");
+        if (MaxUploadAge < TimeSpan.FromDays(1)) throw new ArgumentOutOfRangeException(nameof(MaxUploadAge), MaxUploadAge, "must be at least 1 day (or null to keep uploads)");
         if (Parallelism <= 0) throw new ArgumentOutOfRangeException(nameof(Parallelism), Parallelism, "must be positive");
     }
 }

@@ -53,6 +53,9 @@ public sealed class OrphanSweepResult
     /// <summary>Blobs kept because their HV read failed, plus orphans whose delete failed; the next sweep retries both.</summary>
     public long Failed => Interlocked.Read(ref _failed);
 
+    /// <summary>Abandoned multipart uploads aborted.</summary>
+    public int UploadsAborted { get; internal set; }
+
     internal void CountDeleted() => Interlocked.Increment(ref _deleted);
 
     internal void CountFailed() => Interlocked.Increment(ref _failed);

@@ -3,7 +3,7 @@ using ObjectStore.Storage.Objects;
 
 namespace ObjectStore.Grains.Tests.Objects;
 
-/// <summary>An HV store that can hold one kind of write at its start until released; the held call waits on the token it was given.</summary>
+/// <summary>An HV store that can hold one kind of write (or the redirect read) at its start until released; the held call waits on the token it was given.</summary>
 public sealed class PausingHighVolumeStore(IHighVolumeStore inner) : IHighVolumeStore
 {
     private volatile string? _paused;
@@ -30,8 +30,11 @@ public sealed class PausingHighVolumeStore(IHighVolumeStore inner) : IHighVolume
     public Task<HighVolumeEntry> ReadMetadataAsync(ObjectId id, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.ReadMetadataAsync(id, now, cancellationToken);
 
-    public Task<Tombstone?> ReadRedirectAsync(ObjectId id, CancellationToken cancellationToken) =>
-        inner.ReadRedirectAsync(id, cancellationToken);
+    public async Task<Tombstone?> ReadRedirectAsync(ObjectId id, CancellationToken cancellationToken)
+    {
+        await HoldAsync(nameof(ReadRedirectAsync), cancellationToken);
+        return await inner.ReadRedirectAsync(id, cancellationToken);
+    }
 
     public async Task<Tombstone?> PutInlineUnlessTombstoneAsync(ObjectId id, ObjectMetadata metadata, ReadOnlyMemory<byte> payload, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using ObjectStore.Grains.Hosting;
+using ObjectStore.Grains.Tests.Objects;
 using ObjectStore.Grains.Sweep;
 using ObjectStore.Storage.ChangeLog;
 using ObjectStore.Storage.HighVolume;
@@ -64,6 +65,57 @@ public sealed class OrphanSweepGrainTests
         Assert.True(run.Completed);
         Assert.Equal((2, 1, 1, 1, 0), (run.Listed, run.Young, run.Orphaned, run.Deleted, run.Failed));
         Assert.DoesNotContain(old.StoragePath, await cluster.AllBlobsAsync());
+    }
+
+    [Fact]
+    public async Task A_tick_runs_the_sweep_in_the_background_so_its_reminder_is_acknowledged_while_the_sweep_runs()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var logs = new CapturedLogs();
+        var hv = new PausingHighVolumeStore(new InMemoryHighVolumeStore());
+        var stores = new SharedStores(hv, new InMemoryLongTermStore(clock), new InMemoryChangeLog());
+        await using var cluster = await GrainsCluster.StartAsync(1, stores, s =>
+        {
+            s.Sweep.ReminderPeriod = TimeSpan.FromMilliseconds(200);
+            s.Sweep.Grace = TimeSpan.FromMinutes(1);
+        }, clock, logs);
+        var orphan = await LeakAsync(cluster.LongTerm, new ObjectId("grains", Scopes.Empty, "leaked"));
+        clock.Advance(TimeSpan.FromHours(2));
+        hv.Pause(nameof(hv.ReadRedirectAsync));
+
+        await cluster.Silos[0].GrainFactory.GetGrain<IOrphanSweepGrain>(IOrphanSweepGrain.Key).EnsureReminder();
+        await hv.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var heldAt = await NextDueAsync(cluster);
+        var until = Environment.TickCount64 + 10_000;
+        while (await NextDueAsync(cluster) <= heldAt)
+        {
+            Assert.True(Environment.TickCount64 < until, "the reminder was not acknowledged while the sweep ran");
+            await Task.Delay(20);
+        }
+
+        Assert.Empty(logs.Containing("Orphan sweep finished"));
+        Assert.Contains(orphan.StoragePath, await cluster.AllBlobsAsync());
+        hv.Gate.SetResult();
+        await Eventually.True(() => logs.Containing("Orphan sweep finished").Count > 0, "the held sweep finished");
+        Assert.DoesNotContain(orphan.StoragePath, await cluster.AllBlobsAsync());
+    }
+
+    private static async Task<DateTimeOffset> NextDueAsync(GrainsCluster cluster) =>
+        (await cluster.Cluster.Reminders.ListAsync("orphansweep", IOrphanSweepGrain.Key, CancellationToken.None)).Single().NextDue;
+
+    [Fact]
+    public async Task Disabling_the_sweep_removes_its_reminder()
+    {
+        ObjectStoreGrainServices? services = null;
+        await using var cluster = await GrainsCluster.StartAsync(1, s => services = s);
+        var sweeper = cluster.Silos[0].GrainFactory.GetGrain<IOrphanSweepGrain>(IOrphanSweepGrain.Key);
+        await sweeper.EnsureReminder();
+        Assert.Single(await cluster.Cluster.Reminders.ListAsync("orphansweep", IOrphanSweepGrain.Key, CancellationToken.None));
+
+        services!.Sweep.Enabled = false;
+        await sweeper.EnsureReminder();
+
+        Assert.Empty(await cluster.Cluster.Reminders.ListAsync("orphansweep", IOrphanSweepGrain.Key, CancellationToken.None));
     }
 
     [Fact]

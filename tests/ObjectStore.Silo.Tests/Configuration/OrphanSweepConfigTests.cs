@@ -1,4 +1,5 @@
 using ObjectStore.Silo.Configuration;
+using ObjectStore.Silo.Hosting;
 
 namespace ObjectStore.Silo.Tests.Configuration;
 
@@ -57,5 +58,17 @@ public sealed class OrphanSweepConfigTests
     {
         var loaded = Load(Sweep("intervall: 1h"));
         Assert.Contains("unknown configuration key 'storage.orphan_sweep.intervall' ignored", loaded.Warnings);
+    }
+
+    [Fact]
+    public void The_sweep_grain_gets_the_interval_as_its_reminder_period_and_is_disabled_without_one()
+    {
+        var on = SiloFactory.SweepGrainOptions(Load(Sweep("interval: 2h\ngrace: 10m")).Options.Storage.OrphanSweep);
+        Assert.Equal((true, TimeSpan.FromHours(2), TimeSpan.FromMinutes(10)), (on.Enabled, on.ReminderPeriod, on.Grace));
+        on.Validate();
+
+        var off = SiloFactory.SweepGrainOptions(Load(Sweep("interval: off")).Options.Storage.OrphanSweep);
+        Assert.False(off.Enabled);
+        off.Validate();
     }
 }

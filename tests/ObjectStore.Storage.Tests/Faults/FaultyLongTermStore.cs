@@ -64,6 +64,9 @@ public sealed class FaultyLongTermStore(ILongTermStore inner) : ILongTermStore
 
     public IAsyncEnumerable<BlobInfo> ListAsync(string prefix, CancellationToken cancellationToken) => Inner.ListAsync(prefix, cancellationToken);
 
+    public Task<int> AbortUploadsInitiatedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        Inner.AbortUploadsInitiatedBeforeAsync(cutoff, cancellationToken);
+
     public Task<string> InitiateMultipartAsync(ObjectId id, ObjectMetadata metadata, CancellationToken cancellationToken) =>
         Inner.InitiateMultipartAsync(id, metadata, cancellationToken);
 

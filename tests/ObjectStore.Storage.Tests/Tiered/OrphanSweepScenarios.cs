@@ -18,9 +18,6 @@ public abstract partial class TieredScenarios
     private OrphanSweep Sweep(int pageSize = 1000) =>
         new(Lt, Hv, Log, new OrphanSweepOptions { Grace = SweepGrace, PageSize = pageSize }, Clock);
 
-    private Task<WriteOutcome> PutAsync(ObjectId id, byte[] data, ObjectMetadata? metadata = null) =>
-        Storage.PutAsync(id, metadata ?? new ObjectMetadata(), new MemoryStream(data), data.Length, Ct);
-
     /// <summary>A blob written straight into LT at a fresh revision of <paramref name="id"/>: referenced by nothing.</summary>
     private async Task<ObjectId> LeakAsync(ObjectId id)
     {
@@ -30,15 +27,6 @@ public abstract partial class TieredScenarios
     }
 
     private async Task<bool> ExistsAsync(ObjectId blob) => await Lt.Inner.GetMetadataAsync(blob, Ct) is not null;
-
-    private async Task<byte[]?> ReadAsync(ObjectId id)
-    {
-        await using var found = await Storage.GetAsync(id, null, Ct);
-        if (found is null) return null;
-        var copy = new MemoryStream();
-        await found.Content.CopyToAsync(copy, Ct);
-        return copy.ToArray();
-    }
 
     private async Task<ObjectId> TargetAsync(ObjectId id) =>
         (await Hv.Inner.ReadRedirectAsync(id, Ct))?.Target ?? throw new Xunit.Sdk.XunitException("expected a tombstone");
@@ -239,5 +227,28 @@ public abstract partial class TieredScenarios
         Assert.Equal(left, rest.Deleted);
         foreach (var orphan in orphans) Assert.False(await ExistsAsync(orphan));
         Assert.Equal(data, await ReadAsync(Id));
+    }
+
+    [Fact]
+    public async Task Sweep_aborts_multipart_uploads_older_than_the_max_age_and_keeps_completed_objects()
+    {
+        var (completedId, parts) = await UploadAsync([Bytes(3000, 1), Bytes(2000, 2)]);
+        Assert.True((await Storage.CompleteMultipartAsync(Id, completedId, parts, Ct)).Succeeded);
+        await SettleAsync();
+        var abandoned = await Storage.InitiateMultipartAsync(Id.WithKey("abandoned"), new ObjectMetadata(), Ct);
+        await Storage.UploadPartAsync(Id.WithKey("abandoned"), abandoned, 1, new MemoryStream(Bytes(100)), 100, null, Ct);
+        var sweep = new OrphanSweep(Lt, Hv, Log, new OrphanSweepOptions { Grace = SweepGrace, MaxUploadAge = TimeSpan.FromDays(7) }, Clock);
+
+        Clock.Advance(TimeSpan.FromDays(6));
+        Assert.Equal(0, (await sweep.RunAsync(Ct)).UploadsAborted);
+        Assert.Single((await Storage.ListPartsAsync(Id.WithKey("abandoned"), abandoned, null, null, Ct)).Parts);
+
+        Clock.Advance(TimeSpan.FromDays(2));
+        var result = await sweep.RunAsync(Ct);
+
+        Assert.Equal(1, result.UploadsAborted);
+        await Assert.ThrowsAsync<UploadNotFoundException>(() => Storage.ListPartsAsync(Id.WithKey("abandoned"), abandoned, null, null, Ct));
+        Assert.Equal(Concat([Bytes(3000, 1), Bytes(2000, 2)]), await ReadAsync());
+        Assert.Equal((1L, 1L, 0L), (result.Listed, result.Live, result.Orphaned));
     }
 }

@@ -73,12 +73,16 @@ public abstract partial class TieredScenarios : IAsyncLifetime
 
     protected static byte[] Large(int seed = 1) => Bytes(Threshold + 1 + seed, seed);
 
-    protected Task<WriteOutcome> PutAsync(byte[] data, ObjectMetadata? metadata = null) =>
-        Storage.PutAsync(Id, metadata ?? new ObjectMetadata(), new MemoryStream(data), data.Length, Ct);
+    protected Task<WriteOutcome> PutAsync(byte[] data, ObjectMetadata? metadata = null) => PutAsync(Id, data, metadata);
 
-    protected async Task<byte[]?> ReadAsync()
+    protected Task<WriteOutcome> PutAsync(ObjectId id, byte[] data, ObjectMetadata? metadata = null) =>
+        Storage.PutAsync(id, metadata ?? new ObjectMetadata(), new MemoryStream(data), data.Length, Ct);
+
+    protected Task<byte[]?> ReadAsync() => ReadAsync(Id);
+
+    protected async Task<byte[]?> ReadAsync(ObjectId id)
     {
-        await using var found = await Storage.GetAsync(Id, null, Ct);
+        await using var found = await Storage.GetAsync(id, null, Ct);
         if (found is null) return null;
         var copy = new MemoryStream();
         await found.Content.CopyToAsync(copy, Ct);
@@ -139,5 +143,6 @@ public abstract partial class TieredScenarios : IAsyncLifetime
 /// <summary>The scenario suite over the in-memory stores.</summary>
 public sealed class InMemoryTieredScenarios : TieredScenarios
 {
-    protected override Task<TieredBackends> CreateBackendsAsync(TimeProvider time) => TieredBackendFactory.InMemoryAsync(time);
+    protected override Task<TieredBackends> CreateBackendsAsync(TimeProvider time) =>
+        Task.FromResult(new TieredBackends(new InMemoryHighVolumeStore(), new InMemoryLongTermStore(time), new InMemoryChangeLog()));
 }
