@@ -3,7 +3,7 @@
 #   gnuplot -e "datadir='bench/results/chart-data'; outdir='bench/results'; systems='embedded 3-silo nginx postgres'" bench/plot.gnuplot
 set terminal pngcairo size 900,540 font "DejaVu Sans,10"
 set grid
-set key top left
+set key top left Left reverse
 set logscale x 2
 set xlabel "operations in flight (concurrency)"
 set style data linespoints
