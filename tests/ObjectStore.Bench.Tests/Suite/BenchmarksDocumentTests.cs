@@ -39,6 +39,16 @@ public sealed class BenchmarksDocumentTests
     }
 
     [Fact]
+    public void A_run_on_a_busy_machine_says_so_with_its_load_averages()
+    {
+        var busy = Group("small", Run("small", "embedded", false, 16, 1, 1)) with { LoadAverage = "12.50 9.00 8.00" };
+        var quiet = Group("medium", Run("medium", "embedded", false, 16, 1, 1));
+
+        Assert.Contains("ranged 1.0–12.5 on 2 cores", BenchmarksDocument.Markdown(new ReportInputs([quiet, busy], null, null, false, null)));
+        Assert.DoesNotContain("A busy machine", BenchmarksDocument.Markdown(new ReportInputs([quiet], null, null, false, null)));
+    }
+
+    [Fact]
     public void A_failed_run_shows_its_first_error_and_gives_no_ratio()
     {
         var group = Group("small",

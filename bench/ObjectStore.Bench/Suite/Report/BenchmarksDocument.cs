@@ -90,6 +90,14 @@ internal static class BenchmarksDocument
         if (inputs.Groups.Any(g => g.Quick) || inputs.Memory?.Quick == true) s.Append(" — **a `--quick` smoke run: not figures to quote**");
         s.AppendLine(".");
         s.AppendLine();
+        var loads = inputs.Groups.Select(g => FirstLoad(g.LoadAverage)).Where(double.IsFinite).ToArray();
+        if (loads.Length > 0 && loads.Max() > 2 * machine.Cores)
+        {
+            s.AppendLine(C, $"**A busy machine**: the 1-minute load average at the start of each group ranged {loads.Min():F1}–{loads.Max():F1} on {machine.Cores} cores");
+            s.AppendLine("(other builds and tests ran beside the suite). Absolute figures are lower and noisier than on a quiet machine;");
+            s.AppendLine("a result and its baseline ran seconds apart under the same load, so the ratios suffer less.");
+            s.AppendLine();
+        }
     }
 
     private static void RatiosSection(StringBuilder s, IReadOnlyList<SuiteGroup> groups)
@@ -267,6 +275,9 @@ internal static class BenchmarksDocument
     /// <summary>Growth within max(64 MiB, 25 %) of the smaller peak is noise (GC heap sizing, thread stacks), not growth with the input.</summary>
     private static string Verdict(long smallerInputPeak, long largerInputPeak, string input) =>
         (largerInputPeak - smallerInputPeak) / MiB <= Math.Max(64, smallerInputPeak / MiB * 0.25) ? $"does not grow with {input}" : $"**grows with {input}**";
+
+    private static double FirstLoad(string loadAverage) =>
+        double.TryParse(loadAverage.Split(' ')[0], NumberStyles.Float, C, out var value) ? value : double.NaN;
 
     private static int OperationOrder(string op) => op switch { "write" => 0, "batch" => 1, "read" => 2, "delete" => 3, "cleanup" => 4, _ => 5 };
 
