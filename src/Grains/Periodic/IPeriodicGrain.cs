@@ -5,6 +5,6 @@ namespace ObjectStore.Grains.Periodic;
 /// <summary>A singleton maintenance grain woken by a durable reminder.</summary>
 public interface IPeriodicGrain : IGrainWithStringKey
 {
-    /// <summary>Registers the grain's reminder with the configured period unless this activation already did (idempotent).</summary>
+    /// <summary>Registers the grain's reminder with the configured period unless it exists with that period already (idempotent; an existing one keeps its next due time).</summary>
     Task EnsureReminder(CancellationToken cancellationToken = default);
 }

@@ -29,7 +29,10 @@ public abstract class PeriodicGrain<TRun>(PeriodicOptions options) : Grain, IPer
             return;
         }
         if (_registered == options.ReminderPeriod) return;
-        await RegisterOrUpdateReminder(ReminderName, options.ReminderPeriod, options.ReminderPeriod);
+        // Re-registering moves the next tick a whole period away; every silo start would then postpone a long-period
+        // grain (the 6 h sweep) again. Keep an existing reminder whose period is right.
+        if ((await GetReminder(ReminderName))?.Period != options.ReminderPeriod)
+            await RegisterOrUpdateReminder(ReminderName, options.ReminderPeriod, options.ReminderPeriod);
         _registered = options.ReminderPeriod;
     }
 

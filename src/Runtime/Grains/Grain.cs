@@ -51,6 +51,10 @@ public abstract class Grain
     protected Task RegisterOrUpdateReminder(string reminderName, TimeSpan dueTime, TimeSpan period) =>
         Activation.Runtime.Reminders.RegisterAsync(GrainId, reminderName, dueTime, period);
 
+    /// <summary>The durable reminder <paramref name="reminderName"/> of this grain (its period and next due time), or null.</summary>
+    protected Task<Reminders.ReminderEntry?> GetReminder(string reminderName) =>
+        Activation.Runtime.Reminders.GetAsync(GrainId, reminderName);
+
     /// <summary>Removes the reminder <paramref name="reminderName"/>; absent is fine.</summary>
     protected Task UnregisterReminder(string reminderName) =>
         Activation.Runtime.Reminders.UnregisterAsync(GrainId, reminderName);

@@ -28,6 +28,9 @@ internal sealed class ReminderService(SiloRuntime runtime, IReminderTable? table
         return Table.UpsertAsync(id.Type, id.Key, name, DateTimeOffset.UtcNow + dueTime, period, CancellationToken.None);
     }
 
+    public async Task<ReminderEntry?> GetAsync(GrainId id, string name) =>
+        (await Table.ListAsync(id.Type, id.Key, CancellationToken.None).ConfigureAwait(false)).FirstOrDefault(r => r.Name == name);
+
     public Task UnregisterAsync(GrainId id, string name) => Table.DeleteAsync(id.Type, id.Key, name, CancellationToken.None);
 
     private IReminderTable Table => table ?? throw new InvalidOperationException("This silo has no reminder table; configure one with SiloBuilder.UseReminderTable.");

@@ -119,6 +119,35 @@ public sealed class OrphanSweepGrainTests
     }
 
     [Fact]
+    public async Task A_silo_start_keeps_the_next_due_time_of_an_existing_reminder_with_the_configured_period()
+    {
+        await using var cluster = await GrainsCluster.StartAsync(1);
+        var reminders = cluster.Cluster.Reminders;
+        var due = DateTimeOffset.UtcNow.AddHours(5);
+        var period = new OrphanSweepGrainOptions().ReminderPeriod;
+        await reminders.UpsertAsync("orphansweep", IOrphanSweepGrain.Key, "sweep-orphans", due, period, CancellationToken.None);
+
+        await ObjectStoreGrains.StartMaintenanceAsync(cluster.Silos[0].GrainFactory, CancellationToken.None);
+
+        var entry = Assert.Single(await reminders.ListAsync("orphansweep", IOrphanSweepGrain.Key, CancellationToken.None));
+        Assert.Equal((period, due.ToUnixTimeSeconds()), (entry.Period, entry.NextDue.ToUnixTimeSeconds()));
+    }
+
+    [Fact]
+    public async Task A_changed_interval_replaces_the_reminder()
+    {
+        await using var cluster = await GrainsCluster.StartAsync(1, s => s.Sweep.ReminderPeriod = TimeSpan.FromHours(1));
+        var reminders = cluster.Cluster.Reminders;
+        await reminders.UpsertAsync("orphansweep", IOrphanSweepGrain.Key, "sweep-orphans", DateTimeOffset.UtcNow.AddHours(5), TimeSpan.FromHours(6), CancellationToken.None);
+
+        await ObjectStoreGrains.StartMaintenanceAsync(cluster.Silos[0].GrainFactory, CancellationToken.None);
+
+        var entry = Assert.Single(await reminders.ListAsync("orphansweep", IOrphanSweepGrain.Key, CancellationToken.None));
+        Assert.Equal(TimeSpan.FromHours(1), entry.Period);
+        Assert.True(entry.NextDue <= DateTimeOffset.UtcNow.AddHours(1));
+    }
+
+    [Fact]
     public void A_grace_below_the_minimum_is_rejected()
     {
         var services = new OrphanSweepGrainOptions { Grace = TimeSpan.FromSeconds(10) };
