@@ -1,8 +1,11 @@
 using ObjectStore.Bench;
 using ObjectStore.Bench.Load;
 using ObjectStore.Bench.Ping;
+using ObjectStore.Bench.Suite;
+using ObjectStore.Bench.Suite.Report;
 
-// objectstore-bench <command> [options]; commands: ping (see PingOptions.Usage), load (see LoadOptions.Usage).
+// objectstore-bench <command> [options]; commands: ping (see PingOptions.Usage), load (see LoadOptions.Usage),
+// suite and report (see SuiteCommands).
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -12,12 +15,15 @@ Console.CancelKeyPress += (_, e) =>
 
 return args.Length > 0 && args[0] == "ping" ? await PingAsync(args[1..], cancel.Token)
     : args.Length > 0 && args[0] == "load" ? await LoadCommand.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token)
+    : args.Length > 0 && args[0] is "suite" or "report" ? await SuiteCommands.RunAsync(args[0], args[1..], cancel.Token)
     : Usage();
 
 static int Usage()
 {
     Console.Error.WriteLine(PingOptions.Usage);
     Console.Error.WriteLine(LoadOptions.Usage);
+    Console.Error.WriteLine(SuiteOptions.Usage);
+    Console.Error.WriteLine(ReportOptions.Usage);
     return 2;
 }
 

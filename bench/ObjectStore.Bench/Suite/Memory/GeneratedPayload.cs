@@ -1,0 +1,66 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+
+namespace ObjectStore.Bench.Suite.Memory;
+
+/// <summary>
+/// A read-only stream of <see cref="Length"/> pseudo-random bytes made on the fly (xorshift64*), hashing what it hands
+/// out: a multi-GiB upload body that the bench never holds in memory.
+/// </summary>
+internal sealed class GeneratedPayload(long length, ulong seed) : Stream
+{
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private ulong _state = seed == 0 ? 0x9E3779B97F4A7C15UL : seed;
+    private long _position;
+    private byte[]? _finalHash;
+
+    /// <summary>The SHA-256 of the payload, once it was read to its end (still there after the HTTP client disposed the stream).</summary>
+    public byte[] Hash() => _finalHash ?? throw new InvalidOperationException("the payload was not read to its end");
+
+    /// <summary>The SHA-256 of the whole payload of <paramref name="length"/> and <paramref name="seed"/>, computed without storing it.</summary>
+    public static byte[] HashOf(long length, ulong seed)
+    {
+        using var payload = new GeneratedPayload(length, seed);
+        var buffer = new byte[1 << 20];
+        while (payload.Read(buffer) > 0) { }
+        return payload.Hash();
+    }
+
+    public override int Read(Span<byte> buffer)
+    {
+        var n = (int)Math.Min(buffer.Length, length - _position) & ~7;
+        if (n == 0 && _position < length) n = (int)Math.Min(buffer.Length, length - _position);
+        var words = n / 8;
+        for (var i = 0; i < words; i++)
+        {
+            _state ^= _state >> 12;
+            _state ^= _state << 25;
+            _state ^= _state >> 27;
+            BinaryPrimitives.WriteUInt64LittleEndian(buffer.Slice(i * 8, 8), _state * 0x2545F4914F6CDD1DUL);
+        }
+        for (var i = words * 8; i < n; i++) buffer[i] = (byte)i; // only the last < 8 bytes of a payload
+        _hash.AppendData(buffer[..n]);
+        _position += n;
+        if (_position == length) _finalHash ??= _hash.GetCurrentHash();
+        return n;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(Read(buffer.Span));
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer.AsSpan(offset, count)));
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => length;
+    public override long Position { get => _position; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _hash.Dispose();
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,94 @@
+using ObjectStore.Bench.Suite;
+using ObjectStore.Bench.Suite.Memory;
+using ObjectStore.Bench.Suite.Report;
+using static ObjectStore.Bench.Tests.Suite.SuiteFixtures;
+
+namespace ObjectStore.Bench.Tests.Suite;
+
+public sealed class BenchmarksDocumentTests
+{
+    private static async Task<SuiteGroup> RoundTripAsync(SuiteGroup group)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"suite-{Guid.NewGuid():N}.json");
+        try
+        {
+            await SuiteJson.WriteAsync(path, group, CancellationToken.None);
+            return await SuiteJson.ReadAsync<SuiteGroup>(path, CancellationToken.None);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task The_document_lists_every_ratio_from_the_json_of_a_group()
+    {
+        var group = await RoundTripAsync(Group("small",
+            Run("small 97/2/1", "embedded", false, 16, bytesPerSecond: 2_000_000, p99Ms: 4),
+            Run("small 97/2/1", "nginx", true, 16, bytesPerSecond: 1_000_000, p99Ms: 8)));
+
+        var text = BenchmarksDocument.Markdown(new ReportInputs([group], null, null, Charts: false, WallTime: "9 min 30 s"));
+
+        Assert.Contains("| small 97/2/1 | embedded | nginx | 16 | 2.00 | 0.50 |", text);
+        Assert.Contains("| small 97/2/1 | embedded | result | 16 | write | 1,000 | 0 | 100 | 1.9 | 1.00 | 2.00 | 4.00 | 8.0 |", text);
+        Assert.Contains("9 min 30 s", text);
+        Assert.Contains("2 cores (Test CPU)", text);
+        Assert.Contains("Worst throughput ratio**: small 97/2/1, embedded vs nginx at 16 in flight: 2.00", text);
+        Assert.DoesNotContain("--quick", text.Split("## Machine")[1].Split("## Every ratio")[0]);
+    }
+
+    [Fact]
+    public void A_run_on_a_busy_machine_says_so_with_its_load_averages()
+    {
+        var busy = Group("small", Run("small", "embedded", false, 16, 1, 1)) with { LoadAverage = "12.50 9.00 8.00" };
+        var quiet = Group("medium", Run("medium", "embedded", false, 16, 1, 1));
+
+        Assert.Contains("ranged 1.0–12.5 on 2 cores", BenchmarksDocument.Markdown(new ReportInputs([quiet, busy], null, null, false, null)));
+        Assert.DoesNotContain("A busy machine", BenchmarksDocument.Markdown(new ReportInputs([quiet], null, null, false, null)));
+    }
+
+    [Fact]
+    public void A_failed_run_shows_its_first_error_and_gives_no_ratio()
+    {
+        var group = Group("small",
+            Run("small", "embedded", false, 16, 2_000_000, 4, failures: 3),
+            Run("small", "nginx", true, 16, 1_000_000, 8));
+
+        var text = BenchmarksDocument.Markdown(new ReportInputs([group], null, null, false, null));
+
+        Assert.Contains("first write error: 500 Internal Server Error", text);
+        Assert.Contains("No ratios", text);
+    }
+
+    [Fact]
+    public void The_memory_table_says_whether_peak_rss_grows_with_the_object_size()
+    {
+        const long MiB = 1024 * 1024;
+        LargeObjectMemory Row(long size, long peak) => new()
+        {
+            SizeBytes = size, ReadyRssBytes = 70 * MiB, UploadPeakRssBytes = peak, DownloadPeakRssBytes = peak - MiB, HashMatches = true,
+            UploadSeconds = 1, DownloadSeconds = 1,
+        };
+        var flat = new MemoryResults { Machine = Machine, Large = [Row(256 * MiB, 90 * MiB), Row(4096 * MiB, 95 * MiB)] };
+        var growing = new MemoryResults { Machine = Machine, Large = [Row(256 * MiB, 90 * MiB), Row(4096 * MiB, 900 * MiB)] };
+
+        var flatText = BenchmarksDocument.Markdown(new ReportInputs([], flat, null, false, null));
+        var growingText = BenchmarksDocument.Markdown(new ReportInputs([], growing, null, false, null));
+
+        Assert.Contains("| 4 GiB | 70 | 95 | 94 |", flatText);
+        Assert.Contains("Peak RSS does not grow with the object size: 90 MiB at 256 MiB, 95 MiB at 4 GiB", flatText);
+        Assert.Contains("**grows with the object size**", growingText);
+    }
+
+    [Fact]
+    public void A_missing_sweep_line_is_reported_as_a_missing_listing_figure()
+    {
+        var memory = new MemoryResults { Machine = Machine, Listing = [new ListingMemory { Entries = 100_000, Error = "no 'Orphan sweep finished' line within 30 s" }] };
+
+        var text = BenchmarksDocument.Markdown(new ReportInputs([], memory, null, false, null));
+
+        Assert.Contains("| 100,000 |", text);
+        Assert.Contains("The listing figure is missing", text);
+    }
+}
