@@ -14,7 +14,8 @@ namespace ObjectStore.Grains.Objects;
 /// under their own deadline, <see cref="ObjectGrainOptions.MutationTimeout"/>, never the caller's token):
 /// <list type="number">
 /// <item><b>PutInline.</b> Drop the cached row → <c>TieredStorage.PutInlineAsync</c> (inline write, or record + CAS a
-/// tombstone away) → read the row back from HV, cache it, return its metadata.</item>
+/// tombstone away) → cache the row it wrote (read back from HV only when a concurrent writer superseded it), return
+/// its metadata.</item>
 /// <item><b>BeginLargeWrite.</b> <c>BeginLargeWriteAsync</c> (read current target C, record {new = R, old = C}) → keep
 /// the <see cref="LargeWrite"/> by change id → ticket. The caller streams the body into LT at R.</item>
 /// <item><b>CommitLargeWrite.</b> Take the open write (unknown id → <see cref="UnknownLargeWriteException"/>) → drop the
@@ -65,9 +66,17 @@ public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObj
         return MutateAsync(async ct =>
         {
             Forget();
-            Settle(await Storage.PutInlineAsync(_id, metadata, payload, ct));
+            var written = await Storage.PutInlineAsync(_id, metadata, payload, ct);
+            Settle(written.Outcome);
+            if (written.Outcome == WriteOutcome.Written)
+            {
+                // HV now holds exactly this row: cache it rather than read it back (one HV round trip per small
+                // write instead of two). The payload is copied because the caller's buffer goes back to its pool.
+                if (services.Cache.Budget > 0) Remember(new CachedRow(written.Metadata, null, payload.ToArray()));
+                return written.Metadata;
+            }
             var row = await LoadAsync(services.Time.GetUtcNow(), ct);
-            return row?.Metadata ?? metadata with { Size = payload.Length };
+            return row?.Metadata ?? written.Metadata;
         });
     }
 

@@ -1,3 +1,5 @@
+using ObjectStore.Storage.Objects;
+
 namespace ObjectStore.Storage.Tiered;
 
 /// <summary>How a write ended; both are success for the caller (last writer wins).</summary>
@@ -8,6 +10,11 @@ public enum WriteOutcome
     /// <summary>A concurrent writer committed after this write's read; this write's bytes were discarded.</summary>
     Superseded,
 }
+
+/// <summary>How an inline write ended, with the metadata as stored (stamped at the write's instant, sized).</summary>
+/// <param name="Outcome">Written, or superseded by a concurrent writer (then <paramref name="Metadata"/> is not the object's).</param>
+/// <param name="Metadata">The metadata this write stored.</param>
+public readonly record struct InlineWriteResult(WriteOutcome Outcome, ObjectMetadata Metadata);
 
 /// <summary>What one <see cref="TieredStorage.PurgeExpiredAsync"/> batch did.</summary>
 /// <param name="InlineDeleted">Expired inline rows physically deleted.</param>

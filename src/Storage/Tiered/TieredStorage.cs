@@ -115,7 +115,7 @@ public sealed class TieredStorage
         {
             var buffered = await FillAsync(content, buffer.AsMemory(0, _options.InlineThreshold + 1), cancellationToken).ConfigureAwait(false);
             if (buffered <= _options.InlineThreshold)
-                return await PutInlineAsync(id, metadata, buffer.AsMemory(0, buffered), cancellationToken).ConfigureAwait(false);
+                return (await PutInlineAsync(id, metadata, buffer.AsMemory(0, buffered), cancellationToken).ConfigureAwait(false)).Outcome;
             return await PutLargeAsync(id, metadata, new PrefixedStream(buffer.AsMemory(0, buffered), content), contentLength, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -125,15 +125,16 @@ public sealed class TieredStorage
     }
 
     /// <summary>Small write: stores <paramref name="payload"/> (at most the threshold) inline, swapping away a tombstone if one is there.</summary>
-    public async Task<WriteOutcome> PutInlineAsync(ObjectId id, ObjectMetadata metadata, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public async Task<InlineWriteResult> PutInlineAsync(ObjectId id, ObjectMetadata metadata, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         if (payload.Length > _options.InlineThreshold)
             throw new ArgumentException($"inline payload of {payload.Length} bytes exceeds the threshold of {_options.InlineThreshold}", nameof(payload));
         var now = _time.GetUtcNow();
         var stamped = metadata.StampedAt(now) with { Size = payload.Length };
         var tombstone = await _hv.PutInlineUnlessTombstoneAsync(id, stamped, payload, now, cancellationToken).ConfigureAwait(false);
-        if (tombstone is null) return WriteOutcome.Written;
-        return await SwapTombstoneAsync(id, tombstone.Target, new TieredWrite.WriteInline(stamped, payload), now, cancellationToken).ConfigureAwait(false);
+        if (tombstone is null) return new InlineWriteResult(WriteOutcome.Written, stamped);
+        var outcome = await SwapTombstoneAsync(id, tombstone.Target, new TieredWrite.WriteInline(stamped, payload), now, cancellationToken).ConfigureAwait(false);
+        return new InlineWriteResult(outcome, stamped);
     }
 
     /// <summary>Large write, step 1–2: reads the current target and records the change; the caller then streams the body to LT at <see cref="LargeWrite.Revision"/>.</summary>

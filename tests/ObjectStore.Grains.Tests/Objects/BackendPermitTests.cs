@@ -48,7 +48,7 @@ public sealed class BackendPermitTests
         await grain.Delete();
         await grain.Get();
 
-        Assert.True(afterSmall >= 2, $"a small put writes and reads back: {afterSmall} permits");
+        Assert.Equal(1, afterSmall);   // a small put only writes: the grain caches what it stored, no read-back
         Assert.True(permits.Acquired >= afterSmall + 4, $"begin, commit, delete and a read each take one: {permits.Acquired} in all");
         Assert.Equal(0, permits.InUse);
     }

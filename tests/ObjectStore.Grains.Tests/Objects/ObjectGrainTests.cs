@@ -92,6 +92,25 @@ public sealed class ObjectGrainTests
     }
 
     [Fact]
+    public async Task A_small_write_caches_the_row_it_stored_without_reading_HV_back()
+    {
+        await using var cluster = await GrainsCluster.StartAsync(1);
+        var id = Id("no-read-back");
+        var grain = cluster.Object(id);
+        var services = cluster.StorageOf(cluster.Silos[0]).Services;
+
+        var stored = await grain.PutInline(Gateway.Metadata("text/plain"), "fresh"u8.ToArray());
+        var read = await grain.Get();
+        var inHv = await services.HighVolume.ReadAsync(id, null, DateTimeOffset.UtcNow, CancellationToken.None);
+
+        Assert.Equal(0, services.Stats.CacheMisses);
+        Assert.Equal(1, services.Stats.CacheHits);
+        Assert.Equal("fresh"u8.ToArray(), read.Payload.ToArray());
+        Assert.Equal(Stored(inHv.Metadata!), Stored(stored));
+        Assert.Equal(Stored(inHv.Metadata!), Stored(read.Metadata!));
+    }
+
+    [Fact]
     public async Task The_cache_never_serves_an_expired_object()
     {
         var clock = new ManualClock();
