@@ -19,7 +19,7 @@ internal sealed class LoadOptions
           --target URI               {{LoadTargets.Forms}}
           --workload FILE            YAML or JSON with objectstore's stresstest keys: name, mode, concurrency, organizations,
                                      file_sizes {p50, p99, max}, actions {writes, reads, deletes}, multipart {concurrency,
-                                     part_size}, duration, ttl, cleanup, batch_size, reads_pattern, hot_keys, prefill, seed
+                                     part_size}, duration, ttl, cleanup, batch_size, reads_pattern, hot_keys, prefill, warmup, seed
           --name NAME                usecase (default bench)
           --mode MODE                weighted | throughput | batch (default weighted)
           --concurrency N            operations (batch: batch requests) in flight (default: CPU count)
@@ -34,6 +34,7 @@ internal sealed class LoadOptions
           --reads-pattern P          zipf | hot (default zipf)
           --hot-keys N               size of the hot set (default 16)
           --prefill N                objects written before the clock starts (default 0)
+          --warmup D                 untimed run of the same workload first, like 2s (default 0: none)
           --ttl D                    time to live, like 1h, or never (default 1h)
           --no-cleanup               leave the objects in place
           --seed N                   seed of sizes, choices and payloads (default 1)
@@ -60,6 +61,7 @@ internal sealed class LoadOptions
         ["--reads-pattern"] = "reads_pattern",
         ["--hot-keys"] = "hot_keys",
         ["--prefill"] = "prefill",
+        ["--warmup"] = "warmup",
         ["--ttl"] = "ttl",
         ["--seed"] = "seed",
     };
@@ -139,6 +141,7 @@ internal sealed class LoadOptions
                 "reads_pattern" => spec with { Reads = Enum<ReadPattern>(value) },
                 "hot_keys" => spec with { HotKeys = Int(value, 1) },
                 "prefill" => spec with { Prefill = Int(value, 0) },
+                "warmup" => spec with { Warmup = Units.ParseDuration(value) },
                 "seed" => spec with { Seed = ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : throw new FormatException($"'{value}' is not a non-negative integer") },
                 _ => throw new FormatException("unknown workload key"),
             };

@@ -10,8 +10,19 @@ public static class LoadRunner
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(progress);
         Validate(spec, target);
-        return new LoadRun(spec, target, progress).ExecuteAsync(ct);
+        return spec.Warmup > TimeSpan.Zero ? WarmThenRunAsync(spec, target, progress, ct) : new LoadRun(spec, target, progress).ExecuteAsync(ct);
     }
+
+    // The warm-up keeps a small prefill so read-only workloads have something to read; its figures are discarded.
+    private static async Task<LoadResult> WarmThenRunAsync(LoadSpec spec, ILoadTarget target, TextWriter progress, CancellationToken ct)
+    {
+        var warmup = spec with { Duration = spec.Warmup, Warmup = TimeSpan.Zero, Prefill = Math.Min(spec.Prefill, WarmupPrefill), Cleanup = true };
+        var warm = await new LoadRun(warmup, target, TextWriter.Null).ExecuteAsync(ct).ConfigureAwait(false);
+        await progress.WriteLineAsync($"[{spec.Name} → {target.Kind}] warm-up: {warm.Total.Count} ops in {spec.Warmup.TotalSeconds:0.#} s, {warm.Total.Failures} failed (not counted)").ConfigureAwait(false);
+        return await new LoadRun(spec, target, progress).ExecuteAsync(ct).ConfigureAwait(false);
+    }
+
+    private const int WarmupPrefill = 100;
 
     /// <summary>
     /// The most requests <paramref name="spec"/> has in flight at once — operations (100 in throughput mode) times
@@ -40,6 +51,7 @@ public static class LoadRunner
         Require(spec.BatchSize is >= 1 and <= 1000, nameof(spec.BatchSize), $"must be 1..1000 (the server's per-request limit), got {spec.BatchSize}");
         Require(spec.HotKeys >= 1, nameof(spec.HotKeys), $"must be at least 1, got {spec.HotKeys}");
         Require(spec.Prefill >= 0, nameof(spec.Prefill), $"must not be negative, got {spec.Prefill}");
+        Require(spec.Warmup >= TimeSpan.Zero, nameof(spec.Warmup), $"must not be negative, got {spec.Warmup}");
         Require(spec.Actions is { Writes: >= 0, Reads: >= 0, Deletes: >= 0 } && spec.Actions.Writes + spec.Actions.Reads + spec.Actions.Deletes > 0,
             nameof(spec.Actions), "weights must be non-negative and not all zero");
         Require(spec.Actions.Writes > 0 || spec.Prefill > 0, nameof(spec.Actions), "without writes, reads and deletes need a prefill");

@@ -71,6 +71,12 @@ public sealed record LoadSpec
     /// <summary>The size of the hot set for <see cref="ReadPattern.Hot"/>.</summary>
     public int HotKeys { get; init; } = 16;
 
+    /// <summary>
+    /// An untimed run of the same workload before the measured one (its objects cleaned up), so the figures describe a
+    /// warm system — JIT tiering done, connection pools open — not a process's first seconds. Zero skips it.
+    /// </summary>
+    public TimeSpan Warmup { get; init; }
+
     /// <summary>Objects written before the clock starts (not measured) so reads have a pool.</summary>
     public int Prefill { get; init; }
 

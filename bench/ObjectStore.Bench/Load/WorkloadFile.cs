@@ -14,7 +14,7 @@ internal static class WorkloadFile
     {
         "name", "mode", "concurrency", "organizations", "file_sizes.p50", "file_sizes.p99", "file_sizes.max",
         "actions.writes", "actions.reads", "actions.deletes", "multipart.concurrency", "multipart.part_size",
-        "duration", "ttl", "cleanup", "batch_size", "reads_pattern", "hot_keys", "prefill", "seed",
+        "duration", "ttl", "cleanup", "batch_size", "reads_pattern", "hot_keys", "prefill", "warmup", "seed",
     };
 
     /// <summary>Reads <paramref name="path"/>; JSON when it ends in .json or starts with '{', else YAML.</summary>

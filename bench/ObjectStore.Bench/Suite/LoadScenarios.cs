@@ -28,7 +28,7 @@ internal static class LoadScenarios
     /// <summary>The plan of <paramref name="group"/> (not "memory").</summary>
     public static PlannedGroup Plan(string group, SuiteOptions options)
     {
-        var spec = new LoadSpec { Duration = options.Duration, Seed = 1, Concurrency = 16 };
+        var spec = new LoadSpec { Duration = options.Duration, Warmup = options.Warmup, Seed = 1, Concurrency = 16 };
         var smallSizes = new SizeDistribution(5 * KiB, 20 * KiB, null);
         var poolSize = options.Quick ? 200 : 2000;
         return group switch

@@ -29,6 +29,9 @@ internal sealed class SuiteOptions
     /// <summary>The measured phase of one run.</summary>
     public TimeSpan Duration => TimeSpan.FromSeconds(Seconds ?? (Quick ? 1.5 : 5));
 
+    /// <summary>The untimed warm-up before each measurement: a silo's first seconds are JIT tiering, not its speed.</summary>
+    public TimeSpan Warmup => TimeSpan.FromSeconds(Quick ? 0.5 : 2);
+
     /// <summary>The command's usage text.</summary>
     public const string Usage = """
         usage: objectstore-bench suite [options]

@@ -103,6 +103,58 @@ public sealed class FileSystemTargetTests : IDisposable
     }
 
     [Fact]
+    public async Task A_warm_up_runs_the_workload_first_and_is_not_counted()
+    {
+        var spec = new LoadSpec { Concurrency = 2, Duration = TimeSpan.FromSeconds(0.5), Warmup = TimeSpan.FromSeconds(0.5), Actions = new ActionWeights(1, 0, 0) };
+        await using var inner = await LoadTargets.CreateAsync($"fs:{_directory}", 2, CancellationToken.None);
+        var target = new CountingTarget(inner);
+        var result = await LoadRunner.RunAsync(spec, target, TextWriter.Null, CancellationToken.None);
+
+        Assert.False(result.Failed, LoadReport.Markdown([result]));
+        Assert.True(target.Writes > result.Operations["write"].Count, $"{target.Writes} writes reached the target, {result.Operations["write"].Count} were measured");
+        Assert.Equal(target.Writes, target.Deletes);   // the warm-up's objects are cleaned up too
+        Assert.Empty(Directory.EnumerateFiles(_directory, "*", SearchOption.AllDirectories));
+    }
+
+    /// <summary>Counts the writes and deletes that reach the wrapped target.</summary>
+    private sealed class CountingTarget(ILoadTarget inner) : ILoadTarget
+    {
+        private int _writes, _deletes;
+
+        public int Writes => _writes;
+
+        public int Deletes => _deletes;
+
+        public string Kind => inner.Kind;
+
+        public string Uri => inner.Uri;
+
+        public bool SupportsBatch => false;
+
+        public long? MaxObjectSize => inner.MaxObjectSize;
+
+        public Task<StoredObject> WriteAsync(LoadSpec spec, ObjectToWrite item, CancellationToken ct)
+        {
+            Interlocked.Increment(ref _writes);
+            return inner.WriteAsync(spec, item, ct);
+        }
+
+        public Task ReadAsync(LoadSpec spec, StoredObject stored, CancellationToken ct) => inner.ReadAsync(spec, stored, ct);
+
+        public Task DeleteAsync(LoadSpec spec, StoredObject stored, CancellationToken ct)
+        {
+            Interlocked.Increment(ref _deletes);
+            return inner.DeleteAsync(spec, stored, ct);
+        }
+
+        public Task<BatchOutcome> WriteBatchAsync(LoadSpec spec, int organization, IReadOnlyList<ObjectToWrite> items, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<BatchOutcome> DeleteBatchAsync(LoadSpec spec, int organization, IReadOnlyList<StoredObject> items, CancellationToken ct) => throw new NotSupportedException();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    [Fact]
     public async Task A_corrupted_file_fails_its_read()
     {
         var spec = new LoadSpec();

@@ -25,7 +25,9 @@ internal static class BenchmarksDocument
         s.AppendLine();
         s.AppendLine("Speed goals live here, not in tests: no test asserts a time. Every figure below comes from one run of");
         s.AppendLine("`bench/run.sh` on the machine described, with every baseline measured in the same run, the same payload");
-        s.AppendLine("seeds and the same concurrency as the result it divides. The README quotes only figures shown here.");
+        s.AppendLine("seeds and the same concurrency as the result it divides. Each measurement follows an untimed warm-up of the");
+        s.AppendLine("same workload (2 s), so it describes a warm system, not a process's first seconds of JIT compilation.");
+        s.AppendLine("The README quotes only figures shown here.");
         s.AppendLine();
         HowToRun(s);
         Machine(s, inputs);
