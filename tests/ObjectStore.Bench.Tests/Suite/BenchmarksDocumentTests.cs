@@ -39,13 +39,13 @@ public sealed class BenchmarksDocumentTests
     }
 
     [Fact]
-    public void A_run_on_a_busy_machine_says_so_with_its_load_averages()
+    public void A_run_on_a_loaded_machine_says_so_with_its_load_averages()
     {
         var busy = Group("small", Run("small", "embedded", false, 16, 1, 1)) with { LoadAverage = "12.50 9.00 8.00" };
         var quiet = Group("medium", Run("medium", "embedded", false, 16, 1, 1));
 
         Assert.Contains("ranged 1.0–12.5 on 2 cores", BenchmarksDocument.Markdown(new ReportInputs([quiet, busy], null, null, false, null)));
-        Assert.DoesNotContain("A busy machine", BenchmarksDocument.Markdown(new ReportInputs([quiet], null, null, false, null)));
+        Assert.DoesNotContain("A loaded machine", BenchmarksDocument.Markdown(new ReportInputs([quiet], null, null, false, null)));
     }
 
     [Fact]
