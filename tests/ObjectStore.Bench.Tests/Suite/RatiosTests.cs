@@ -1,3 +1,4 @@
+using ObjectStore.Bench.Load;
 using ObjectStore.Bench.Suite.Report;
 using static ObjectStore.Bench.Tests.Suite.SuiteFixtures;
 
@@ -21,6 +22,30 @@ public sealed class RatiosTests
         var postgres = Assert.Single(ratios, r => r.Baseline == "postgres");
         Assert.Equal(0.5, postgres.Throughput, 6);
         Assert.Equal(2.5, postgres.P99Latency, 6);
+    }
+
+    [Fact]
+    public void Hot_reads_are_compared_with_cold_reads_per_operation_because_they_read_objects_of_other_sizes()
+    {
+        // Hot reads hit 16 early objects, cold reads a pool of other sizes: bytes/s would call the faster one slower.
+        var hot = Run("hot-cold", "hot", false, 16, bytesPerSecond: 1000, p99Ms: 1, opsPerSecond: 200);
+        var ratio = Assert.Single(Ratios.Of([
+            hot with { Result = hot.Result! with { Spec = new LoadSpec { Reads = ReadPattern.Hot } } },
+            Run("hot-cold", "cold", true, 16, bytesPerSecond: 2000, p99Ms: 1, opsPerSecond: 100),
+        ]));
+
+        Assert.Equal(2.0, ratio.Throughput, 6);
+    }
+
+    [Fact]
+    public void Runs_of_the_same_workload_are_compared_by_payload_bytes()
+    {
+        var ratio = Assert.Single(Ratios.Of([
+            Run("large", "embedded", false, 2, bytesPerSecond: 3000, p99Ms: 1, opsPerSecond: 1),
+            Run("large", "fs", true, 2, bytesPerSecond: 1000, p99Ms: 1, opsPerSecond: 2),
+        ]));
+
+        Assert.Equal(3.0, ratio.Throughput, 6);
     }
 
     [Fact]
