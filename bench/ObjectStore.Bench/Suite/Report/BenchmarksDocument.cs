@@ -264,10 +264,11 @@ internal static class BenchmarksDocument
         s.AppendLine("  transaction. Vs `postgres` (Npgsql alone doing the same insert and point read) the gap is the HTTP server,");
         s.AppendLine("  the grain hop and in the 3-silo case the silo-to-silo HTTP/2 forward of two requests in three.");
         s.AppendLine("- **3 silos on 2 cores** (the worst ratios; profiled with `perf record -a` and `DOTNET_PerfMapEnabled=1` during a");
-        s.AppendLine("  warmed small 97/2/1 run): the CPU is saturated and the silos spend about 2.5× the CPU per operation of the");
-        s.AppendLine("  1-silo run. Of all samples, 26 % were the kernel (loopback TCP, scheduling), 18 % the .NET runtime (GC, thread");
-        s.AppendLine("  pool, stubs), 13 % the JIT still tiering up, 10 % PostgreSQL and only 22 % managed code, ours and ASP.NET's:");
-        s.AppendLine("  three processes each sized for two cores, plus the forward of two requests in three. More silos than cores");
+        s.AppendLine("  warmed small 97/2/1 run): the CPU is saturated. Of all samples, 26 % were the kernel (loopback TCP, scheduling),");
+        s.AppendLine("  18 % the .NET runtime (GC, thread pool, stubs), 13 % the JIT still tiering up, 10 % PostgreSQL and only 22 %");
+        s.AppendLine("  managed code, ours and ASP.NET's:");
+        s.AppendLine("  three processes each sized for two cores, plus the forward of two requests in three (per-process CPU counts of an");
+        s.AppendLine("  unwarmed run put the three silos at about 2.5× the 1-silo CPU per operation). More silos than cores");
         s.AppendLine("  measures contention, not scale-out; on one machine the 1-silo figures are the cluster's per-silo cost.");
         s.AppendLine("- **Large objects**: the embedded default writes through the filesystem like the `fs` baseline and adds the HTTP");
         s.AppendLine("  transfer and multipart assembly. The 3-silo figures are bounded by moto, a Python S3 emulator (~30 MB/s here):");
