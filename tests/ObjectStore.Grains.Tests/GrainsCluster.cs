@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using ObjectStore.Grains.Hosting;
 using ObjectStore.Grains.Objects;
-using ObjectStore.Runtime.Hosting;
-using ObjectStore.Runtime.Membership;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
 using ObjectStore.Storage.ChangeLog;
 using ObjectStore.Storage.HighVolume;
 using ObjectStore.Storage.Jobs;
@@ -20,12 +20,25 @@ namespace ObjectStore.Grains.Tests;
 /// <summary>The shared stores of a cluster: HV, LT and change log (in memory, or PostgreSQL + S3 on moto).</summary>
 public sealed record SharedStores(IHighVolumeStore HighVolume, ILongTermStore LongTerm, IChangeLog ChangeLog, IAsyncDisposable? Owned = null);
 
-/// <summary>One silo's storage side: its job loop, its tiered storage (Owner = silo id) and the grain services.</summary>
-public sealed record SiloStorage(BackgroundJobLoop Jobs, TieredStorage Storage, ObjectStoreGrainServices Services, IMembershipProvider Membership);
+/// <summary>One silo's storage side: its job loop, its tiered storage (Owner = silo name) and the grain services.</summary>
+public sealed record SiloStorage(BackgroundJobLoop Jobs, TieredStorage Storage, ObjectStoreGrainServices Services);
+
+/// <summary>One silo of the test cluster: its Orleans handle, name and grain factory.</summary>
+public sealed class TestSilo(InProcessSiloHandle handle)
+{
+    public InProcessSiloHandle Handle { get; } = handle;
+    public string Name => Handle.Name;
+    public IServiceProvider Services => Handle.ServiceProvider;
+    public IGrainFactory GrainFactory => Services.GetRequiredService<IGrainFactory>();
+}
 
 /// <summary>
-/// A <see cref="TestCluster"/> whose silos run the object store grains over shared stores. Tests use a 1 KiB inline
-/// threshold so "large" bodies stay small. Killing a silo also force-stops its job loop, as a crash would.
+/// An Orleans <see cref="InProcessTestCluster"/> whose silos run the object store grains over shared stores, with
+/// in-memory reminders (one <see cref="SharedReminderTable"/> the test holds, so a killed silo takes none with it), memory
+/// grain state, and reminders allowed every second. Tests use a 1 KiB
+/// inline threshold so "large" bodies stay small. ObjectGrain placement prefers the calling silo, so a key is owned by
+/// the silo that first called it (<see cref="IdOwnedByAsync"/>). Killing a silo also force-stops its job loop, as a
+/// crash would.
 /// </summary>
 public sealed class GrainsCluster : IAsyncDisposable
 {
@@ -37,7 +50,10 @@ public sealed class GrainsCluster : IAsyncDisposable
         Time = time;
     }
 
-    public TestCluster Cluster { get; private set; } = null!;
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    /// <summary>The cluster's reminder table, shared by every silo.</summary>
+    public SharedReminderTable Reminders { get; } = new();
     public SharedStores Stores { get; }
     public TimeProvider Time { get; }
     public Dictionary<string, SiloStorage> BySilo { get; } = [];
@@ -45,21 +61,27 @@ public sealed class GrainsCluster : IAsyncDisposable
     public IHighVolumeStore HighVolume => Stores.HighVolume;
     public ILongTermStore LongTerm => Stores.LongTerm;
     public IChangeLog ChangeLog => Stores.ChangeLog;
-    public List<Silo> Silos => Cluster.Silos;
 
-    /// <summary>In-memory stores and membership.</summary>
+    /// <summary>The running silos, oldest first.</summary>
+    public List<TestSilo> Silos => Cluster.Silos.Where(s => s.IsActive).Select(s => new TestSilo(s)).ToList();
+
+    /// <summary>
+    /// In-memory stores. <paramref name="permits"/> serves every silo; <paramref name="permitsOf"/>, when given, picks
+    /// each silo's by its name instead. <paramref name="silo"/> runs last on each silo's builder (a registration there
+    /// overrides the grains' defaults).
+    /// </summary>
     public static Task<GrainsCluster> StartAsync(int silos, Action<ObjectStoreGrainServices>? configure = null, TimeProvider? time = null, IBackendPermits? permits = null,
-        Action<SiloOptions>? silo = null) =>
-        StartAsync(silos, InMemoryStores(), configure, time, postgres: false, permits, silo);
+        Action<ISiloBuilder>? silo = null, Func<string, IBackendPermits>? permitsOf = null) =>
+        StartAsync(silos, InMemoryStores(), configure, time, permits, silo, permitsOf: permitsOf);
 
-    /// <summary>The given stores, in-memory membership; the grains log to <paramref name="loggers"/> when given.</summary>
+    /// <summary>The given stores; the grains log to <paramref name="loggers"/> when given.</summary>
     public static Task<GrainsCluster> StartAsync(int silos, SharedStores stores, Action<ObjectStoreGrainServices>? configure = null, TimeProvider? time = null,
         ILoggerFactory? loggers = null) =>
-        StartAsync(silos, stores, configure, time, postgres: false, loggers: loggers);
+        StartAsync(silos, stores, configure, time, loggers: loggers, permits: null);
 
     public static SharedStores InMemoryStores() => new(new InMemoryHighVolumeStore(), new InMemoryLongTermStore(), new InMemoryChangeLog());
 
-    /// <summary>PostgreSQL HV and change log, S3 LT on moto, PostgreSQL membership and reminders.</summary>
+    /// <summary>PostgreSQL HV and change log, S3 LT on moto.</summary>
     public static async Task<GrainsCluster> StartPostgresAsync(int silos, Action<ObjectStoreGrainServices>? configure = null)
     {
         var server = await PostgresServer.Shared;
@@ -79,84 +101,85 @@ public sealed class GrainsCluster : IAsyncDisposable
                    new AmazonS3Config { ServiceURL = s3.Endpoint, AuthenticationRegion = MotoS3Server.Region, ForcePathStyle = true }))
             await client.PutBucketAsync(new PutBucketRequest { BucketName = bucket });
         await lt.InitializeAsync(CancellationToken.None);
-        return await StartAsync(silos, new SharedStores(hv, lt, log, new Owned(data, lt)), configure, null, postgres: true);
+        return await StartAsync(silos, new SharedStores(hv, lt, log, new Owned(data, lt)), configure, time: null, permits: null);
     }
 
-    private static async Task<GrainsCluster> StartAsync(int silos, SharedStores stores, Action<ObjectStoreGrainServices>? configure, TimeProvider? time, bool postgres, IBackendPermits? permits = null,
-        Action<SiloOptions>? silo = null, ILoggerFactory? loggers = null)
+    private static async Task<GrainsCluster> StartAsync(int silos, SharedStores stores, Action<ObjectStoreGrainServices>? configure, TimeProvider? time,
+        IBackendPermits? permits = null, Action<ISiloBuilder>? silo = null, ILoggerFactory? loggers = null, Func<string, IBackendPermits>? permitsOf = null)
     {
         var cluster = new GrainsCluster(stores, time ?? TimeProvider.System);
-        var setup = new TestClusterSetup
+        var builder = new InProcessTestClusterBuilder((short)silos);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((options, siloBuilder) =>
         {
-            DatabaseName = "grains_cluster",
-            ClientInterfaces = ObjectStoreGrains.Interfaces,
-            ConfigureSilo = (builder, membership) =>
+            var siloName = options.SiloName;
+            var jobs = new BackgroundJobLoop(new BackgroundJobOptions { MaxInFlight = 4 }, cluster.Time);
+            var storage = new TieredStorage(stores.HighVolume, stores.LongTerm, stores.ChangeLog, jobs,
+                new TieredStorageOptions { InlineThreshold = InlineThreshold, Owner = siloName, RecoveryClaim = TimeSpan.FromSeconds(5) }, cluster.Time);
+            var services = new ObjectStoreGrainServices
             {
-                if (silo is not null) builder.Configure(silo);
-                var siloId = builder.Options.SiloId;
-                var jobs = new BackgroundJobLoop(new BackgroundJobOptions { MaxInFlight = 4 }, cluster.Time);
-                var storage = new TieredStorage(stores.HighVolume, stores.LongTerm, stores.ChangeLog, jobs,
-                    new TieredStorageOptions { InlineThreshold = InlineThreshold, Owner = siloId, RecoveryClaim = TimeSpan.FromSeconds(5) }, cluster.Time);
-                var services = new ObjectStoreGrainServices
-                {
-                    Storage = storage,
-                    HighVolume = stores.HighVolume,
-                    LiveSilos = ObjectStoreGrainServices.LiveSilosOf(membership),
-                    Time = cluster.Time,
-                    Permits = permits ?? UnlimitedPermits.Instance,
-                    LoggerFactory = loggers ?? NullLoggerFactory.Instance,
-                };
-                configure?.Invoke(services);
-                lock (cluster.BySilo) cluster.BySilo[siloId] = new SiloStorage(jobs, storage, services, membership);
-                builder.AddObjectStoreGrains(services);
-            },
-        };
+                Storage = storage,
+                HighVolume = stores.HighVolume,
+                LongTerm = stores.LongTerm,
+                Time = cluster.Time,
+                Permits = permitsOf?.Invoke(siloName) ?? permits ?? UnlimitedPermits.Instance,
+                LoggerFactory = loggers ?? NullLoggerFactory.Instance,
+            };
+            configure?.Invoke(services);
+            lock (cluster.BySilo) cluster.BySilo[siloName] = new SiloStorage(jobs, storage, services);
+            // One table for the whole cluster that outlives any silo (Orleans' in-memory table is a grain, lost with
+            // the silo that hosts it, which would silently stop the reminders of a test that kills a silo).
+            siloBuilder.AddReminders();
+            siloBuilder.Services.AddSingleton<IReminderTable>(cluster.Reminders);
+            siloBuilder.AddMemoryGrainStorage(ObjectStoreGrains.StateStore);
+            siloBuilder.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            siloBuilder.AddObjectStoreGrains(services);
+            silo?.Invoke(siloBuilder);
+        });
+        cluster.Cluster = builder.Build();
         try
         {
-            cluster.Cluster = postgres ? await TestCluster.StartPostgresAsync(silos, setup) : await TestCluster.StartAsync(silos, setup);
+            await cluster.Cluster.DeployAsync();
             await cluster.UntilStableAsync();
         }
         catch
         {
-            await cluster.DisposeStoresAsync();
+            await cluster.DisposeAsync();
             throw;
         }
         return cluster;
     }
 
-    /// <summary>
-    /// Waits until every silo sees all running silos. Before that, two silos may place a key differently (a membership
-    /// change), and a large write begun on one activation cannot be committed on another.
-    /// </summary>
-    public Task UntilStableAsync() => Eventually.True(
-        () => Silos.All(s => StorageOf(s).Membership.Current.LiveSilos.Count == Silos.Count),
-        "every silo sees the whole cluster");
+    /// <summary>Waits until every silo sees all running silos.</summary>
+    public Task UntilStableAsync() => Cluster.WaitForLivenessToStabilizeAsync();
 
-    public SiloStorage StorageOf(Silo silo) => BySilo[silo.SiloId];
+    public SiloStorage StorageOf(TestSilo silo) => BySilo[silo.Name];
 
+    /// <summary>The object grain of <paramref name="id"/> as silo <paramref name="silo"/> calls it.</summary>
     public IObjectGrain Object(ObjectId id, int silo = 0) => Silos[silo].GrainFactory.GetObjectGrain(id);
 
-    /// <summary>An object id whose grain the given silo owns.</summary>
-    public ObjectId IdOwnedBy(Silo silo, string prefix)
+    /// <summary>A fresh object id whose grain lives on <paramref name="silo"/> (activated there by a read from it).</summary>
+    public async Task<ObjectId> IdOwnedByAsync(TestSilo silo, string prefix)
     {
-        for (var i = 0; ; i++)
-        {
-            var id = new ObjectId("grains", Scopes.Empty, $"{prefix}-{i}");
-            if (Cluster.OwnerOf(ObjectGrainInterface.Instance, ObjectGrainKey.Format(id)) == silo) return id;
-        }
+        var id = new ObjectId("grains", Scopes.Empty, $"{prefix}-{Guid.NewGuid():N}");
+        await silo.GrainFactory.GetObjectGrain(id).Head();
+        return id;
     }
 
     /// <summary>A crash: the silo's job loop drops its queue, the silo dies without leaving.</summary>
-    public async Task KillAsync(Silo silo)
+    public async Task KillAsync(TestSilo silo)
     {
         StorageOf(silo).Jobs.ForceStop();
-        await Cluster.KillAsync(silo);
+        await Cluster.KillSiloAsync(silo.Handle);
     }
+
+    /// <summary>A graceful stop: the silo deactivates its grains and leaves.</summary>
+    public Task StopAsync(TestSilo silo) => Cluster.StopSiloAsync(silo.Handle);
 
     /// <summary>Waits until every running silo's queued cleanups finished.</summary>
     public async Task JoinAllAsync()
     {
-        foreach (var silo in Silos.ToArray()) await StorageOf(silo).Storage.JoinAsync(CancellationToken.None);
+        foreach (var silo in Silos) await StorageOf(silo).Storage.JoinAsync(CancellationToken.None);
     }
 
     /// <summary>Storage paths of the LT blobs under <paramref name="id"/>'s revisions.</summary>
@@ -175,17 +198,16 @@ public sealed class GrainsCluster : IAsyncDisposable
         return blobs;
     }
 
+    /// <summary>The reminders of grain <paramref name="grainId"/> in the cluster's table.</summary>
+    public async Task<IReadOnlyList<ReminderEntry>> RemindersOfAsync(GrainId grainId) =>
+        [.. (await Silos[0].Services.GetRequiredService<IReminderTable>().ReadRows(grainId)).Reminders];
+
     public long CasConflicts => BySilo.Values.Sum(s => s.Services.Stats.CasConflicts);
 
     public async ValueTask DisposeAsync()
     {
         if (Cluster is not null) await Cluster.DisposeAsync();
         foreach (var silo in BySilo.Values) await silo.Jobs.DisposeAsync();
-        await DisposeStoresAsync();
-    }
-
-    private async Task DisposeStoresAsync()
-    {
         if (Stores.Owned is not null) await Stores.Owned.DisposeAsync();
     }
 
@@ -202,14 +224,21 @@ public sealed class GrainsCluster : IAsyncDisposable
 /// <summary>Gateway-side steps the tests play: the large-write protocol and reading a redirect from LT.</summary>
 public static class Gateway
 {
-    public static ObjectMetadata Metadata(string contentType = "application/octet-stream") => new() { ContentType = contentType };
+    public static ObjectInfo Metadata(string contentType = "application/octet-stream") => new() { ContentType = contentType };
 
-    public static async Task<ObjectMetadata> PutAsync(IObjectGrain grain, ILongTermStore lt, byte[] body, ObjectMetadata? metadata = null, CancellationToken cancellationToken = default)
+    /// <summary>The LT blob a large-write ticket names.</summary>
+    public static ObjectId Revision(ObjectId id, LargeWriteTicket ticket) => id.WithKey(ticket.RevisionKey);
+
+    /// <summary>Streams <paramref name="body"/> into the ticket's revision blob, as the gateway does between begin and commit.</summary>
+    public static Task UploadAsync(ILongTermStore lt, ObjectId id, LargeWriteTicket ticket, byte[] body, CancellationToken cancellationToken = default) =>
+        lt.PutAsync(Revision(id, ticket), ObjectContract.ToMetadata(ticket.Metadata), new MemoryStream(body), body.Length, cancellationToken);
+
+    public static async Task<ObjectInfo> PutAsync(IObjectGrain grain, ILongTermStore lt, byte[] body, ObjectInfo? metadata = null, CancellationToken cancellationToken = default)
     {
         metadata ??= Metadata();
         if (body.Length <= GrainsCluster.InlineThreshold) return await grain.PutInline(metadata, body, cancellationToken);
         var ticket = await grain.BeginLargeWrite(metadata, cancellationToken);
-        await lt.PutAsync(ticket.Revision, ticket.Metadata, new MemoryStream(body), body.Length, cancellationToken);
+        await UploadAsync(lt, ObjectContract.ParseGrainKey(grain.GetPrimaryKeyString()), ticket, body, cancellationToken);
         return await grain.CommitLargeWrite(ticket.ChangeId, body.Length, cancellationToken);
     }
 
@@ -221,8 +250,8 @@ public static class Gateway
         {
             case ObjectReadKind.Inline:
                 return read.Payload.ToArray();
-            case ObjectReadKind.Redirect:
-                var blob = await lt.GetAsync(read.Revision!, null, CancellationToken.None);
+            case ObjectReadKind.LongTerm:
+                var blob = await lt.GetAsync(ObjectContract.ParseGrainKey(grain.GetPrimaryKeyString()).WithKey(read.RevisionKey!), null, CancellationToken.None);
                 if (blob is null) return null;
                 await using (blob.Content)
                 {

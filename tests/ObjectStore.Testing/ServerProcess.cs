@@ -27,6 +27,19 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>True while the process runs.</summary>
     public bool IsRunning => !_process.HasExited;
 
+    /// <summary>
+    /// Sends <paramref name="signal"/> (e.g. <c>KILL</c>, <c>STOP</c>, <c>CONT</c>) to the server itself: to the watched
+    /// server under its watchdog, else to the process. A fault test's tool: SIGKILL is a crash, SIGSTOP a hang.
+    /// </summary>
+    public async Task SignalAsync(string signal)
+    {
+        var (tool, args) = _stopFile is null
+            ? ("kill", new[] { "-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            : ("pkill", new[] { "-" + signal, "-P", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        using var sender = Process.Start(tool, args) ?? throw new InvalidOperationException($"could not run {tool}");
+        await sender.WaitForExitAsync();
+    }
+
     /// <summary>Starts <paramref name="file"/> with arguments, optionally as another Unix user (when running as root).</summary>
     public static ServerProcess Start(string file, IEnumerable<string> args, string? runAsUser = null,
         IDictionary<string, string>? environment = null)

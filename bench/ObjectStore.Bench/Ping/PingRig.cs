@@ -1,26 +1,23 @@
-using ObjectStore.Runtime.Hosting;
-using ObjectStore.Runtime.Membership;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace ObjectStore.Bench.Ping;
 
 /// <summary>
-/// The silos (and client) of one scenario, on loopback in this process, and one grain reference per worker:
-/// local: one silo, callers use its factory; cross-silo: silos A and B, callers use A's factory on keys placed on B;
-/// client: one silo and a <see cref="ClusterClient"/> reading the same in-process membership.
+/// The Orleans 10.4.2 silos (and client) of one scenario, in this process over real TCP on loopback, and one grain
+/// reference per worker: local: one silo, callers use its factory; cross-silo: silos A and B, callers use A's factory
+/// on keys placed on B; client: one silo and an external Orleans client through its gateway.
 /// </summary>
 internal sealed class PingRig : IAsyncDisposable
 {
-    /// <summary>A stuck call must not outlive the scenario's cap by much.</summary>
-    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
-
-    /// <summary>Keys tried per worker when looking for one that silo B owns (each has a 1/2 chance).</summary>
+    /// <summary>Keys tried per worker when looking for one that silo B owns (random placement: about half are).</summary>
     private const int MaxKeyProbes = 64;
 
-    private readonly InProcessMembershipGroup _group = new();
-    private readonly string _clusterKey = Convert.ToHexString(Guid.NewGuid().ToByteArray());
-    private readonly List<Silo> _silos = [];
-    private readonly List<IMembershipProvider> _memberships = [];
-    private ClusterClient? _client;
+    private readonly List<IHost> _hosts = [];
+    private readonly string _cluster = "bench-" + Guid.NewGuid().ToString("N")[..8];
+    private IPEndPoint? _primary;
 
     private PingRig() { }
 
@@ -51,23 +48,22 @@ internal sealed class PingRig : IAsyncDisposable
 
     private async Task<IBenchPingGrain[]> LocalAsync(int workers, CancellationToken cancellationToken)
     {
-        var silo = await AddSiloAsync(cancellationToken);
-        return [.. Enumerable.Range(0, workers).Select(w => silo.GrainFactory.GetGrain<IBenchPingGrain>($"ping-{w}"))];
+        var (factory, _) = await AddSiloAsync(cancellationToken);
+        return [.. Enumerable.Range(0, workers).Select(w => factory.GetGrain<IBenchPingGrain>($"ping-{w}"))];
     }
 
     private async Task<IBenchPingGrain[]> CrossSiloAsync(int workers, CancellationToken cancellationToken)
     {
-        var a = await AddSiloAsync(cancellationToken);
-        var b = await AddSiloAsync(cancellationToken);
+        var (a, _) = await AddSiloAsync(cancellationToken);
+        var (_, b) = await AddSiloAsync(cancellationToken);
         var grains = new IBenchPingGrain[workers];
         for (var w = 0; w < workers; w++)
         {
-            // Placement is the runtime's business: ask candidate grains where they live, keep the first on B.
             for (var probe = 0; grains[w] is null; probe++)
             {
                 if (probe == MaxKeyProbes) throw new InvalidOperationException($"No key of {MaxKeyProbes} tried for worker {w} is placed on silo B.");
-                var grain = a.GrainFactory.GetGrain<IBenchPingGrain>($"ping-{w}-{probe}");
-                if (await grain.SiloId(cancellationToken) == b.SiloId) grains[w] = grain;
+                var grain = a.GetGrain<IBenchPingGrain>($"ping-{w}-{probe}");
+                if (await grain.SiloName(cancellationToken) == b) grains[w] = grain;
             }
         }
         return grains;
@@ -75,41 +71,61 @@ internal sealed class PingRig : IAsyncDisposable
 
     private async Task<IBenchPingGrain[]> ClientAsync(int workers, CancellationToken cancellationToken)
     {
-        await AddSiloAsync(cancellationToken);
-        var membership = new InProcessMembership(_group);
-        _memberships.Add(membership);
-        _client = new ClusterClient(
-            new ClusterClientOptions { ClusterKey = _clusterKey, Membership = membership, DefaultCallTimeout = CallTimeout },
-            BenchPingGrainInterface.Instance);
-        return [.. Enumerable.Range(0, workers).Select(w => _client.GetGrain<IBenchPingGrain>($"ping-{w}"))];
+        var (_, _, gateway) = await StartSiloAsync(cancellationToken);
+        var builder = Host.CreateApplicationBuilder();
+        Quiet(builder.Logging);
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (_cluster, _cluster));
+            client.UseLocalhostClustering(gateway, _cluster, _cluster);
+        });
+        var host = builder.Build();
+        _hosts.Add(host);
+        await host.StartAsync(cancellationToken);
+        var factory = host.Services.GetRequiredService<IGrainFactory>();
+        return [.. Enumerable.Range(0, workers).Select(w => factory.GetGrain<IBenchPingGrain>($"ping-{w}"))];
     }
 
-    private async Task<Silo> AddSiloAsync(CancellationToken cancellationToken)
+    private async Task<(IGrainFactory Factory, string Name)> AddSiloAsync(CancellationToken cancellationToken)
     {
-        var membership = new InProcessMembership(_group);
-        _memberships.Add(membership);
-        var builder = new SiloBuilder()
-            .UseMembership(membership)
-            .Configure(o =>
-            {
-                o.ClusterKey = _clusterKey;
-                o.DefaultCallTimeout = CallTimeout;
-                o.ShutdownTimeout = TimeSpan.FromSeconds(10);
-            });
-        var siloId = builder.Options.SiloId;
-        var silo = builder
-            .AddGrain<IBenchPingGrain, BenchPingGrain>(BenchPingGrainInterface.Instance, () => new BenchPingGrain(siloId))
-            .Build();
-        await silo.StartAsync(cancellationToken);
-        _silos.Add(silo);
-        return silo;
+        var (factory, name, _) = await StartSiloAsync(cancellationToken);
+        return (factory, name);
     }
 
-    /// <summary>Closes the client, stops the silos gracefully and leaves membership.</summary>
+    private async Task<(IGrainFactory Factory, string Name, int GatewayPort)> StartSiloAsync(CancellationToken cancellationToken)
+    {
+        var siloPort = ObjectStore.Testing.ServerProcess.FreeLoopbackPort();
+        var gatewayPort = ObjectStore.Testing.ServerProcess.FreeLoopbackPort();
+        var name = $"bench-silo-{_hosts.Count}";
+        _primary ??= new IPEndPoint(IPAddress.Loopback, siloPort);
+        var primary = _primary;
+        var builder = Host.CreateApplicationBuilder();
+        Quiet(builder.Logging);
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(siloPort, gatewayPort, primary, _cluster, _cluster);
+            silo.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = name);
+        });
+        var host = builder.Build();
+        _hosts.Add(host);
+        await host.StartAsync(cancellationToken);
+        return (host.Services.GetRequiredService<IGrainFactory>(), name, gatewayPort);
+    }
+
+    private static void Quiet(ILoggingBuilder logging)
+    {
+        logging.ClearProviders();
+        logging.SetMinimumLevel(LogLevel.Warning);
+    }
+
+    /// <summary>Stops the client and silos (newest first).</summary>
     public async ValueTask DisposeAsync()
     {
-        _client?.Dispose();
-        foreach (var silo in _silos) await silo.DisposeAsync();
-        foreach (var membership in _memberships) await membership.DisposeAsync();
+        for (var i = _hosts.Count - 1; i >= 0; i--)
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try { await _hosts[i].StopAsync(stop.Token); } catch (OperationCanceledException) { }
+            _hosts[i].Dispose();
+        }
     }
 }

@@ -3,7 +3,6 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ObjectStore.Grains.Concurrency;
-using ObjectStore.Runtime.Invocation;
 
 namespace ObjectStore.Grains.Batch;
 
@@ -170,12 +169,10 @@ public sealed class BatchExecutor
         }
 
         // A permit the operation's grain could not get is the caller's 429 (api doc §7.3 step 6), whether it was
-        // thrown here or on another silo (where it arrives by type name); anything else is the backend's 500.
+        // thrown here or on another silo (Orleans carries the exception's type across); anything else is the backend's 500.
         private static BatchResult FailureOf(BatchOperation operation, Exception error) => error switch
         {
             AtCapacityException => BatchResult.Failure(operation.Index, 429, AtCapacityException.Detail),
-            GrainCallException { OriginalTypeName: var type } when type == typeof(AtCapacityException).FullName =>
-                BatchResult.Failure(operation.Index, 429, AtCapacityException.Detail),
             _ => BatchResult.Failure(operation.Index, 500, error.Message),
         };
 

@@ -1,31 +1,28 @@
-using System.Threading.Channels;
-using ObjectStore.Runtime.Grains;
+using Orleans.Concurrency;
 
 namespace ObjectStore.Grains.Batch;
 
 /// <summary>
-/// A worker of the local batch gateway pool: runs each batch through the silo's <see cref="BatchExecutor"/> with
-/// the runner <paramref name="runners"/> makes over this silo's grain factory (in production an
-/// <see cref="ObjectGrainBatchRunner"/>). Holds no state of its own; permits live in the silo's limiter.
+/// A worker of the local batch gateway pool: runs each batch through the silo's <see cref="BatchExecutor"/> with an
+/// <see cref="ObjectGrainBatchRunner"/> over this silo's grain factory. Holds no state of its own; permits live in the
+/// silo's limiter, batches in its <see cref="BatchSessions"/>.
 /// </summary>
-[StatelessWorker]
-public sealed class BatchGatewayGrain(BatchExecutor executor, Func<IGrainFactory, IBatchOperationRunner> runners) : Grain, IBatchGatewayGrain
+[StatelessWorker, Reentrant]
+public sealed class BatchGatewayGrain(BatchExecutor executor, BatchSessions sessions, IBatchOperationRunner runner) : Grain, IBatchGatewayGrain
 {
-    private IBatchOperationRunner? _runner;
-
     /// <inheritdoc/>
-    public async Task Execute(IAsyncEnumerable<BatchItem> input, ChannelWriter<BatchResult> output, CancellationToken cancellationToken)
+    public async Task Execute(Guid batch, CancellationToken cancellationToken)
     {
-        _runner ??= runners(GrainFactory);
+        var session = sessions.Get(batch);
         try
         {
-            await foreach (var result in executor.ExecuteAsync(input, _runner, cancellationToken))
-                await output.WriteAsync(result, cancellationToken);
-            output.TryComplete();
+            await foreach (var result in executor.ExecuteAsync(session.Input, runner, cancellationToken))
+                await session.Output.WriteAsync(result, cancellationToken);
+            session.Output.TryComplete();
         }
         catch (Exception e)
         {
-            output.TryComplete(e);
+            session.Output.TryComplete(e);
             throw;
         }
     }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ObjectStore.Grains.Hosting;
 using ObjectStore.Grains.Periodic;
-using ObjectStore.Runtime.Grains;
 
 namespace ObjectStore.Grains.Expiry;
 
@@ -42,10 +41,11 @@ public sealed class ExpiryGrain(ObjectStoreGrainServices services) : PeriodicGra
     }
 
     /// <inheritdoc/>
-    protected override void Finish(ExpiryRun run)
+    protected override Task FinishAsync(ExpiryRun run)
     {
-        if (run.InlineDeleted + run.TombstonesDeleted + run.Skipped == 0) return;
+        if (run.InlineDeleted + run.TombstonesDeleted + run.Skipped == 0) return Task.CompletedTask;
         _logger.LogInformation("Expiry purged {InlineDeleted} inline objects and {TombstonesDeleted} LT objects, skipped {Skipped} changed rows",
             run.InlineDeleted, run.TombstonesDeleted, run.Skipped);
+        return Task.CompletedTask;
     }
 }

@@ -5,17 +5,20 @@ using ObjectStore.Grains.Expiry;
 using ObjectStore.Grains.Objects;
 using ObjectStore.Grains.Recovery;
 using ObjectStore.Grains.Sweep;
-using ObjectStore.Runtime.Membership;
+using ObjectStore.Grains.Batch;
+using ObjectStore.Grains.Concurrency;
 using ObjectStore.Storage.HighVolume;
+using ObjectStore.Storage.LongTerm;
 using ObjectStore.Storage.Tiered;
 
 namespace ObjectStore.Grains.Hosting;
 
 /// <summary>
-/// The per-silo services every grain activation of this package shares: the silo's tiered storage (whose
-/// <see cref="TieredStorage.Owner"/> must be the silo id, so recovery knows whose entries are orphaned), its HV
-/// store (the grains read rows directly to cache them), the cache budget, the backend permits and the membership
-/// view recovery uses. <see cref="TimeProvider"/> must be the one the tiered storage was built with.
+/// The per-silo services every grain activation of this package shares (a singleton in the silo's container): the
+/// silo's tiered storage (whose <see cref="TieredStorage.Owner"/> must be the silo's name, so recovery knows whose
+/// entries are orphaned), its HV store (the grains read rows directly to cache them), its LT store (the batch gateway
+/// writes large inserts there), the cache budget, the backend permits and the batch executor.
+/// <see cref="TimeProvider"/> must be the one the tiered storage was built with.
 /// </summary>
 public sealed class ObjectStoreGrainServices
 {
@@ -30,8 +33,11 @@ public sealed class ObjectStoreGrainServices
     /// <summary>The HV store the tiered storage writes to.</summary>
     public required IHighVolumeStore HighVolume { get; init; }
 
-    /// <summary>The ids of the live silos, as fresh as the membership can tell (recovery takes entries of every other owner).</summary>
-    public required Func<CancellationToken, Task<IReadOnlyCollection<string>>> LiveSilos { get; init; }
+    /// <summary>The LT store the tiered storage writes to.</summary>
+    public required ILongTermStore LongTerm { get; init; }
+
+    /// <summary>The executor of batches on this silo (default: one over an unlimited-by-default service limiter).</summary>
+    public BatchExecutor? Batches { get; init; }
 
     /// <summary>Backend permits (default: unlimited).</summary>
     public IBackendPermits Permits { get; init; } = UnlimitedPermits.Instance;
@@ -59,17 +65,6 @@ public sealed class ObjectStoreGrainServices
 
     /// <summary>Per-silo counters (the same events as the meter's instruments, readable without a listener).</summary>
     public ObjectGrainStats Stats { get; } = new();
-
-    /// <summary>The live silo ids of <paramref name="membership"/>, refreshed from its store first so a silo that just joined counts as live.</summary>
-    public static Func<CancellationToken, Task<IReadOnlyCollection<string>>> LiveSilosOf(IMembershipProvider membership)
-    {
-        ArgumentNullException.ThrowIfNull(membership);
-        return async cancellationToken =>
-        {
-            await membership.RefreshAsync(cancellationToken);
-            return membership.Current.LiveSilos.Select(s => s.SiloId).ToArray();
-        };
-    }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()

@@ -1,47 +1,53 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ObjectStore.Grains.Batch;
+using ObjectStore.Grains.Concurrency;
 using ObjectStore.Grains.Expiry;
 using ObjectStore.Grains.Objects;
-using ObjectStore.Grains.Periodic;
 using ObjectStore.Grains.Recovery;
 using ObjectStore.Grains.Sweep;
-using ObjectStore.Runtime.Grains;
-using ObjectStore.Runtime.Hosting;
-using ObjectStore.Runtime.Invocation;
+using Orleans.Configuration;
 
 namespace ObjectStore.Grains.Hosting;
 
-/// <summary>Wires this package's grains into a silo, and starts their reminders once the silo runs.</summary>
+/// <summary>Wires this package's grains into an Orleans silo, and starts their reminders once the silo runs.</summary>
 public static class ObjectStoreGrains
 {
-    /// <summary>The grain interfaces of this package (register them on cluster clients that call these grains).</summary>
-    public static IReadOnlyList<GrainInterface> Interfaces { get; } =
-        [ObjectGrainInterface.Instance, ChangeLogGrainInterface.Instance, ExpiryGrainInterface.Instance, OrphanSweepGrainInterface.Instance];
+    /// <summary>The grain storage provider the maintenance grains keep their state in (register one under this name).</summary>
+    public const string StateStore = "objectstore";
 
     /// <summary>
-    /// Registers the object, change-log, expiry and orphan sweep grains with factories over the silo's shared
-    /// <paramref name="services"/>. The tiered storage's owner must be the silo id: recovery on other silos takes this
-    /// silo's change entries once it leaves the membership view.
+    /// Registers the shared <paramref name="services"/> and what the batch gateway pool needs (the silo's batch
+    /// sessions, the one write path, the executor). The tiered storage's owner must be the silo's name
+    /// (<see cref="SiloOptions.SiloName"/>): recovery on other silos takes this silo's change entries once its name
+    /// leaves the membership's active set; a mismatch would let it clean up this silo's writes in flight, so it fails
+    /// the first grain activation instead. Grain classes are found by Orleans from this assembly.
     /// </summary>
-    public static SiloBuilder AddObjectStoreGrains(this SiloBuilder siloBuilder, ObjectStoreGrainServices services)
+    public static ISiloBuilder AddObjectStoreGrains(this ISiloBuilder siloBuilder, ObjectStoreGrainServices services)
     {
         ArgumentNullException.ThrowIfNull(siloBuilder);
         ArgumentNullException.ThrowIfNull(services);
         services.Validate();
-        if (services.Storage.Owner != siloBuilder.Options.SiloId)
-            throw new ArgumentException($"the tiered storage's owner '{services.Storage.Owner}' must be the silo id '{siloBuilder.Options.SiloId}', so recovery can tell whose change entries are orphaned", nameof(services));
-        return siloBuilder
-            .AddGrain<IObjectGrain, ObjectGrain>(ObjectGrainInterface.Instance, () => new ObjectGrain(services))
-            .AddGrain<IChangeLogGrain, ChangeLogGrain>(ChangeLogGrainInterface.Instance, () => new ChangeLogGrain(services))
-            .AddGrain<IExpiryGrain, ExpiryGrain>(ExpiryGrainInterface.Instance, () => new ExpiryGrain(services))
-            .AddGrain<IOrphanSweepGrain, OrphanSweepGrain>(OrphanSweepGrainInterface.Instance, () => new OrphanSweepGrain(services));
+        siloBuilder.Services.AddSingleton(provider =>
+        {
+            var siloName = provider.GetRequiredService<IOptions<SiloOptions>>().Value.SiloName;
+            if (services.Storage.Owner != siloName)
+                throw new InvalidOperationException(
+                    $"the tiered storage's owner '{services.Storage.Owner}' must be the silo name '{siloName}', so recovery can tell whose change entries are orphaned");
+            return services;
+        });
+        siloBuilder.Services.AddSingleton<BatchSessions>();
+        siloBuilder.Services.AddSingleton(services.Batches ?? new BatchExecutor(new ServiceConcurrencyLimiter(new ServiceLimitOptions(), services.Time), new BatchExecutorOptions()));
+        siloBuilder.Services.AddSingleton(provider => new ObjectWriter(provider.GetRequiredService<IGrainFactory>(), services.LongTerm, services.Storage.InlineThreshold));
+        siloBuilder.Services.AddSingleton<IBatchOperationRunner>(provider =>
+            new ObjectGrainBatchRunner(provider.GetRequiredService<IGrainFactory>(), provider.GetRequiredService<ObjectWriter>()));
+        return siloBuilder;
     }
 
-    /// <summary>The object grain of <paramref name="id"/>.</summary>
-    public static IObjectGrain GetObjectGrain(this IGrainFactory factory, Storage.Objects.ObjectId id) =>
-        factory.GetGrain<IObjectGrain>(ObjectGrainKey.Format(id));
-
     /// <summary>
-    /// The start-up step after <c>Silo.StartAsync</c>: makes sure the change-log, expiry and orphan sweep reminders exist
-    /// (idempotent; every silo may run it; a disabled sweep removes its reminder). The reminders then wake the single grains wherever placement puts them.
+    /// The start-up step once the silo runs: makes sure the change-log, expiry and orphan sweep reminders exist
+    /// (idempotent; every silo may run it; a disabled sweep removes its reminder). The reminders then wake the single
+    /// grains wherever placement puts them.
     /// </summary>
     public static async Task StartMaintenanceAsync(IGrainFactory factory, CancellationToken cancellationToken)
     {

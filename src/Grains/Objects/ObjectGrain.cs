@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ObjectStore.Grains.Caching;
 using ObjectStore.Grains.Hosting;
-using ObjectStore.Runtime.Grains;
 using ObjectStore.Storage.HighVolume;
 using ObjectStore.Storage.LongTerm;
 using ObjectStore.Storage.Objects;
@@ -31,23 +30,30 @@ namespace ObjectStore.Grains.Objects;
 /// <item><b>Delete / multipart complete.</b> Drop the cached row → <c>TieredStorage</c>.</item>
 /// </list>
 /// </summary>
-[GrainType("object")]
+/// <remarks>
+/// Placement prefers the calling silo: the gateway is co-hosted in every silo, so the silo that received a key's first
+/// request activates its grain and serves it without a hop; later requests for the key from other silos go to it.
+/// </remarks>
+[GrainType("object"), Orleans.Placement.PreferLocalPlacement]
 public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObjectGrain
 {
     private readonly Dictionary<Guid, OpenWrite> _open = [];
     private readonly ILogger _logger = services.LoggerFactory.CreateLogger<ObjectGrain>();
     private ObjectId _id = null!;
     private CacheEntry? _cached;
-    private IDisposable? _sweep;
+    private IGrainTimer? _sweep;
 
     private TieredStorage Storage => services.Storage;
 
     /// <inheritdoc/>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _id = ObjectGrainKey.Parse(GrainKey);
+        // A key no HTTP path could name fails the activation, and with it the call: nothing is stored under it.
+        _id = ObjectContract.ParseGrainKey(GrainKey);
         return Task.CompletedTask;
     }
+
+    private string GrainKey => this.GetPrimaryKeyString();
 
     /// <inheritdoc/>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -60,9 +66,17 @@ public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObj
     // ---- writes ---------------------------------------------------------------------------------------
 
     /// <inheritdoc/>
-    public Task<ObjectMetadata> PutInline(ObjectMetadata metadata, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public Task<ObjectInfo> PutInline(ObjectInfo metadata, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(metadata);
+        if (payload.Length > Storage.InlineThreshold)
+            throw new ArgumentException(
+                $"a payload of {payload.Length} bytes is over the {Storage.InlineThreshold}-byte inline threshold: large objects are written over HTTP (PUT /v1/objects/{{usecase}}/{{scopes}}/{{key}}), which streams them to the long-term tier",
+                nameof(payload));
+        return Info(PutInlineAsync(ObjectContract.ToMetadata(metadata), payload));
+    }
+
+    private Task<ObjectMetadata> PutInlineAsync(ObjectMetadata metadata, ReadOnlyMemory<byte> payload)
+    {
         return MutateAsync(async ct =>
         {
             Forget();
@@ -81,9 +95,9 @@ public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObj
     }
 
     /// <inheritdoc/>
-    public Task<LargeWriteTicket> BeginLargeWrite(ObjectMetadata metadata, CancellationToken cancellationToken)
+    public Task<LargeWriteTicket> BeginLargeWrite(ObjectInfo info, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(metadata);
+        var metadata = ObjectContract.ToMetadata(info);
         return MutateAsync(async ct =>
         {
             var write = await Storage.BeginLargeWriteAsync(_id, ct);
@@ -91,13 +105,15 @@ public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObj
             // The gateway streams the body without calling the grain; idle collection must not drop the handle
             // meanwhile (the upload would then land after its cleanup and leak). The sweep bounds this by the timeout.
             DelayDeactivation(services.Objects.LargeWriteTimeout);
-            _sweep ??= RegisterTimer(_ => SweepAsync(), null, services.Objects.LargeWriteSweepPeriod, services.Objects.LargeWriteSweepPeriod);
-            return new LargeWriteTicket(write.Revision, write.ChangeId, write.Stamp(metadata));
+            _sweep ??= this.RegisterGrainTimer(SweepAsync, services.Objects.LargeWriteSweepPeriod, services.Objects.LargeWriteSweepPeriod);
+            return new LargeWriteTicket { RevisionKey = write.Revision.Key, ChangeId = write.ChangeId, Metadata = ObjectContract.ToInfo(write.Stamp(metadata)) };
         });
     }
 
     /// <inheritdoc/>
-    public Task<ObjectMetadata> CommitLargeWrite(Guid changeId, long size, CancellationToken cancellationToken)
+    public Task<ObjectInfo> CommitLargeWrite(Guid changeId, long size, CancellationToken cancellationToken) => Info(CommitLargeWriteAsync(changeId, size));
+
+    private Task<ObjectMetadata> CommitLargeWriteAsync(Guid changeId, long size)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         if (!_open.Remove(changeId, out var open)) throw new UnknownLargeWriteException(changeId, GrainKey);
@@ -137,42 +153,51 @@ public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObj
     });
 
     /// <inheritdoc/>
-    public Task<string> InitiateMultipart(ObjectMetadata metadata, CancellationToken cancellationToken)
+    public Task<string> InitiateMultipart(ObjectInfo metadata, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(metadata);
-        return MutateAsync(ct => Storage.InitiateMultipartAsync(_id, metadata, ct));
+        var stored = ObjectContract.ToMetadata(metadata);
+        return MutateAsync(ct => Storage.InitiateMultipartAsync(_id, stored, ct));
     }
 
     /// <inheritdoc/>
-    public Task<MultipartCompletion> CompleteMultipart(string uploadId, IReadOnlyList<CompletedPart> parts, CancellationToken cancellationToken)
+    public async Task<MultipartOutcome> CompleteMultipart(string uploadId, IReadOnlyList<PartTag> parts, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(uploadId);
         ArgumentNullException.ThrowIfNull(parts);
-        return MutateAsync(ct =>
+        var completed = ObjectContract.ToCompletedParts(parts);
+        return ObjectContract.ToOutcome(await MutateAsync(ct =>
         {
             Forget();
-            return Storage.CompleteMultipartAsync(_id, uploadId, parts, ct);
-        });
+            return Storage.CompleteMultipartAsync(_id, uploadId, completed, ct);
+        }));
     }
 
     // ---- reads ----------------------------------------------------------------------------------------
 
     /// <inheritdoc/>
-    public async Task<ObjectRead> Get(ByteRange? range, CancellationToken cancellationToken)
+    public async Task<ObjectRead> Get(ReadRange? range, CancellationToken cancellationToken)
     {
+        var requested = ObjectContract.ToByteRange(range);
         var now = services.Time.GetUtcNow();
         var row = Cached(now) ?? await LoadAsync(now, cancellationToken);
         if (row is null) return ObjectRead.NotFound;
         await BumpIfIdleAsync(row, now);
-        if (row.Target is { } target) return ObjectRead.Redirect(row.Metadata, target);
-        if (range is not { } r) return ObjectRead.Inline(row.Metadata, row.Payload, null);
+        var metadata = ObjectContract.ToInfo(row.Metadata);
+        if (row.Target is { } target) return new ObjectRead { Kind = ObjectReadKind.LongTerm, Metadata = metadata, RevisionKey = target.Key };
+        if (requested is not { } r) return new ObjectRead { Kind = ObjectReadKind.Inline, Metadata = metadata, Payload = row.Payload };
         // As HV answers: an unsatisfiable range yields no bytes and no resolved range.
-        if (r.Resolve(row.Payload.Length) is not { } resolved) return ObjectRead.Inline(row.Metadata, ReadOnlyMemory<byte>.Empty, null);
-        return ObjectRead.Inline(row.Metadata, row.Payload.Slice((int)resolved.Start, (int)resolved.Length), resolved);
+        if (r.Resolve(row.Payload.Length) is not { } resolved) return new ObjectRead { Kind = ObjectReadKind.Inline, Metadata = metadata };
+        return new ObjectRead
+        {
+            Kind = ObjectReadKind.Inline,
+            Metadata = metadata,
+            Payload = row.Payload.Slice((int)resolved.Start, (int)resolved.Length),
+            Range = ObjectContract.ToResolved(resolved),
+        };
     }
 
     /// <inheritdoc/>
-    public async Task<ObjectMetadata?> Head(CancellationToken cancellationToken)
+    public async Task<ObjectInfo?> Head(CancellationToken cancellationToken)
     {
         var now = services.Time.GetUtcNow();
         var row = Cached(now);
@@ -188,10 +213,12 @@ public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObj
             if (row.Target is not null) Remember(row);
         }
         await BumpIfIdleAsync(row, now);
-        return row.Metadata;
+        return ObjectContract.ToInfo(row.Metadata);
     }
 
     // ---- turn helpers ---------------------------------------------------------------------------------
+
+    private static async Task<ObjectInfo> Info(Task<ObjectMetadata> write) => ObjectContract.ToInfo(await write);
 
     /// <summary>Runs a mutation to completion: a permit, and the grain's own deadline instead of the caller's token.</summary>
     private async Task<T> MutateAsync<T>(Func<CancellationToken, Task<T>> mutation, IAsyncDisposable? disposeOnFailure = null)

@@ -1,4 +1,4 @@
-using ObjectStore.Runtime.Grains;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ObjectStore.Grains.Periodic;
 
@@ -24,20 +24,27 @@ public abstract class PeriodicGrain<TRun>(PeriodicOptions options) : Grain, IPer
     {
         if (!Enabled)
         {
-            await UnregisterReminder(ReminderName);
+            await UnregisterAsync();
             _registered = null;
             return;
         }
         if (_registered == options.ReminderPeriod) return;
         // Re-registering moves the next tick a whole period away; every silo start would then postpone a long-period
         // grain (the 6 h sweep) again. Keep an existing reminder whose period is right.
-        if ((await GetReminder(ReminderName))?.Period != options.ReminderPeriod)
-            await RegisterOrUpdateReminder(ReminderName, options.ReminderPeriod, options.ReminderPeriod);
+        // IGrainReminder carries no period; the table row does.
+        var table = ServiceProvider.GetRequiredService<IReminderTable>();
+        if ((await table.ReadRow(this.GetGrainId(), ReminderName))?.Period != options.ReminderPeriod)
+            await this.RegisterOrUpdateReminder(ReminderName, options.ReminderPeriod, options.ReminderPeriod);
         _registered = options.ReminderPeriod;
     }
 
     /// <summary>A tick: runs now (a grain whose runs outlast a call deadline overrides this to run in the background).</summary>
-    public virtual Task ReceiveReminder(string reminderName, TickStatus status) => Enabled ? RunAsync() : UnregisterReminder(ReminderName);
+    public virtual Task ReceiveReminder(string reminderName, TickStatus status) => Enabled ? RunAsync() : UnregisterAsync();
+
+    private async Task UnregisterAsync()
+    {
+        if (await this.GetReminder(ReminderName) is { } reminder) await this.UnregisterReminder(reminder);
+    }
 
     /// <summary>One run: batches until done, bounded or <paramref name="stopping"/> fires; returns its totals.</summary>
     protected async Task<TRun> RunAsync(CancellationToken stopping = default)
@@ -49,7 +56,7 @@ public abstract class PeriodicGrain<TRun>(PeriodicOptions options) : Grain, IPer
         {
             if (!await RunBatchAsync(run, options.BatchSize, deadline.Token)) break;
         }
-        Finish(run);
+        await FinishAsync(run);
         return run;
     }
 
@@ -59,6 +66,6 @@ public abstract class PeriodicGrain<TRun>(PeriodicOptions options) : Grain, IPer
     /// <summary>Handles one batch of at most <paramref name="batchSize"/>, adding to <paramref name="run"/>; true when more may be left.</summary>
     protected abstract Task<bool> RunBatchAsync(TRun run, int batchSize, CancellationToken cancellationToken);
 
-    /// <summary>Logs the run.</summary>
-    protected abstract void Finish(TRun run);
+    /// <summary>Logs the run (and records it where the grain keeps state).</summary>
+    protected abstract Task FinishAsync(TRun run);
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using ObjectStore.Grains.Hosting;
 using ObjectStore.Grains.Periodic;
-using ObjectStore.Runtime.Grains;
 using ObjectStore.Storage.Tiered;
 
 namespace ObjectStore.Grains.Sweep;
@@ -22,6 +21,7 @@ public sealed class OrphanSweepGrain(ObjectStoreGrainServices services) : Period
     private readonly ILogger _logger = services.LoggerFactory.CreateLogger<OrphanSweepGrain>();
     private readonly CancellationTokenSource _stopping = new();
     private Task? _background;
+    private Exception? _stoppedBy;
 
     /// <inheritdoc/>
     protected override string ReminderName => "sweep-orphans";
@@ -47,7 +47,7 @@ public sealed class OrphanSweepGrain(ObjectStoreGrainServices services) : Period
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
-        if (_background is { } running) await running.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_background is { } running) await running.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         _stopping.Dispose();
     }
 
@@ -68,7 +68,7 @@ public sealed class OrphanSweepGrain(ObjectStoreGrainServices services) : Period
         catch (Exception e)
         {
             // A run must not fail its caller; whatever was deleted was an orphan, and the next tick starts over.
-            run.StoppedBy = e;
+            _stoppedBy = e;
         }
         run.ElapsedMs = Saturate((long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         run.Listed = Saturate(result.Listed);
@@ -87,18 +87,21 @@ public sealed class OrphanSweepGrain(ObjectStoreGrainServices services) : Period
     }
 
     /// <inheritdoc/>
-    protected override void Finish(OrphanSweepRun run)
+    protected override Task FinishAsync(OrphanSweepRun run)
     {
+        var stoppedBy = _stoppedBy;
+        _stoppedBy = null;
         if (run.Completed)
         {
             _logger.LogInformation(
                 "Orphan sweep finished: listed {Listed}, orphaned {Orphaned}, deleted {Deleted}, live {Live}, young {Young}, unrecognized {Unrecognized}, failed {Failed}, aborted {UploadsAborted} abandoned uploads in {ElapsedMs} ms",
                 run.Listed, run.Orphaned, run.Deleted, run.Live, run.Young, run.Unrecognized, run.Failed, run.UploadsAborted, run.ElapsedMs);
-            return;
+            return Task.CompletedTask;
         }
-        _logger.LogWarning(run.StoppedBy,
+        _logger.LogWarning(stoppedBy,
             "Orphan sweep stopped early after listing {Listed}: orphaned {Orphaned}, deleted {Deleted}, failed {Failed} in {ElapsedMs} ms; the next tick starts over",
             run.Listed, run.Orphaned, run.Deleted, run.Failed, run.ElapsedMs);
+        return Task.CompletedTask;
     }
 
     private static int Saturate(long value) => (int)Math.Clamp(value, 0, int.MaxValue);

@@ -366,23 +366,83 @@ internal static class ConfigBinder
     private static ClusterOptions BindCluster(ConfigSection s)
     {
         var membership = s.Section("membership");
+        var tls = s.Section("tls");
         var result = new ClusterOptions
         {
             Membership = (membership is null ? null : membership.Choice("type", MembershipTypes)) ?? MembershipType.Local,
             MembershipConnectionString = membership?.String("connection_string"),
+            MembershipTuning = membership is null ? new MembershipTuning() : BindMembershipTuning(membership),
             SiloAddr = s.String("silo_addr"),
+            GatewayAddr = s.String("gateway_addr"),
+            Id = s.String("id") ?? new ClusterOptions().Id,
             Key = s.String("key"),
             GatewayOnly = s.Bool("gateway_only") ?? false,
+            AllowInsecure = s.Bool("allow_insecure") ?? false,
+            Dashboard = s.Bool("dashboard") ?? false,
+            DashboardAddr = BindEndPoint(s, "dashboard_addr") ?? new ClusterOptions().DashboardAddr,
+            Tls = tls is null ? null : BindClusterTls(tls),
         };
         if (result.GatewayOnly && result.Membership != MembershipType.Postgres)
             s.Error("gateway_only", "requires cluster.membership.type postgres (a gateway-only process finds the silos there)");
         if (result.Membership == MembershipType.Postgres && string.IsNullOrWhiteSpace(result.MembershipConnectionString))
             membership!.Error("connection_string", "required when cluster.membership.type is postgres");
-        if (result.SiloAddr is { } addr && !IsHostPort(addr))
-            s.Error("silo_addr", $"expected <host>:<port>, got '{addr}'");
+        foreach (var (key, address) in new[] { ("silo_addr", result.SiloAddr), ("gateway_addr", result.GatewayAddr) })
+        {
+            if (address is null) continue;
+            if (!IsHostPort(address)) s.Error(key, $"expected <host>:<port>, got '{address}'");
+            // Orleans' silo and gateway ports authenticate nobody: off loopback they need TLS, or an explicit opt-out.
+            else if (!IsLoopback(address) && result.Tls is null && !result.AllowInsecure)
+                s.Error(key, $"'{address}' is not a loopback address and Orleans' ports have no authentication of their own: configure cluster.tls, or set cluster.allow_insecure: true on a trusted network");
+        }
+        if (string.IsNullOrWhiteSpace(result.Id))
+            s.Error("id", "must not be empty");
+        // The dashboard shows and controls the cluster with no authentication: loopback only, unless explicitly allowed.
+        if (result.Dashboard && !System.Net.IPAddress.IsLoopback(result.DashboardAddr.Address) && !result.AllowInsecure)
+            s.Error("dashboard_addr", $"'{result.DashboardAddr}' is not a loopback address and the dashboard has no authentication: keep it on loopback (reach it through an SSH tunnel or an authenticating proxy), or set cluster.allow_insecure: true");
+        if (result.Dashboard && result.GatewayOnly)
+            s.Error("dashboard", "a gateway-only process hosts no silo to show; enable the dashboard on a silo");
+        if (result.Key is not null)
+            s.Diagnostics.Warnings.Add("cluster.key: no longer used (Orleans' ports are protected by loopback binding or cluster.tls); remove it");
         membership?.WarnUnknownKeys();
+        tls?.WarnUnknownKeys();
         s.WarnUnknownKeys();
         return result;
+    }
+
+    private static MembershipTuning BindMembershipTuning(ConfigSection s)
+    {
+        var defaults = new MembershipTuning();
+        var result = new MembershipTuning
+        {
+            ProbeTimeout = s.Duration("probe_timeout") ?? defaults.ProbeTimeout,
+            MissedProbesLimit = (int?)s.Integer("missed_probes_limit", min: 1, max: 100) ?? defaults.MissedProbesLimit,
+            VotesForDeath = (int?)s.Integer("votes_for_death", min: 1, max: 100) ?? defaults.VotesForDeath,
+            TableRefresh = s.Duration("table_refresh") ?? defaults.TableRefresh,
+            DeathVoteExpiration = s.Duration("death_vote_expiration") ?? defaults.DeathVoteExpiration,
+            IAmAlivePeriod = s.Duration("i_am_alive_period") ?? defaults.IAmAlivePeriod,
+        };
+        foreach (var (key, value) in new[] { ("probe_timeout", result.ProbeTimeout), ("table_refresh", result.TableRefresh),
+                     ("death_vote_expiration", result.DeathVoteExpiration), ("i_am_alive_period", result.IAmAlivePeriod) })
+            if (value <= TimeSpan.Zero) s.Error(key, "must be positive");
+        return result;
+    }
+
+    private static ClusterTlsOptions? BindClusterTls(ConfigSection s)
+    {
+        var certificate = s.String("certificate");
+        if (certificate is null)
+        {
+            s.Error("certificate", "required when cluster.tls is set: a PKCS#12 (.pfx) file with the certificate and its private key");
+            return null;
+        }
+        if (!File.Exists(certificate)) s.Error("certificate", $"no such file '{certificate}'");
+        return new ClusterTlsOptions { CertificatePath = certificate, Password = s.String("password") };
+    }
+
+    private static bool IsLoopback(string hostPort)
+    {
+        var host = hostPort[..hostPort.LastIndexOf(':')].Trim('[', ']');
+        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
     }
 
     private static bool IsHostPort(string text)

@@ -8,7 +8,6 @@ namespace ObjectStore.Silo.Configuration;
 /// <item>no auth keys on a loopback <c>http_addr</c> (the embedded default) runs without auth, and says so;</item>
 /// <item>no auth keys on any other address refuses to start unless <c>auth.enforce: false</c> is explicit;</item>
 /// <item>an explicit <c>auth.enforce: true</c> needs keys (objectstore's own rule);</item>
-/// <item>PostgreSQL membership (a real cluster) needs <c>cluster.key</c> for the internal silo endpoint.</item>
 /// </list>
 /// Key files are read here too, so a bad one stops start-up naming <c>auth.keys.&lt;kid&gt;.key_files[i]</c>.
 /// </summary>
@@ -28,8 +27,6 @@ internal static class ConfigValidator
                     "set auth.enforce: false to serve without authentication");
         }
 
-        if (options.Cluster.Membership == MembershipType.Postgres && string.IsNullOrWhiteSpace(options.Cluster.Key))
-            diagnostics.Errors.Add("cluster.key: required when cluster.membership.type is postgres");
 
         if (options.Storage is { Type: StorageType.Filesystem, Path: var path } && string.IsNullOrWhiteSpace(path))
             diagnostics.Errors.Add("storage.path: must not be empty");

@@ -191,12 +191,69 @@ internal sealed record ClusterOptions
     /// <summary><c>cluster.membership.connection_string</c> (postgres).</summary>
     public string? MembershipConnectionString { get; init; }
 
-    /// <summary><c>cluster.silo_addr</c>: this silo's internal endpoint (host:port) for silo-to-silo calls.</summary>
+    /// <summary><c>cluster.silo_addr</c>: this silo's endpoint (host:port) for silo-to-silo calls; default a free loopback port.</summary>
     public string? SiloAddr { get; init; }
 
-    /// <summary><c>cluster.key</c>: shared secret every internal call must carry.</summary>
+    /// <summary><c>cluster.gateway_addr</c>: the endpoint (host:port) Orleans clients connect to; default a free loopback port.</summary>
+    public string? GatewayAddr { get; init; }
+
+    /// <summary><c>cluster.id</c>: Orleans' cluster and service id; silos and clients with the same id on one membership form one cluster. Default <c>objectstore</c>.</summary>
+    public string Id { get; init; } = "objectstore";
+
+    /// <summary><c>cluster.key</c>: the home-made runtime's shared secret; accepted for old configurations, unused on Orleans (a warning says so).</summary>
     public string? Key { get; init; }
+
+    /// <summary><c>cluster.dashboard</c>: serve Orleans' dashboard on <see cref="DashboardAddr"/> (never on the public HTTP port). Default false.</summary>
+    public bool Dashboard { get; init; }
+
+    /// <summary><c>cluster.dashboard_addr</c>: the dashboard's own listener. Default 127.0.0.1:8081.</summary>
+    public System.Net.IPEndPoint DashboardAddr { get; init; } = new(System.Net.IPAddress.Loopback, 8081);
+
+    /// <summary><c>cluster.allow_insecure</c>: allow a non-loopback silo or gateway address without <c>cluster.tls</c> (Orleans' ports have no authentication of their own). Default false.</summary>
+    public bool AllowInsecure { get; init; }
+
+    /// <summary><c>cluster.tls</c>: mutual TLS between silos and for clients; null when not configured.</summary>
+    public ClusterTlsOptions? Tls { get; init; }
+
+    /// <summary><c>cluster.membership.*</c> failure-detection tunables.</summary>
+    public MembershipTuning MembershipTuning { get; init; } = new();
 
     /// <summary><c>cluster.gateway_only</c>: serve HTTP without hosting grains, calling the membership's silos.</summary>
     public bool GatewayOnly { get; init; }
+}
+
+/// <summary><c>cluster.tls</c>: a certificate (PKCS#12 file) this process presents, and trusts in its peers.</summary>
+internal sealed record ClusterTlsOptions
+{
+    /// <summary><c>cluster.tls.certificate</c>: path of a PKCS#12 (.pfx) file with the certificate and its private key.</summary>
+    public required string CertificatePath { get; init; }
+
+    /// <summary><c>cluster.tls.password</c>: the file's password, if any.</summary>
+    public string? Password { get; init; }
+}
+
+/// <summary>
+/// <c>cluster.membership.*</c>: Orleans' failure detection, tuned for seconds (Orleans' own defaults declare a killed
+/// silo dead after ~13 s): a silo missing <see cref="MissedProbesLimit"/> probes of <see cref="ProbeTimeout"/> each is
+/// suspected, and dead once <see cref="VotesForDeath"/> silos suspect it.
+/// </summary>
+internal sealed record MembershipTuning
+{
+    /// <summary><c>cluster.membership.probe_timeout</c>: how long a probe may take. Default 1 s.</summary>
+    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary><c>cluster.membership.missed_probes_limit</c>: missed probes before a silo suspects another. Default 2.</summary>
+    public int MissedProbesLimit { get; init; } = 2;
+
+    /// <summary><c>cluster.membership.votes_for_death</c>: suspicions that declare a silo dead. Default 2 (a lone survivor of two still declares alone).</summary>
+    public int VotesForDeath { get; init; } = 2;
+
+    /// <summary><c>cluster.membership.table_refresh</c>: how often every silo re-reads the membership table. Default 2 s.</summary>
+    public TimeSpan TableRefresh { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary><c>cluster.membership.death_vote_expiration</c>: how long a suspicion counts. Default 10 s.</summary>
+    public TimeSpan DeathVoteExpiration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary><c>cluster.membership.i_am_alive_period</c>: how often a silo writes its liveness to the table. Default 5 s.</summary>
+    public TimeSpan IAmAlivePeriod { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -13,7 +13,10 @@ using ObjectStore.Gateway.Endpoints;
 using ObjectStore.Gateway.Http.Lowercase;
 using ObjectStore.Grains.Batch;
 using ObjectStore.Grains.Concurrency;
+using ObjectStore.Grains.Hosting;
+using ObjectStore.Grains.Objects;
 using ObjectStore.Silo.Configuration;
+using Orleans.Dashboard;
 
 namespace ObjectStore.Silo.Hosting;
 
@@ -31,23 +34,21 @@ internal sealed record ServerHostSettings
 }
 
 /// <summary>
-/// One running <c>objectstore</c> server: storage opened per configuration and the HTTP API on Kestrel
-/// (HTTP/1.1, lowercase response header names, unbounded object bodies). <c>objectstore run</c> and the
-/// conformance tests both start it through <see cref="StartAsync"/>.
+/// One running <c>objectstore</c> server: storage opened per configuration, an Orleans silo (or cluster client) and
+/// the HTTP API on Kestrel (HTTP/1.1, lowercase response header names, unbounded object bodies) in one generic host.
+/// <c>objectstore run</c> and the conformance tests both start it through <see cref="StartAsync"/>.
 /// </summary>
 internal sealed partial class ServerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly GrainAccess _grains;
     private readonly StorageStack _storage;
     private readonly ILoggerFactory? _ownedLoggerFactory;
     private readonly ILogger _logger;
     private int _stopped;
 
-    private ServerHost(WebApplication app, GrainAccess grains, StorageStack storage, Readiness readiness, IPEndPoint address, ILoggerFactory? ownedLoggerFactory, ILogger logger)
+    private ServerHost(WebApplication app, StorageStack storage, Readiness readiness, IPEndPoint address, ILoggerFactory? ownedLoggerFactory, ILogger logger)
     {
         _app = app;
-        _grains = grains;
         _storage = storage;
         Readiness = readiness;
         Address = address;
@@ -61,8 +62,13 @@ internal sealed partial class ServerHost : IAsyncDisposable
     /// <summary>What <c>/ready</c> reports.</summary>
     public Readiness Readiness { get; }
 
-    /// <summary>How many silos this process currently sees alive (its own included when it hosts grains).</summary>
-    public int LiveSilos => _grains.LiveSilos;
+    /// <summary>How many silos the cluster reports active (a gateway-only process asks the cluster).</summary>
+    public async Task<int> LiveSilosAsync()
+    {
+        if (_app.Services.GetService<IClusterMembershipService>() is { } membership)
+            return membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
+        return (await _app.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false)).Count;
+    }
 
     /// <summary>Opens storage, builds the pipeline and starts listening.</summary>
     public static async Task<ServerHost> StartAsync(LoadedConfiguration configuration, ServerHostSettings? settings = null, CancellationToken cancellationToken = default)
@@ -74,16 +80,29 @@ internal sealed partial class ServerHost : IAsyncDisposable
         var logger = loggerFactory.CreateLogger("ObjectStore.Silo");
         foreach (var warning in configuration.Warnings) LogConfigWarning(logger, warning);
 
-        var siloId = $"silo-{Guid.NewGuid():N}"[..17];
-        var storage = await StorageStack.OpenAsync(options.Storage, siloId, loggerFactory, cancellationToken).ConfigureAwait(false);
-        GrainAccess? grains = null;
+        var siloName = $"silo-{Guid.NewGuid():N}"[..17];
+        var storage = await StorageStack.OpenAsync(options.Storage, siloName, loggerFactory, cancellationToken).ConfigureAwait(false);
+        WebApplication? app = null;
         try
         {
+            // Orleans' ADO.NET providers read their statements from the database they use: migrate it first.
+            var orleansDatabase = options.Cluster.Membership == MembershipType.Postgres && !options.Cluster.GatewayOnly
+                ? options.Cluster.MembershipConnectionString
+                : options.Cluster.Membership == MembershipType.Local ? storage.PostgresConnectionString : null;
+            if (orleansDatabase is not null)
+            {
+                await using var dataSource = Npgsql.NpgsqlDataSource.Create(orleansDatabase);
+                await Storage.Sql.OrleansSchema.MigratePostgresAsync(dataSource, loggerFactory, cancellationToken).ConfigureAwait(false);
+            }
             var limiter = new ServiceConcurrencyLimiter(options.Service, TimeProvider.System);
-            grains = await SiloFactory.StartAsync(options.Cluster, siloId, storage, options.Storage.OrphanSweep, limiter, loggerFactory, cancellationToken).ConfigureAwait(false);
             var readiness = new Readiness(settings.DownFile);
-            IObjectBackend backend = new GrainObjectBackend(grains.Grains, storage.Storage, storage.LongTerm,
-                grains.HostsGrains ? null : new BatchExecutor(limiter, new BatchExecutorOptions(), loggerFactory.CreateLogger<BatchExecutor>()));
+            app = BuildApp(options.HttpAddr, options.Cluster.Dashboard ? options.Cluster.DashboardAddr : null, loggerFactory, host => ClusterHosting.AddCluster(host, options.Cluster, siloName, storage, options.Storage.OrphanSweep, limiter, loggerFactory));
+            var grains = app.Services.GetRequiredService<IGrainFactory>();
+            var hostsGrains = !options.Cluster.GatewayOnly;
+            var writer = new ObjectWriter(grains, storage.LongTerm, storage.Storage.InlineThreshold);
+            IObjectBackend backend = new GrainObjectBackend(grains, storage.Storage, storage.LongTerm, writer,
+                hostsGrains ? app.Services.GetRequiredService<BatchSessions>() : null,
+                hostsGrains ? null : new BatchExecutor(limiter, new BatchExecutorOptions(), loggerFactory.CreateLogger<BatchExecutor>()));
             var services = new GatewayServices(
                 settings.WrapBackend is { } wrap ? wrap(backend) : backend,
                 new Authenticator(options.Auth, configuration.Keys, TimeProvider.System, loggerFactory.CreateLogger<Authenticator>()),
@@ -94,26 +113,55 @@ internal sealed partial class ServerHost : IAsyncDisposable
                 limiter,
                 readiness,
                 loggerFactory);
-            var app = BuildApp(options.HttpAddr, loggerFactory, new ApiPipeline(services));
+            var pipeline = new ApiPipeline(services);
+            if (options.Cluster.Dashboard) MapDashboard(app, options.HttpAddr);
+            app.Run(pipeline.HandleAsync);
+            // Said before the port opens, so nobody reaches an unauthenticated API before the log says so.
+            if (!services.Authenticator.Enforce) LogAuthNotEnforced(logger);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            if (hostsGrains) await ObjectStoreGrains.StartMaintenanceAsync(grains, cancellationToken).ConfigureAwait(false);
             var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
             var address = new IPEndPoint(options.HttpAddr.Address, bound.Port);
-            LogStarted(logger, address, storage.Description, grains.Description);
-            if (!services.Authenticator.Enforce) LogAuthNotEnforced(logger);
-            return new ServerHost(app, grains, storage, readiness, address, owned, logger);
+            LogStarted(logger, address, storage.Description, hostsGrains
+                ? $"silo {siloName} ({options.Cluster.Membership} membership)"
+                : "gateway only (no grains; an Orleans client of the PostgreSQL membership's silos)");
+            return new ServerHost(app, storage, readiness, address, owned, logger);
         }
         catch
         {
-            if (grains is not null) await grains.DisposeAsync().ConfigureAwait(false);
+            if (app is not null)
+            {
+                using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+                    await app.StopAsync(deadline.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await app.DisposeAsync().ConfigureAwait(false);
+            }
             await storage.DisposeAsync().ConfigureAwait(false);
             owned?.Dispose();
             throw;
         }
     }
 
-    private static WebApplication BuildApp(IPEndPoint httpAddr, ILoggerFactory loggerFactory, ApiPipeline pipeline)
+    /// <summary>
+    /// Orleans' dashboard on its own listener only: requests that arrived on any other port than the public HTTP one
+    /// (there is just the dashboard's) reach it; the public port never does.
+    /// </summary>
+    private static void MapDashboard(WebApplication app, IPEndPoint httpAddr)
+    {
+        int? publicPort = null;
+        app.MapWhen(context => context.Connection.LocalPort != (publicPort ??= PublicPort(app, httpAddr)), dashboard =>
+        {
+            dashboard.UseRouting();
+            dashboard.UseEndpoints(endpoints => endpoints.MapOrleansDashboard(routePrefix: "/dashboard"));
+        });
+    }
+
+    private static int PublicPort(WebApplication app, IPEndPoint httpAddr) =>
+        httpAddr.Port != 0 ? httpAddr.Port : new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+
+    private static WebApplication BuildApp(IPEndPoint httpAddr, IPEndPoint? dashboardAddr, ILoggerFactory loggerFactory, Action<IHostBuilder> addCluster)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        addCluster(builder.Host);
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         // Signals are handled by the caller (readiness flips before Kestrel stops), not by the console lifetime.
@@ -128,10 +176,10 @@ internal sealed partial class ServerHost : IAsyncDisposable
                 listen.Protocols = HttpProtocols.Http1;
                 listen.UseLowercaseResponseHeaders();
             });
+            if (dashboardAddr is not null) kestrel.Listen(dashboardAddr);
         });
-        var app = builder.Build();
-        app.Run(pipeline.HandleAsync);
-        return app;
+        if (dashboardAddr is not null) builder.Services.AddRouting();
+        return builder.Build();
     }
 
     /// <summary>
@@ -146,7 +194,6 @@ internal sealed partial class ServerHost : IAsyncDisposable
         using (var deadline = new CancellationTokenSource(timeout))
             await _app.StopAsync(deadline.Token).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
-        await _grains.DisposeAsync().ConfigureAwait(false);
         await _storage.DisposeAsync().ConfigureAwait(false);
         LogStopped(_logger);
         _ownedLoggerFactory?.Dispose();
@@ -162,6 +209,8 @@ internal sealed partial class ServerHost : IAsyncDisposable
             // Per-request framework lines would drown the service's own logs.
             logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
             logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+            logging.AddFilter("Orleans", LogLevel.Warning);
+            logging.AddFilter("Polly", LogLevel.Warning);
             logging.AddSimpleConsole(console => console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ");
             logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         });

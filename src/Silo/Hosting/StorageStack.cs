@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using ObjectStore.Runtime.Reminders;
 using ObjectStore.Silo.Configuration;
 using ObjectStore.Storage.Jobs;
 using ObjectStore.Storage.LongTerm;
@@ -12,20 +11,20 @@ namespace ObjectStore.Silo.Hosting;
 /// <summary>
 /// The storage a process serves from, opened per <c>storage</c>: the embedded default (SQLite HV and change log at
 /// <c>{path}/hv.db</c>, files LT under <c>{path}/blobs</c>) or explicit tiers (PostgreSQL or SQLite HV, S3 or
-/// filesystem LT). Owns the SQL storage, the LT store, the silo's reminder table (next to HV: the same PostgreSQL
-/// database, or a SQLite file beside the HV file) and the background job loop.
+/// filesystem LT). Owns the SQL storage, the LT store and the background job loop. The PostgreSQL data source is
+/// exposed so the silo can keep Orleans' tables in the same database.
 /// </summary>
 internal sealed class StorageStack : IAsyncDisposable
 {
     private readonly SqlStorage _sql;
     private readonly NpgsqlDataSource? _postgres;
+    private FileStream? _lock;
 
-    private StorageStack(SqlStorage sql, NpgsqlDataSource? postgres, ILongTermStore longTerm, IReminderTable reminders, BackgroundJobLoop jobs, TieredStorage storage, string description)
+    private StorageStack(SqlStorage sql, NpgsqlDataSource? postgres, ILongTermStore longTerm, BackgroundJobLoop jobs, TieredStorage storage, string description)
     {
         _sql = sql;
         _postgres = postgres;
         LongTerm = longTerm;
-        Reminders = reminders;
         Jobs = jobs;
         Storage = storage;
         Description = description;
@@ -40,8 +39,8 @@ internal sealed class StorageStack : IAsyncDisposable
     /// <summary>The LT store large bodies stream into.</summary>
     public ILongTermStore LongTerm { get; }
 
-    /// <summary>The durable reminder table of the silo.</summary>
-    public IReminderTable Reminders { get; }
+    /// <summary>The HV PostgreSQL database's connection string; null when HV is SQLite.</summary>
+    public string? PostgresConnectionString { get; private init; }
 
     /// <summary>The cleanup loop TieredStorage queues on.</summary>
     public BackgroundJobLoop Jobs { get; }
@@ -54,15 +53,15 @@ internal sealed class StorageStack : IAsyncDisposable
     {
         SqlStorage sql;
         ILongTermStore longTerm;
-        IReminderTable reminders;
+        FileStream? dataLock = null;
         NpgsqlDataSource? postgres = null;
         string description;
         if (options.Type == StorageType.Filesystem)
         {
             var root = Path.GetFullPath(options.Path);
             Directory.CreateDirectory(root);
+            dataLock = LockDataDirectory(root);
             sql = SqlStorage.OpenSqlite(Path.Combine(root, "hv.db"), loggerFactory);
-            reminders = new SqliteReminderTable(Path.Combine(root, "reminders.db"));
             longTerm = new FileSystemLongTermStore(Path.Combine(root, "blobs"));
             description = $"embedded filesystem storage at {root} (SQLite high-volume tier, files long-term tier)";
         }
@@ -76,13 +75,11 @@ internal sealed class StorageStack : IAsyncDisposable
                 builder.UseLoggerFactory(loggerFactory);
                 postgres = builder.Build();
                 sql = SqlStorage.OpenPostgres(postgres, loggerFactory);
-                reminders = new PostgresReminderTable(postgres);
             }
             else
             {
                 var path = CreateParent(hv.Path!);
                 sql = SqlStorage.OpenSqlite(path, loggerFactory);
-                reminders = new SqliteReminderTable(path + ".reminders");
             }
             longTerm = lt.Type == LongTermType.S3
                 ? new S3LongTermStore(new S3LongTermStoreOptions
@@ -101,12 +98,11 @@ internal sealed class StorageStack : IAsyncDisposable
         {
             await sql.InitializeAsync(cancellationToken).ConfigureAwait(false);
             await longTerm.InitializeAsync(cancellationToken).ConfigureAwait(false);
-            await reminders.InitializeAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
+            dataLock?.Dispose();
             (longTerm as IDisposable)?.Dispose();
-            (reminders as IDisposable)?.Dispose();
             await sql.DisposeAsync().ConfigureAwait(false);
             if (postgres is not null) await postgres.DisposeAsync().ConfigureAwait(false);
             throw;
@@ -114,7 +110,30 @@ internal sealed class StorageStack : IAsyncDisposable
         var jobs = new BackgroundJobLoop(null, TimeProvider.System, loggerFactory.CreateLogger<BackgroundJobLoop>());
         var storage = new TieredStorage(sql.HighVolume, longTerm, sql.ChangeLog, jobs, new TieredStorageOptions { Owner = owner },
             TimeProvider.System, loggerFactory.CreateLogger<TieredStorage>());
-        return new StorageStack(sql, postgres, longTerm, reminders, jobs, storage, description);
+        return new StorageStack(sql, postgres, longTerm, jobs, storage, description)
+        {
+            PostgresConnectionString = postgres is null ? null : options.HighVolume!.ConnectionString,
+            _lock = dataLock,
+        };
+    }
+
+    /// <summary>
+    /// Holds <c>{root}/objectstore.lock</c> exclusively for the process's life: a second server on the same data directory
+    /// would run a second silo over one store and break single activation (two grains for one key), so it must not start.
+    /// The OS drops the lock when the process dies, so a crash never leaves the directory locked.
+    /// </summary>
+    private static FileStream LockDataDirectory(string root)
+    {
+        var path = Path.Combine(root, "objectstore.lock");
+        try
+        {
+            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return stream;
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"the data directory {root} is in use by another objectstore process (it holds {path}); stop it or choose another storage.path", e);
+        }
     }
 
     private static string CreateParent(string path)
@@ -129,8 +148,8 @@ internal sealed class StorageStack : IAsyncDisposable
     {
         await Jobs.StopAsync(CancellationToken.None).ConfigureAwait(false);
         (LongTerm as IDisposable)?.Dispose();
-        (Reminders as IDisposable)?.Dispose();
         await _sql.DisposeAsync().ConfigureAwait(false);
         if (_postgres is not null) await _postgres.DisposeAsync().ConfigureAwait(false);
+        if (_lock is not null) await _lock.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -14,10 +14,11 @@ public sealed class SqlStorage : IAsyncDisposable
 {
     private readonly NpgsqlDataSource? _ownedDataSource;
 
-    private SqlStorage(SqlHighVolumeStore highVolume, SqlChangeLog changeLog, NpgsqlDataSource? ownedDataSource)
+    private SqlStorage(SqlHighVolumeStore highVolume, SqlChangeLog changeLog, SqliteClusterState? clusterState, NpgsqlDataSource? ownedDataSource)
     {
         HighVolume = highVolume;
         ChangeLog = changeLog;
+        ClusterState = clusterState;
         _ownedDataSource = ownedDataSource;
     }
 
@@ -27,7 +28,13 @@ public sealed class SqlStorage : IAsyncDisposable
     /// <summary>The change log, in the same database.</summary>
     public SqlChangeLog ChangeLog { get; }
 
-    /// <summary>Both on the SQLite file at <paramref name="path"/> (created if missing).</summary>
+    /// <summary>
+    /// The cluster runtime's reminders and grain state in the same SQLite file (the embedded default);
+    /// null on PostgreSQL, where the runtime's own ADO.NET providers keep them.
+    /// </summary>
+    public SqliteClusterState? ClusterState { get; }
+
+    /// <summary>Both, and the cluster state, on the SQLite file at <paramref name="path"/> (created if missing).</summary>
     public static SqlStorage OpenSqlite(string path, ILoggerFactory? loggerFactory = null)
     {
         loggerFactory ??= NullLoggerFactory.Instance;
@@ -35,6 +42,7 @@ public sealed class SqlStorage : IAsyncDisposable
         return new SqlStorage(
             new SqliteHighVolumeStore(database, loggerFactory.CreateLogger<SqliteHighVolumeStore>()),
             new SqliteChangeLog(database, loggerFactory.CreateLogger<SqliteChangeLog>()),
+            new SqliteClusterState(database),
             null);
     }
 
@@ -50,11 +58,12 @@ public sealed class SqlStorage : IAsyncDisposable
         return OpenPostgres(builder.Build(), loggerFactory, owned: true);
     }
 
-    /// <summary>Creates or migrates both schemas. Idempotent.</summary>
+    /// <summary>Creates or migrates every schema in the database (on SQLite, the cluster state's too). Idempotent.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await HighVolume.InitializeAsync(cancellationToken);
         await ChangeLog.InitializeAsync(cancellationToken);
+        if (ClusterState is not null) await ClusterState.InitializeAsync(cancellationToken);
     }
 
     /// <summary>Disposes the data source when this object created it.</summary>
@@ -67,6 +76,7 @@ public sealed class SqlStorage : IAsyncDisposable
         return new SqlStorage(
             new PostgresHighVolumeStore(database, loggerFactory.CreateLogger<PostgresHighVolumeStore>()),
             new PostgresChangeLog(database, loggerFactory.CreateLogger<PostgresChangeLog>()),
+            null,
             owned ? dataSource : null);
     }
 }

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using ObjectStore.Grains.Batch;
 using ObjectStore.Grains.Concurrency;
-using ObjectStore.Runtime.Invocation;
+using ObjectStore.Grains.Objects;
 using ObjectStore.Storage.Objects;
 using static ObjectStore.Grains.Tests.Batch.BatchTestKit;
 
@@ -180,22 +182,69 @@ public sealed class BatchExecutorTests
         }
     }
 
-    [Fact]
-    public async Task An_operation_refused_a_permit_by_its_grain_answers_429()
+    /// <summary>Refuses every acquire while <see cref="Refusing"/>, counting refusals.</summary>
+    private sealed class RefusablePermits : IBackendPermits
     {
+        private int _refused;
+
+        public volatile bool Refusing;
+
+        public int Refused => Volatile.Read(ref _refused);
+
+        public ValueTask<IDisposable> AcquireAsync(CancellationToken cancellationToken)
+        {
+            if (!Refusing) return UnlimitedPermits.Instance.AcquireAsync(cancellationToken);
+            Interlocked.Increment(ref _refused);
+            throw new AtCapacityException();
+        }
+    }
+
+    [Fact]
+    public async Task An_operation_refused_a_permit_answers_429_even_when_its_grain_on_another_silo_refused_it()
+    {
+        var permits = new ConcurrentDictionary<string, RefusablePermits>();
+        await using var cluster = await GrainsCluster.StartAsync(2, permitsOf: silo => permits.GetOrAdd(silo, _ => new RefusablePermits()));
+        var (here, there) = (cluster.Silos[0], cluster.Silos[1]);
+        var remote = await cluster.IdOwnedByAsync(there, "refused");
+        permits[there.Name].Refusing = true;
+        // The production runner of silo 0: the operation's ObjectGrain call crosses to silo 1, whose permit is refused.
+        var objects = here.Services.GetRequiredService<IBatchOperationRunner>();
         var runner = new FuncRunner(op => op.Index switch
         {
             0 => throw new AtCapacityException(),
-            1 => throw new GrainCallException(typeof(AtCapacityException).FullName!, "concurrency limit reached"),
-            _ => throw new GrainCallException("System.IO.IOException", "disk on fire"),
+            1 => objects.RunAsync(op),
+            _ => throw new IOException("disk on fire"),
         });
+        var input = new TrackedInput([Get(0, "local"), BatchOperation.Get(1, remote), Get(2, "broken")]);
 
-        var results = (await ReadAllAsync(Executor(Limiter(100)).ExecuteAsync(new TrackedInput(Gets(3)), runner))).ToDictionary(r => r.Index);
+        var results = (await ReadAllAsync(Executor(Limiter(100)).ExecuteAsync(input, runner))).ToDictionary(r => r.Index);
 
         Assert.Equal((429, AtCapacityException.Detail), (results[0].Status, results[0].ErrorMessage));
         Assert.Equal((429, AtCapacityException.Detail), (results[1].Status, results[1].ErrorMessage));
-        Assert.Equal(500, results[2].Status);
-        Assert.Contains("disk on fire", results[2].ErrorMessage);
+        Assert.Equal((500, "disk on fire"), (results[2].Status, results[2].ErrorMessage));
+        Assert.Equal(1, permits[there.Name].Refused);
+        Assert.Equal(0, permits[here.Name].Refused);
+    }
+
+    [Fact]
+    public async Task A_grain_error_from_another_silo_that_is_not_a_permit_refusal_answers_500_with_its_message()
+    {
+        await using var cluster = await GrainsCluster.StartAsync(2);
+        var (here, there) = (cluster.Silos[0], cluster.Silos[1]);
+        var remote = await cluster.IdOwnedByAsync(there, "remote-error");
+        var objects = here.Services.GetRequiredService<IBatchOperationRunner>();
+        // A commit of a write the grain never began fails there with UnknownLargeWriteException.
+        var changeId = Guid.NewGuid();
+        var runner = new FuncRunner(async op =>
+        {
+            await here.GrainFactory.GetObjectGrain(op.Id).CommitLargeWrite(changeId, 1);
+            return await objects.RunAsync(op);
+        });
+
+        var result = Assert.Single(await ReadAllAsync(Executor(Limiter(100)).ExecuteAsync(new TrackedInput([BatchOperation.Get(0, remote)]), runner)));
+
+        Assert.Equal(500, result.Status);
+        Assert.Contains(changeId.ToString(), result.ErrorMessage);
     }
 
     [Fact]

@@ -40,14 +40,19 @@ internal static class BatchTestKit
 internal sealed class TrackedInput(IEnumerable<BatchItem> items, Exception? failAtEnd = null) : IAsyncEnumerable<BatchItem>
 {
     private int _pulled;
+    private CancellationToken _token;
 
     public bool Touched { get; private set; }
 
     public int Pulled => Volatile.Read(ref _pulled);
 
+    /// <summary>True once the token the input is being enumerated with fired: its reader stopped pulling.</summary>
+    public bool Stopped => _token.IsCancellationRequested;
+
     public async IAsyncEnumerator<BatchItem> GetAsyncEnumerator(CancellationToken cancellationToken = default)
     {
         Touched = true;
+        _token = cancellationToken;
         foreach (var item in items)
         {
             cancellationToken.ThrowIfCancellationRequested();

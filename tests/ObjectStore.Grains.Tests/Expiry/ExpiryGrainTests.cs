@@ -8,7 +8,7 @@ namespace ObjectStore.Grains.Tests.Expiry;
 
 public sealed class ExpiryGrainTests
 {
-    private static readonly ObjectMetadata Ttl = new() { Expiration = ExpirationPolicy.TimeToLive(TimeSpan.FromMinutes(1)) };
+    private static readonly ObjectInfo Ttl = new() { Expiration = "ttl:1m" };
 
     [Fact]
     public async Task Expired_objects_disappear_physically_after_the_expiry_grain_runs_on_its_reminder()
@@ -18,7 +18,7 @@ public sealed class ExpiryGrainTests
         var hv = (InMemoryHighVolumeStore)stores.HighVolume;
         await using var cluster = await GrainsCluster.StartAsync(2, stores, s =>
         {
-            s.Expiry.ReminderPeriod = TimeSpan.FromMilliseconds(200);
+            s.Expiry.ReminderPeriod = TimeSpan.FromSeconds(1);
             s.Expiry.BatchSize = 2;
         }, clock);
         var kept = new ObjectId("grains", Scopes.Empty, "kept");

@@ -1,3 +1,4 @@
+using ObjectStore.Grains.Concurrency;
 using ObjectStore.Grains.Objects;
 using ObjectStore.Storage.Objects;
 
@@ -5,8 +6,6 @@ namespace ObjectStore.Grains.Tests.Objects;
 
 public sealed class BackendPermitTests
 {
-    private sealed class AtCapacity() : Exception("service error: concurrency limit reached");
-
     /// <summary>Counts permits; refuses every acquire while <see cref="Exhausted"/>.</summary>
     private sealed class CountingPermits : IBackendPermits
     {
@@ -18,7 +17,7 @@ public sealed class BackendPermitTests
 
         public ValueTask<IDisposable> AcquireAsync(CancellationToken cancellationToken)
         {
-            if (Exhausted) throw new AtCapacity();
+            if (Exhausted) throw new AtCapacityException();
             Interlocked.Increment(ref Acquired);
             Interlocked.Increment(ref _inUse);
             return new(new Permit(this));
@@ -61,9 +60,13 @@ public sealed class BackendPermitTests
         var id = new ObjectId("grains", Scopes.Empty, "refused");
         permits.Exhausted = true;
 
-        await Assert.ThrowsAsync<AtCapacity>(() => cluster.Object(id).PutInline(Gateway.Metadata(), "x"u8.ToArray()));
+        await Assert.ThrowsAsync<AtCapacityException>(() => cluster.Object(id).PutInline(Gateway.Metadata(), "x"u8.ToArray()));
+        await Assert.ThrowsAsync<AtCapacityException>(() => cluster.Object(id).BeginLargeWrite(Gateway.Metadata()));
         permits.Exhausted = false;
 
         Assert.Equal(ObjectReadKind.NotFound, (await cluster.Object(id).Get()).Kind);
+        var entries = new List<Storage.ChangeLog.ChangeEntry>();
+        await foreach (var entry in cluster.ChangeLog.ListAsync(CancellationToken.None)) entries.Add(entry);
+        Assert.Empty(entries);
     }
 }

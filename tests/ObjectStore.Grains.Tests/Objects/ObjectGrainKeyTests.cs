@@ -19,7 +19,7 @@ public sealed class ObjectGrainKeyTests
     {
         var id = new ObjectId(usecase, Scopes.Parse(scopes), key);
 
-        Assert.Equal(id, ObjectGrainKey.Parse(ObjectGrainKey.Format(id)));
+        Assert.Equal(id, ObjectContract.ParseGrainKey(ObjectContract.GrainKey(id)));
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public sealed class ObjectGrainKeyTests
         var c = new ObjectId("a", Scopes.Parse("x=1"), "c");
         var d = new ObjectId("a", Scopes.Empty, "1:x1:1c");
 
-        var keys = new[] { a, b, c, d }.Select(ObjectGrainKey.Format).ToArray();
+        var keys = new[] { a, b, c, d }.Select(ObjectContract.GrainKey).ToArray();
 
         Assert.Equal(keys.Length, keys.Distinct().Count());
     }
@@ -43,6 +43,36 @@ public sealed class ObjectGrainKeyTests
     [InlineData("0:0:1:k")]
     public void Parse_rejects_keys_it_did_not_write(string grainKey)
     {
-        Assert.Throws<FormatException>(() => ObjectGrainKey.Parse(grainKey));
+        Assert.Throws<FormatException>(() => ObjectContract.ParseGrainKey(grainKey));
+    }
+
+    [Fact]
+    public void A_well_formed_key_naming_an_invalid_object_id_is_refused_naming_the_problem()
+    {
+        var grainKey = ObjectGrainKey.Format("", [new ObjectScope("org", "1")], "k");
+
+        Assert.Equal(("", "k"), (ObjectGrainKey.Parse(grainKey).Usecase, ObjectGrainKey.Parse(grainKey).Key));
+        var error = Assert.Throws<FormatException>(() => ObjectContract.ParseGrainKey(grainKey));
+        Assert.Contains("invalid object id", error.Message);
+    }
+
+    [Theory]
+    [InlineData("_", "")]
+    [InlineData("org=1", "org:1")]
+    [InlineData("org=1;project=a=b", "org:1,project:a=b")]
+    public void Scope_paths_parse_into_ordered_pairs(string path, string expected)
+    {
+        var pairs = string.Join(",", ObjectGrainKey.ParseScopes(path).Select(s => $"{s.Name}:{s.Value}"));
+        Assert.Equal(expected, pairs);
+    }
+
+    [Theory]
+    [InlineData("org")]
+    [InlineData("=1")]
+    [InlineData("org=")]
+    [InlineData("org=1;")]
+    public void Malformed_scope_paths_are_refused(string path)
+    {
+        Assert.Throws<FormatException>(() => ObjectGrainKey.ParseScopes(path));
     }
 }

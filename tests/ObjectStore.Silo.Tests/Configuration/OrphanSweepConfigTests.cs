@@ -63,11 +63,11 @@ public sealed class OrphanSweepConfigTests
     [Fact]
     public void The_sweep_grain_gets_the_interval_as_its_reminder_period_and_is_disabled_without_one()
     {
-        var on = SiloFactory.SweepGrainOptions(Load(Sweep("interval: 2h\ngrace: 10m")).Options.Storage.OrphanSweep);
+        var on = ClusterHosting.SweepGrainOptions(Load(Sweep("interval: 2h\ngrace: 10m")).Options.Storage.OrphanSweep);
         Assert.Equal((true, TimeSpan.FromHours(2), TimeSpan.FromMinutes(10)), (on.Enabled, on.ReminderPeriod, on.Grace));
         on.Validate();
 
-        var off = SiloFactory.SweepGrainOptions(Load(Sweep("interval: off")).Options.Storage.OrphanSweep);
+        var off = ClusterHosting.SweepGrainOptions(Load(Sweep("interval: off")).Options.Storage.OrphanSweep);
         Assert.False(off.Enabled);
         off.Validate();
     }

@@ -74,7 +74,7 @@ internal sealed class ConformanceServer : IAsyncDisposable
         }
         // Until every process sees every silo, two of them may place a key on different silos (a membership change).
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (hosts.Any(h => h.LiveSilos != count - gatewayOnly))
+        while ((await Task.WhenAll(hosts.Select(h => h.LiveSilosAsync()))).Any(live => live != count - gatewayOnly))
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("the cluster never converged on one membership view");
             await Task.Delay(50);
@@ -84,7 +84,7 @@ internal sealed class ConformanceServer : IAsyncDisposable
 
     /// <summary>
     /// Three servers forming one cluster: PostgreSQL high-volume tier and membership (a fresh database), one S3 bucket
-    /// (moto) as the long-term tier, a shared cluster key — the topology of the compose file.
+    /// (moto) as the long-term tier — the topology of the compose file.
     /// </summary>
     public static async Task<ConformanceServer> StartClusterAsync(int count = 3, int gatewayOnly = 0)
     {
@@ -107,8 +107,7 @@ internal sealed class ConformanceServer : IAsyncDisposable
             ("STORAGE__LONG_TERM__SECRET_KEY", MotoS3Server.SecretKey),
             ("STORAGE__LONG_TERM__PATH_STYLE", "true"),
             ("CLUSTER__MEMBERSHIP__TYPE", "postgres"),
-            ("CLUSTER__MEMBERSHIP__CONNECTION_STRING", database),
-            ("CLUSTER__KEY", Convert.ToHexString(Guid.NewGuid().ToByteArray()))]);
+            ("CLUSTER__MEMBERSHIP__CONNECTION_STRING", database)]);
     }
 
     /// <summary>The port of server <paramref name="index"/> (start order).</summary>

@@ -125,6 +125,39 @@ public sealed class ExecutableTests
     }
 
     [Fact]
+    public async Task A_second_server_on_the_same_data_directory_refuses_to_start_and_the_first_keeps_serving()
+    {
+        var directory = TempDirectory();
+        var data = Path.Combine(directory, "data");
+        var port = FreePort();
+        await using var first = Start(directory, new Dictionary<string, string> { ["OS__HTTP_ADDR"] = $"127.0.0.1:{port}", ["OS__STORAGE__PATH"] = data }, "run");
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        await Eventually.True(async () =>
+        {
+            Assert.False(first.Process.HasExited, first.Output);
+            try
+            {
+                return (await client.GetAsync("/health")).StatusCode == HttpStatusCode.OK;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, "the first server answers /health", 60_000);
+
+        await using (var second = Start(directory, new Dictionary<string, string> { ["OS__HTTP_ADDR"] = $"127.0.0.1:{FreePort()}", ["OS__STORAGE__PATH"] = data }, "run"))
+        {
+            Assert.Equal(1, await ExitCodeAsync(second));
+            Assert.Contains("is in use by another objectstore process", second.Output);
+        }
+
+        var put = await client.PutAsync("/v1/objects/exe/_/still-mine", new ByteArrayContent("first"u8.ToArray()));
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal("first", await client.GetStringAsync("/v1/objects/exe/_/still-mine"));
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
     public async Task Healthcheck_exits_1_when_nothing_listens()
     {
         var directory = TempDirectory();

@@ -1,5 +1,5 @@
 using ObjectStore.Storage.ChangeLog;
-using ObjectStore.Storage.Tests.HighVolume;
+using ObjectStore.Testing;
 
 namespace ObjectStore.Storage.Tests.ChangeLog;
 

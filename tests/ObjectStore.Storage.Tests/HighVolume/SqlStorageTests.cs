@@ -62,7 +62,7 @@ public sealed class SqlStorageTests
         var versions = new List<string>();
         await using (var reader = await command.ExecuteReaderAsync())
             while (await reader.ReadAsync()) versions.Add(reader.GetString(0));
-        Assert.Equal(["change_log:1", "high_volume:1"], versions);
+        Assert.Equal(["change_log:1", "high_volume:1", "orleans:1"], versions);
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
     }

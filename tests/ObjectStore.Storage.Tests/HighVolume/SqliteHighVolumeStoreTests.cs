@@ -1,5 +1,6 @@
 using ObjectStore.Storage.HighVolume;
 using ObjectStore.Storage.Objects;
+using ObjectStore.Testing;
 
 namespace ObjectStore.Storage.Tests.HighVolume;
 

@@ -1,6 +1,5 @@
 using ObjectStore.Storage.LongTerm;
 using ObjectStore.Storage.Sql;
-using ObjectStore.Storage.Tests.HighVolume;
 using ObjectStore.Storage.Tests.LongTerm;
 using ObjectStore.Testing;
 
