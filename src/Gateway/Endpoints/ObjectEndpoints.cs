@@ -11,16 +11,30 @@ namespace ObjectStore.Gateway.Endpoints;
 /// </summary>
 internal static class ObjectEndpoints
 {
-    /// <summary>Dispatches on the method.</summary>
-    public static Task HandleAsync(ApiRequest request) => request.Http.Request.Method switch
+    /// <summary>
+    /// Dispatches on the method and, for POST/PUT/DELETE, on the query (<see cref="ObjectQuery"/>): a resumable
+    /// session request goes to <see cref="ResumableEndpoints"/>, never to a plain write or delete, and a parameter
+    /// this server does not know is a 400 before anything is read or changed. GET and HEAD ignore the query.
+    /// </summary>
+    public static Task HandleAsync(ApiRequest request)
     {
-        "POST" => PutAsync(request, Guid.NewGuid().ToString(), StatusCodes.Status201Created),
-        "PUT" => PutAsync(request, request.Path.Key!, StatusCodes.Status200OK),
-        "GET" => GetAsync(request),
-        "HEAD" => HeadAsync(request),
-        "DELETE" => DeleteAsync(request),
-        _ => throw new InvalidOperationException("the router admits no other method"),
-    };
+        var method = request.Http.Request.Method;
+        if (method is "GET") return GetAsync(request);
+        if (method is "HEAD") return HeadAsync(request);
+        if (!ObjectQuery.TryParse(request.Route.RawQuery, out var query, out var error)) throw new ApiException(error!);
+        return (method, query.Target) switch
+        {
+            ("POST", ObjectQueryTarget.None) => PutAsync(request, Guid.NewGuid().ToString(), StatusCodes.Status201Created),
+            // Upstream sends POST with either parameter to session creation.
+            ("POST", _) => ResumableEndpoints.CreateSessionAsync(request),
+            ("PUT", ObjectQueryTarget.None) => PutAsync(request, request.Path.Key!, StatusCodes.Status200OK),
+            ("PUT", ObjectQueryTarget.NewSession) => ResumableEndpoints.CreateSessionAsync(request),
+            ("PUT", _) => ResumableEndpoints.ContinueSessionAsync(request, query.Session!),
+            ("DELETE", ObjectQueryTarget.None) => DeleteAsync(request),
+            ("DELETE", _) => ResumableEndpoints.CancelSessionAsync(request, query.Session),
+            _ => throw new InvalidOperationException("the router admits no other method"),
+        };
+    }
 
     private static async Task PutAsync(ApiRequest request, string key, int status)
     {
