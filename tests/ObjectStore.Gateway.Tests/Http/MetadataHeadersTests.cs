@@ -261,13 +261,13 @@ public sealed class MetadataExpirationHeadersTests
     }
 
     [Fact]
-    public void Expiring_objects_echo_policy_and_deadline_in_humantime_form()
+    public void Expiring_objects_echo_policy_in_the_days_hours_minutes_seconds_form_and_the_deadline()
     {
         var metadata = new ObjectMetadata { Expiration = ExpirationPolicy.TimeToLive(TimeSpan.FromDays(1)) }.StampedAt(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
         var headers = new HeaderDictionary();
         MetadataHeaders.Write(metadata, headers);
 
-        Assert.Equal("ttl:1day", headers["x-sn-expiration"]);
+        Assert.Equal("ttl:1d", headers["x-sn-expiration"]);
         Assert.Equal("2023-11-15T22:13:20.000000Z", headers["x-sn-time-expires"]);
     }
 }

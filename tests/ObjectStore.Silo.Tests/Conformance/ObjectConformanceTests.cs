@@ -93,7 +93,7 @@ public abstract partial class ObjectConformance
         Wire.AssertLowercaseNames(get);
         Assert.Equal("text/plain; charset=utf-8", get.Header("content-type"));
         Assert.Equal("zstd", get.Header("content-encoding"));
-        Assert.Equal("ttl:1day", get.Header("x-sn-expiration"));
+        Assert.Equal("ttl:1d", get.Header("x-sn-expiration"));
         Assert.Matches(Timestamp(), get.Header("x-sn-time-created"));
         Assert.Matches(Timestamp(), get.Header("x-sn-time-expires"));
         Assert.Equal("10.0.0.1", get.Header("x-sn-origin"));
@@ -102,6 +102,19 @@ public abstract partial class ObjectConformance
         Assert.Equal("blue", get.Header("x-snme-color"));
         Assert.Equal("bytes", get.Header("accept-ranges"));
         Assert.Equal("compressed bytes", Wire.Text(get));
+    }
+
+    [Theory]
+    [InlineData("ttl:400d 1h", "ttl:400d 1h")]
+    [InlineData("tti:11months 30days 3h 50m 24s", "tti:365d")]
+    [InlineData("ttl:2 weeks", "ttl:14d")]
+    [InlineData("ttl:90 min", "ttl:1h 30m")]
+    public async Task Expiration_durations_are_accepted_in_both_forms_and_answered_in_days_hours_minutes_seconds(string sent, string answered)
+    {
+        var path = Unique("duration");
+        Assert.Equal(200, (await _server.SendAsync("PUT", path, "x"u8.ToArray(), [("x-sn-expiration", sent)])).Status);
+        Assert.Equal(answered, (await _server.SendAsync("GET", path)).Header("x-sn-expiration"));
+        Assert.Equal(answered, (await _server.SendAsync("HEAD", path)).Header("x-sn-expiration"));
     }
 
     [Fact]
