@@ -6,8 +6,8 @@ using ObjectStore.Storage.Objects;
 namespace ObjectStore.Gateway.Endpoints;
 
 /// <summary>
-/// Single-object endpoints (api doc §3.2–§3.5): POST 201 with a generated key, PUT 200, GET 200/206/416/404,
-/// HEAD 204/404, DELETE 204 even when missing. Bodies stream both ways.
+/// Single-object endpoints (api doc §3.2–§3.5, docs/api.md): POST 201 with a generated key, PUT 200, GET 200/206/416/404,
+/// HEAD 200/404 (204 up to objectstore 0.2.0), DELETE 204 even when missing. Bodies stream both ways.
 /// </summary>
 internal static class ObjectEndpoints
 {
@@ -65,20 +65,22 @@ internal static class ObjectEndpoints
         await using (content.ConfigureAwait(false))
         {
             var response = request.Http.Response;
+            var total = content.Range?.Total ?? content.Metadata.Size ?? (content.Content is { CanSeek: true } seekable ? seekable.Length : content.Payload.Length);
+            // x-sn-size is the whole stored object's size, also on a 206.
+            var metadata = content.Metadata with { Size = total };
             if (range is { } requested)
             {
-                var total = content.Range?.Total ?? content.Metadata.Size ?? (content.Content is { CanSeek: true } seekable ? seekable.Length : content.Payload.Length);
                 if (content.Range is null && requested.Resolve(total) is null)
                 {
                     RangeHeader.WriteUnsatisfiable(response, total);
                     return;
                 }
-                MetadataHeaders.Write(content.Metadata, response.Headers);
+                MetadataHeaders.Write(metadata, response.Headers);
                 if (content.Range is { } applied) RangeHeader.WritePartial(response, applied);
             }
             else
             {
-                MetadataHeaders.Write(content.Metadata, response.Headers);
+                MetadataHeaders.Write(metadata, response.Headers);
                 response.StatusCode = StatusCodes.Status200OK;
             }
             if (content.Content is { } stream)
@@ -105,8 +107,11 @@ internal static class ObjectEndpoints
             await ErrorResponses.WriteAsync(request.Http.Response, ApiError.Empty(404), request.Aborted).ConfigureAwait(false);
             return;
         }
+        // Later servers answer 200 with the GET headers and the length a GET would have (objectstore-server
+        // endpoints/objects.rs, object_head); 0.2.0 answered 204, and its clients accept both.
         MetadataHeaders.Write(metadata, request.Http.Response.Headers);
-        request.Http.Response.StatusCode = StatusCodes.Status204NoContent;
+        request.Http.Response.StatusCode = StatusCodes.Status200OK;
+        if (metadata.Size is { } size) request.Http.Response.ContentLength = size;
     }
 
     private static async Task DeleteAsync(ApiRequest request)
