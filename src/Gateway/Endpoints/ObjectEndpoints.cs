@@ -6,21 +6,35 @@ using ObjectStore.Storage.Objects;
 namespace ObjectStore.Gateway.Endpoints;
 
 /// <summary>
-/// Single-object endpoints (api doc §3.2–§3.5): POST 201 with a generated key, PUT 200, GET 200/206/416/404,
-/// HEAD 204/404, DELETE 204 even when missing. Bodies stream both ways.
+/// Single-object endpoints (api doc §3.2–§3.5, docs/api.md): POST 201 with a generated key, PUT 200, GET 200/206/416/404,
+/// HEAD 200/404 (204 up to objectstore 0.2.0), DELETE 204 even when missing. Bodies stream both ways.
 /// </summary>
 internal static class ObjectEndpoints
 {
-    /// <summary>Dispatches on the method.</summary>
-    public static Task HandleAsync(ApiRequest request) => request.Http.Request.Method switch
+    /// <summary>
+    /// Dispatches on the method and, for POST/PUT/DELETE, on the query (<see cref="ObjectQuery"/>): a resumable
+    /// session request goes to <see cref="ResumableEndpoints"/>, never to a plain write or delete, and a parameter
+    /// this server does not know is a 400 before anything is read or changed. GET and HEAD ignore the query.
+    /// </summary>
+    public static Task HandleAsync(ApiRequest request)
     {
-        "POST" => PutAsync(request, Guid.NewGuid().ToString(), StatusCodes.Status201Created),
-        "PUT" => PutAsync(request, request.Path.Key!, StatusCodes.Status200OK),
-        "GET" => GetAsync(request),
-        "HEAD" => HeadAsync(request),
-        "DELETE" => DeleteAsync(request),
-        _ => throw new InvalidOperationException("the router admits no other method"),
-    };
+        var method = request.Http.Request.Method;
+        if (method is "GET") return GetAsync(request);
+        if (method is "HEAD") return HeadAsync(request);
+        if (!ObjectQuery.TryParse(request.Route.RawQuery, out var query, out var error)) throw new ApiException(error!);
+        return (method, query.Target) switch
+        {
+            ("POST", ObjectQueryTarget.None) => PutAsync(request, Guid.NewGuid().ToString(), StatusCodes.Status201Created),
+            // Upstream sends POST with either parameter to session creation.
+            ("POST", _) => ResumableEndpoints.CreateSessionAsync(request),
+            ("PUT", ObjectQueryTarget.None) => PutAsync(request, request.Path.Key!, StatusCodes.Status200OK),
+            ("PUT", ObjectQueryTarget.NewSession) => ResumableEndpoints.CreateSessionAsync(request),
+            ("PUT", _) => ResumableEndpoints.ContinueSessionAsync(request, query.Session!),
+            ("DELETE", ObjectQueryTarget.None) => DeleteAsync(request),
+            ("DELETE", _) => ResumableEndpoints.CancelSessionAsync(request, query.Session),
+            _ => throw new InvalidOperationException("the router admits no other method"),
+        };
+    }
 
     private static async Task PutAsync(ApiRequest request, string key, int status)
     {
@@ -51,20 +65,22 @@ internal static class ObjectEndpoints
         await using (content.ConfigureAwait(false))
         {
             var response = request.Http.Response;
+            var total = content.Range?.Total ?? content.Metadata.Size ?? (content.Content is { CanSeek: true } seekable ? seekable.Length : content.Payload.Length);
+            // x-sn-size is the whole stored object's size, also on a 206.
+            var metadata = content.Metadata with { Size = total };
             if (range is { } requested)
             {
-                var total = content.Range?.Total ?? content.Metadata.Size ?? (content.Content is { CanSeek: true } seekable ? seekable.Length : content.Payload.Length);
                 if (content.Range is null && requested.Resolve(total) is null)
                 {
                     RangeHeader.WriteUnsatisfiable(response, total);
                     return;
                 }
-                MetadataHeaders.Write(content.Metadata, response.Headers);
+                MetadataHeaders.Write(metadata, response.Headers);
                 if (content.Range is { } applied) RangeHeader.WritePartial(response, applied);
             }
             else
             {
-                MetadataHeaders.Write(content.Metadata, response.Headers);
+                MetadataHeaders.Write(metadata, response.Headers);
                 response.StatusCode = StatusCodes.Status200OK;
             }
             if (content.Content is { } stream)
@@ -91,8 +107,11 @@ internal static class ObjectEndpoints
             await ErrorResponses.WriteAsync(request.Http.Response, ApiError.Empty(404), request.Aborted).ConfigureAwait(false);
             return;
         }
+        // Later servers answer 200 with the GET headers and the length a GET would have (objectstore-server
+        // endpoints/objects.rs, object_head); 0.2.0 answered 204, and its clients accept both.
         MetadataHeaders.Write(metadata, request.Http.Response.Headers);
-        request.Http.Response.StatusCode = StatusCodes.Status204NoContent;
+        request.Http.Response.StatusCode = StatusCodes.Status200OK;
+        if (metadata.Size is { } size) request.Http.Response.ContentLength = size;
     }
 
     private static async Task DeleteAsync(ApiRequest request)

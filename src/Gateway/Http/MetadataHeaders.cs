@@ -30,6 +30,8 @@ internal static class MetadataHeaders
     public const string Filename = "x-sn-filename";
     /// <summary>Prefix of custom metadata headers.</summary>
     public const string CustomPrefix = "x-snme-";
+    /// <summary><c>x-sn-size</c>: the whole stored size (compressed bytes when compressed), on single-object GET and HEAD.</summary>
+    public const string Size = "x-sn-size";
 
     private const string DetailPrefix = "service error: metadata error: ";
 
@@ -147,8 +149,9 @@ internal static class MetadataHeaders
     }
 
     /// <summary>
-    /// Writes the §5.3 metadata headers; with <paramref name="singleObject"/> also
-    /// <c>content-disposition</c> (when a filename is stored) and <c>accept-ranges: bytes</c>.
+    /// Writes the §5.3 metadata headers; with <paramref name="singleObject"/> also <c>x-sn-size</c> (when the size is
+    /// known), <c>content-disposition</c> (always: <c>attachment</c>, with the filename when one is stored) and
+    /// <c>accept-ranges: bytes</c>, as objectstore's later servers answer GET and HEAD (docs/api.md).
     /// </summary>
     public static void Write<TSink>(ObjectMetadata metadata, ref TSink sink, bool singleObject, bool includeContentType = true)
         where TSink : struct, IHeaderSink
@@ -168,7 +171,8 @@ internal static class MetadataHeaders
             foreach (var name in names) sink.Add(CustomPrefix + name, metadata.Custom[name]);
         }
         if (!singleObject) return;
-        if (metadata.Filename is { } file && ContentDisposition(file) is { } disposition) sink.Add("content-disposition", disposition);
+        if (metadata.Size is { } size) sink.Add(Size, size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        sink.Add("content-disposition", metadata.Filename is { } file ? ContentDisposition(file) : "attachment");
         sink.Add("accept-ranges", "bytes");
     }
 
@@ -181,16 +185,19 @@ internal static class MetadataHeaders
 
     /// <summary>
     /// <c>attachment; filename="…"</c> with the §5.2 sanitising: <c>/</c> and <c>\</c> become <c>-</c>,
-    /// an all-dots name becomes dashes, <c>"</c> is escaped; null when the result is no valid header value.
+    /// an all-dots name becomes dashes, <c>"</c> is escaped, and (as later servers do, objectstore-server
+    /// <c>endpoints/objects.rs</c> <c>format_content_disposition</c>) each non-ASCII or control character becomes
+    /// <c>_</c>, so the value is always a valid header. Upstream's RFC 8187 <c>filename*</c> for non-ASCII names is
+    /// not sent yet: such names cannot be stored until percent-encoded metadata is implemented (docs/api.md).
     /// </summary>
-    public static string? ContentDisposition(string filename)
+    public static string ContentDisposition(string filename)
     {
         var allDots = filename.Length > 0 && filename.AsSpan().IndexOfAnyExcept('.') < 0;
         var sb = new StringBuilder(filename.Length + 24);
         sb.Append("attachment; filename=\"");
-        foreach (var c in filename)
+        foreach (var rune in filename.EnumerateRunes())
         {
-            switch (c)
+            switch (rune.Value)
             {
                 case '/' or '\\':
                     sb.Append('-');
@@ -201,14 +208,16 @@ internal static class MetadataHeaders
                 case '"':
                     sb.Append("\\\"");
                     break;
+                case < 0x20 or >= 0x7F:
+                    sb.Append('_');
+                    break;
                 default:
-                    sb.Append(c);
+                    sb.Append((char)rune.Value);
                     break;
             }
         }
         sb.Append('"');
-        var value = sb.ToString();
-        return IsVisibleAscii(value) ? value : null;
+        return sb.ToString();
     }
 
     private readonly struct HeaderDictionarySink(IHeaderDictionary headers) : IHeaderSink

@@ -11,7 +11,10 @@ public enum ExpirationKind
     TimeToIdle,
 }
 
-/// <summary>An expiration policy, written <c>manual</c>, <c>ttl:&lt;humantime&gt;</c> or <c>tti:&lt;humantime&gt;</c> on the wire.</summary>
+/// <summary>
+/// An expiration policy, written <c>manual</c>, <c>ttl:&lt;duration&gt;</c> or <c>tti:&lt;duration&gt;</c> on the wire
+/// (durations in <see cref="WireDuration"/>: humantime accepted, <c>Nd Nh Nm Ns</c> emitted).
+/// </summary>
 public readonly record struct ExpirationPolicy(ExpirationKind Kind, TimeSpan Duration)
 {
     /// <summary>The default policy.</summary>
@@ -35,7 +38,7 @@ public readonly record struct ExpirationPolicy(ExpirationKind Kind, TimeSpan Dur
     /// </summary>
     public TimeSpan TtiDebounce => TimeSpan.FromTicks(Math.Min(Duration.Ticks / 4, TimeSpan.FromHours(24).Ticks));
 
-    /// <summary>Parses <c>manual</c>, <c>ttl:…</c>, <c>tti:…</c> (durations in humantime grammar).</summary>
+    /// <summary>Parses <c>manual</c>, <c>ttl:…</c>, <c>tti:…</c> (durations in the humantime grammar, which includes the emitted form).</summary>
     public static bool TryParse(string? value, out ExpirationPolicy policy)
     {
         policy = Manual;
@@ -45,16 +48,16 @@ public readonly record struct ExpirationPolicy(ExpirationKind Kind, TimeSpan Dur
         if (value.StartsWith("ttl:", StringComparison.Ordinal)) kind = ExpirationKind.TimeToLive;
         else if (value.StartsWith("tti:", StringComparison.Ordinal)) kind = ExpirationKind.TimeToIdle;
         else return false;
-        if (!HumanDuration.TryParse(value.AsSpan(4), out var duration)) return false;
+        if (!WireDuration.TryParse(value.AsSpan(4), out var duration)) return false;
         policy = new ExpirationPolicy(kind, duration);
         return true;
     }
 
-    /// <summary>The wire form: <c>manual</c>, <c>ttl:1day</c>, <c>tti:1h 30m</c>.</summary>
+    /// <summary>The wire form: <c>manual</c>, <c>ttl:1d</c>, <c>tti:1h 30m</c>, <c>ttl:400d 1h</c> (sub-seconds truncated).</summary>
     public override string ToString() => Kind switch
     {
-        ExpirationKind.TimeToLive => "ttl:" + HumanDuration.Format(Duration),
-        ExpirationKind.TimeToIdle => "tti:" + HumanDuration.Format(Duration),
+        ExpirationKind.TimeToLive => "ttl:" + WireDuration.Format(Duration),
+        ExpirationKind.TimeToIdle => "tti:" + WireDuration.Format(Duration),
         _ => "manual",
     };
 

@@ -30,7 +30,7 @@ public sealed record ObjectMetadata
     /// <summary>Custom metadata (<c>x-snme-*</c>), lowercase names.</summary>
     public IReadOnlyDictionary<string, string> Custom { get; init; } = EmptyCustom;
 
-    /// <summary>Stored size in bytes (internal; never sent as a metadata header).</summary>
+    /// <summary>Stored size in bytes; never read from a request, sent as <c>x-sn-size</c> on single-object GET and HEAD.</summary>
     public long? Size { get; init; }
 
     /// <summary>True when a TTL/TTI deadline is strictly earlier than <paramref name="now"/>.</summary>

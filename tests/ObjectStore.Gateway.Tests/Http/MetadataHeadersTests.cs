@@ -181,6 +181,7 @@ public sealed class MetadataHeadersTests
                 ("x-sn-filename", "report.pdf"),
                 ("x-snme-foo", "bar"),
                 ("x-snme-zeta", "z"),
+                ("x-sn-size", "42"),
                 ("content-disposition", "attachment; filename=\"report.pdf\""),
                 ("accept-ranges", "bytes"),
             ],
@@ -222,13 +223,19 @@ public sealed class MetadataHeadersTests
     }
 
     [Fact]
-    public void Content_disposition_is_omitted_when_not_a_valid_header_value()
+    public void Content_disposition_replaces_non_ASCII_and_control_characters_and_is_attachment_without_a_filename()
     {
-        Assert.Null(MetadataHeaders.ContentDisposition("caf\u00e9"));
+        Assert.Equal("attachment; filename=\"caf_\"", MetadataHeaders.ContentDisposition("caf\u00e9"));
+        Assert.Equal("attachment; filename=\"emoji-_\"", MetadataHeaders.ContentDisposition("emoji-\U0001F600"));
         var sink = new ListSink();
-        MetadataHeaders.Write(new ObjectMetadata { Filename = "bad\u0001name" }, ref sink, singleObject: true);
-        Assert.DoesNotContain(sink.Lines, l => l.Item1 == "content-disposition");
-        Assert.Contains(("x-sn-filename", "bad\u0001name"), sink.Lines);
+        MetadataHeaders.Write(new ObjectMetadata { Filename = "bad\u0001name\tx" }, ref sink, singleObject: true);
+        Assert.Contains(("content-disposition", "attachment; filename=\"bad_name_x\""), sink.Lines);
+        Assert.Contains(("x-sn-filename", "bad\u0001name\tx"), sink.Lines);
+        var none = new ListSink();
+        MetadataHeaders.Write(new ObjectMetadata { Size = 7 }, ref none, singleObject: true);
+        Assert.Equal(
+            [("content-type", "application/octet-stream"), ("x-sn-size", "7"), ("content-disposition", "attachment"), ("accept-ranges", "bytes")],
+            none.Lines);
     }
 }
 
@@ -261,13 +268,13 @@ public sealed class MetadataExpirationHeadersTests
     }
 
     [Fact]
-    public void Expiring_objects_echo_policy_and_deadline_in_humantime_form()
+    public void Expiring_objects_echo_policy_in_the_days_hours_minutes_seconds_form_and_the_deadline()
     {
         var metadata = new ObjectMetadata { Expiration = ExpirationPolicy.TimeToLive(TimeSpan.FromDays(1)) }.StampedAt(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
         var headers = new HeaderDictionary();
         MetadataHeaders.Write(metadata, headers);
 
-        Assert.Equal("ttl:1day", headers["x-sn-expiration"]);
+        Assert.Equal("ttl:1d", headers["x-sn-expiration"]);
         Assert.Equal("2023-11-15T22:13:20.000000Z", headers["x-sn-time-expires"]);
     }
 }

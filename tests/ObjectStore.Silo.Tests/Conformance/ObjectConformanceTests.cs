@@ -93,7 +93,7 @@ public abstract partial class ObjectConformance
         Wire.AssertLowercaseNames(get);
         Assert.Equal("text/plain; charset=utf-8", get.Header("content-type"));
         Assert.Equal("zstd", get.Header("content-encoding"));
-        Assert.Equal("ttl:1day", get.Header("x-sn-expiration"));
+        Assert.Equal("ttl:1d", get.Header("x-sn-expiration"));
         Assert.Matches(Timestamp(), get.Header("x-sn-time-created"));
         Assert.Matches(Timestamp(), get.Header("x-sn-time-expires"));
         Assert.Equal("10.0.0.1", get.Header("x-sn-origin"));
@@ -102,6 +102,19 @@ public abstract partial class ObjectConformance
         Assert.Equal("blue", get.Header("x-snme-color"));
         Assert.Equal("bytes", get.Header("accept-ranges"));
         Assert.Equal("compressed bytes", Wire.Text(get));
+    }
+
+    [Theory]
+    [InlineData("ttl:400d 1h", "ttl:400d 1h")]
+    [InlineData("tti:11months 30days 3h 50m 24s", "tti:365d")]
+    [InlineData("ttl:2 weeks", "ttl:14d")]
+    [InlineData("ttl:90 min", "ttl:1h 30m")]
+    public async Task Expiration_durations_are_accepted_in_both_forms_and_answered_in_days_hours_minutes_seconds(string sent, string answered)
+    {
+        var path = Unique("duration");
+        Assert.Equal(200, (await _server.SendAsync("PUT", path, "x"u8.ToArray(), [("x-sn-expiration", sent)])).Status);
+        Assert.Equal(answered, (await _server.SendAsync("GET", path)).Header("x-sn-expiration"));
+        Assert.Equal(answered, (await _server.SendAsync("HEAD", path)).Header("x-sn-expiration"));
     }
 
     [Fact]
@@ -196,18 +209,39 @@ public abstract partial class ObjectConformance
     }
 
     [Fact]
-    public async Task HEAD_is_204_with_the_GET_headers_and_404_when_missing()
+    public async Task HEAD_is_200_with_the_GET_headers_and_the_object_length_and_404_when_missing()
     {
         var path = Unique("head");
         await _server.SendAsync("PUT", path, "0123456789"u8.ToArray(), [("x-sn-filename", "..")]);
         var head = await _server.SendAsync("HEAD", path, headers: [("Range", "bytes=0-1")]);
-        Assert.Equal(204, head.Status);
+        Assert.Equal(200, head.Status);
         Wire.AssertLowercaseNames(head);
         Assert.Equal("application/octet-stream", head.Header("content-type"));
         Assert.Equal("bytes", head.Header("accept-ranges"));
         Assert.Equal("attachment; filename=\"--\"", head.Header("content-disposition"));
+        Assert.Equal("10", head.Header("content-length"));
+        Assert.Equal("10", head.Header("x-sn-size"));
         Assert.Null(head.Header("content-range"));
+        Assert.Empty(head.Body);
         Assert.Equal(404, (await _server.SendAsync("HEAD", Unique("nope"))).Status);
+    }
+
+    [Fact]
+    public async Task GET_and_HEAD_send_the_whole_stored_size_and_an_attachment_disposition_without_a_filename()
+    {
+        var path = Unique("size");
+        await _server.SendAsync("PUT", path, "0123456789ABCDEFGHIJKL"u8.ToArray(), [("content-encoding", "zstd")]);
+        var get = await _server.SendAsync("GET", path);
+        Assert.Equal("22", get.Header("x-sn-size"));
+        Assert.Equal("attachment", get.Header("content-disposition"));
+        var partial = await _server.SendAsync("GET", path, headers: [("Range", "bytes=0-4")]);
+        Assert.Equal(206, partial.Status);
+        Assert.Equal("22", partial.Header("x-sn-size"));
+        Assert.Equal("5", partial.Header("content-length"));
+        var head = await _server.SendAsync("HEAD", path);
+        Assert.Equal("22", head.Header("x-sn-size"));
+        Assert.Equal("22", head.Header("content-length"));
+        Assert.Equal("attachment", head.Header("content-disposition"));
     }
 
     [Fact]
@@ -244,7 +278,9 @@ public abstract partial class ObjectConformance
         var suffix = await _server.SendAsync("GET", path, headers: [("Range", "bytes=-5")]);
         Assert.Equal(payload.AsSpan(payload.Length - 5).ToArray(), suffix.Body);
         var head = await _server.SendAsync("HEAD", path);
-        Assert.Equal(204, head.Status);
+        Assert.Equal(200, head.Status);
+        Assert.Equal(payload.Length.ToString(), head.Header("content-length"));
+        Assert.Equal(payload.Length.ToString(), head.Header("x-sn-size"));
         Assert.Equal(204, (await _server.SendAsync("DELETE", path)).Status);
         Assert.Equal(404, (await _server.SendAsync("GET", path)).Status);
     }
