@@ -17,7 +17,7 @@ public enum BatchOperationKind
 }
 
 /// <summary>One operation of a batch (<see cref="ObjectStoreSession.ManyAsync"/>); the result carries it back as its identity.</summary>
-public sealed class BatchOperation
+public sealed record BatchOperation
 {
     private BatchOperation(BatchOperationKind kind, string? key)
     {

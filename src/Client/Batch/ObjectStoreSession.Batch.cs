@@ -157,7 +157,7 @@ public sealed partial class ObjectStoreSession
     private async Task RunBatchAsync(List<PreparedOperation> batch, ChannelWriter<BatchResult> results, CancellationToken cancellationToken)
     {
         var url = _transport.Url(ObjectPath("objects:batch", ""));
-        var pending = batch.ToDictionary(p => p.Index - batch[0].Index, p => p);
+        var pending = batch.Select((p, position) => (p, position)).ToDictionary(x => x.position, x => x.p);
         // Every operation of a batch is idempotent unless an insert lets the server pick its key.
         var attempt = batch.Any(p => p.Operation.Kind == BatchOperationKind.Insert && p.Operation.Key is null) ? Attempt.Once : Attempt.Retried;
         try
