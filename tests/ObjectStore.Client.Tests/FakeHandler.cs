@@ -59,3 +59,33 @@ internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
 {
     public override DateTimeOffset GetUtcNow() => now;
 }
+
+/// <summary>Clients of a real server whose requests pass through a test handler (to count or fail them).</summary>
+internal static class TestClients
+{
+    public static ObjectStoreClient Through(ObjectStoreClientOptions options, DelegatingHandler handler)
+    {
+        Hosting.ObjectStoreClientOptionsValidator.ThrowIfInvalid(options);
+        handler.InnerHandler = ObjectStoreClient.CreateHandler(options);
+        var http = new HttpClient(handler);
+        ObjectStoreClient.Configure(http);
+        return new ObjectStoreClient(new Transport(http, options, ObjectStoreClient.CreateMinter(options, TimeProvider.System)));
+    }
+}
+
+/// <summary>Counts requests and can replace the answer to chosen ones (fault injection on the client side).</summary>
+internal sealed class InterceptingHandler(Func<HttpRequestMessage, HttpResponseMessage?>? intercept = null) : DelegatingHandler
+{
+    private int _count;
+
+    public int Count => _count;
+
+    public List<string> Targets { get; } = [];
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _count);
+        lock (Targets) Targets.Add(request.Method + " " + request.RequestUri!.PathAndQuery);
+        return intercept?.Invoke(request) is { } answer ? Task.FromResult(answer) : base.SendAsync(request, cancellationToken);
+    }
+}
