@@ -34,7 +34,7 @@ internal sealed class FakeHandler(Func<RecordedRequest, int, HttpResponseMessage
         var options = new ObjectStoreClientOptions { BaseAddress = new Uri("http://objectstore.test"), RetryDelay = TimeSpan.FromMilliseconds(1) };
         if (key is not null) options.SigningKey = new ObjectStoreSigningKey { KeyId = "test_kid", PrivateKeyPem = key.PrivateKeyPem };
         configure?.Invoke(options);
-        Hosting.ObjectStoreClientOptionsValidator.ThrowIfInvalid(options);
+        ObjectStore.Client.Hosting.ObjectStoreClientOptionsValidator.ThrowIfInvalid(options);
         var http = new HttpClient(this);
         ObjectStoreClient.Configure(http);
         var minter = options.SigningKey is { } signing ? new TokenMinter(signing, Ed25519Key.Parse(signing.PrivateKeyPem), time ?? TimeProvider.System) : null;
@@ -65,7 +65,7 @@ internal static class TestClients
 {
     public static ObjectStoreClient Through(ObjectStoreClientOptions options, DelegatingHandler handler)
     {
-        Hosting.ObjectStoreClientOptionsValidator.ThrowIfInvalid(options);
+        ObjectStore.Client.Hosting.ObjectStoreClientOptionsValidator.ThrowIfInvalid(options);
         handler.InnerHandler = ObjectStoreClient.CreateHandler(options);
         var http = new HttpClient(handler);
         ObjectStoreClient.Configure(http);

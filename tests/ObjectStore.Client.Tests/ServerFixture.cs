@@ -14,7 +14,7 @@ namespace ObjectStore.Client.Tests;
 /// port, auth enforced with a fresh Ed25519 key (kid <c>test_kid</c>, all permissions), as objectstore's own Python e2e
 /// fixture configures it. Only this file knows how the server is hosted.
 /// </summary>
-public sealed class ServerFixture : IAsyncLifetime
+public sealed class ServerFixture : IAsyncLifetime, IAsyncDisposable
 {
     public const string KeyId = "test_kid";
 
@@ -85,6 +85,8 @@ public sealed class ServerFixture : IAsyncLifetime
             // A leftover temp directory is harmless.
         }
     }
+
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
     private static string Pem(string label, byte[] der) =>
         $"-----BEGIN {label}-----\n{Convert.ToBase64String(der, Base64FormattingOptions.InsertLineBreaks)}\n-----END {label}-----\n";
