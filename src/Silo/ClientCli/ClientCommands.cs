@@ -79,6 +79,8 @@ internal static class ClientCommands
             Console.Error.WriteLine("objectstore: " + e.Message);
             return Usage;
         }
+        var hadCredentials = parsed.GetValue(token) is not null || parsed.GetValue(keyFile) is not null
+            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OBJECTSTORE_TOKEN"));
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -110,7 +112,7 @@ internal static class ClientCommands
             catch (ObjectStoreException e)
             {
                 Console.Error.WriteLine("objectstore: " + e.Message);
-                return IsAuthFailure(e) ? Auth : ServerError;
+                return IsAuthFailure(e, hadCredentials) ? Auth : ServerError;
             }
             catch (Exception e) when (e is HttpRequestException or TimeoutException or IOException or InvalidDataException)
             {
@@ -125,9 +127,10 @@ internal static class ClientCommands
         }
     }
 
-    /// <summary>401/403, and the 400 the server gives a request without a token.</summary>
-    private static bool IsAuthFailure(ObjectStoreException e) =>
-        e.StatusCode is 401 or 403 || (e.StatusCode == 400 && e.ResponseBody?.Contains("auth error", StringComparison.Ordinal) == true);
+    /// <summary>401/403, and the 400 the server gives a request without a token (HEAD answers carry no body to tell by).</summary>
+    private static bool IsAuthFailure(ObjectStoreException e, bool hadCredentials) =>
+        e.StatusCode is 401 or 403
+        || (e.StatusCode == 400 && (!hadCredentials || e.ResponseBody?.Contains("auth error", StringComparison.Ordinal) == true));
 
     private static Command Command(string name, string description, Option[] common)
     {

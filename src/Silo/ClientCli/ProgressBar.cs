@@ -15,7 +15,7 @@ internal sealed class ProgressBar(TextWriter terminal) : IProgress<TransferProgr
     private readonly object _gate = new();
     private long? _total;
     private long _bytes;
-    private TimeSpan _lastDraw = TimeSpan.MinValue;
+    private TimeSpan _nextDraw = TimeSpan.Zero;
 
     /// <summary>Sets the size when known before the first report.</summary>
     public void Start(long? total)
@@ -29,8 +29,8 @@ internal sealed class ProgressBar(TextWriter terminal) : IProgress<TransferProgr
         {
             _bytes = Math.Max(_bytes, value.BytesTransferred);
             _total ??= value.TotalBytes;
-            if (_clock.Elapsed - _lastDraw < TimeSpan.FromMilliseconds(100)) return;
-            _lastDraw = _clock.Elapsed;
+            if (_clock.Elapsed < _nextDraw) return;
+            _nextDraw = _clock.Elapsed + TimeSpan.FromMilliseconds(100);
             terminal.Write("\r" + Render(_bytes, _total, _clock.Elapsed) + "\u001b[K");
         }
     }
