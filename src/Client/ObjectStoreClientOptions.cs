@@ -27,10 +27,13 @@ public sealed class ObjectStoreClientOptions
     /// <summary>The first retry's delay; later ones back off exponentially with jitter. Default 200 ms.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Part size of multipart uploads, at least 5 MiB (the S3 minimum for all but the last part). Default 16 MiB.</summary>
-    public int MultipartPartSize { get; set; } = 16 * 1024 * 1024;
+    /// <summary>Part size of multipart uploads, at least 5 MiB (the S3 minimum for all but the last part). Default 8 MiB.</summary>
+    public int MultipartPartSize { get; set; } = 8 * 1024 * 1024;
 
-    /// <summary>Parts uploaded at once; memory use is about this many parts. Default 4.</summary>
+    /// <summary>
+    /// Parts uploaded at once. An upload holds this many part buffers (twice that with zstd, for the compressed
+    /// frames): 32 MiB, or 64 MiB with zstd, at the defaults. Default 4.
+    /// </summary>
     public int MultipartConcurrency { get; set; } = 4;
 
     /// <summary>File uploads at least this large go up as multipart uploads. Default 64 MiB.</summary>

@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Collections.Concurrent;
 using ObjectStore.Client.Hosting;
 using ObjectStore.Client.Http;
 using ZstdSharp;
@@ -73,79 +73,98 @@ public sealed partial class ObjectStoreSession
         var partSize = _transport.Options.MultipartPartSize;
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var slots = new SemaphoreSlim(_transport.Options.MultipartConcurrency);
+        // Buffers are this upload's own and reused part after part: at most one set per slot ever exists, so memory is
+        // bounded by the configuration (a shared ArrayPool would keep returned part-sized arrays per thread and core).
+        var idle = new ConcurrentBag<PartBuffers>();
         var total = source.CanSeek ? source.Length - source.Position : (long?)null;
         var parts = new List<MultipartPart>();
         var running = new List<Task>();
         Exception? firstFailure = null;
         long uploaded = 0;
-        for (var number = 1; ; number++)
+        try
         {
-            try
-            {
-                await slots.WaitAsync(failed.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-            var buffer = ArrayPool<byte>.Shared.Rent(partSize);
-            int length;
-            try
-            {
-                length = await ReadFullAsync(source, buffer.AsMemory(0, partSize), failed.Token).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-                slots.Release();
-                if (e is not OperationCanceledException || cancellationToken.IsCancellationRequested) firstFailure ??= e;
-                break;
-            }
-            // An empty source still needs one (empty) part; otherwise a short read means the end.
-            if (length == 0 && number > 1)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-                slots.Release();
-                break;
-            }
-            var partNumber = number;
-            running.Add(Task.Run(async () =>
+            for (var number = 1; ; number++)
             {
                 try
                 {
-                    var data = compress ? CompressPart(buffer.AsSpan(0, length)) : buffer.AsMemory(0, length);
-                    var part = await upload.PutPartAsync(partNumber, data, failed.Token).ConfigureAwait(false);
-                    lock (parts)
-                    {
-                        parts.Add(part);
-                        uploaded += length;
-                        progress?.Report(new TransferProgress(uploaded, total));
-                    }
+                    await slots.WaitAsync(failed.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                var buffers = idle.TryTake(out var reused) ? reused : new PartBuffers(partSize, compress);
+                int length;
+                try
+                {
+                    length = await ReadFullAsync(source, buffers.Input, failed.Token).ConfigureAwait(false);
                 }
                 catch (Exception e)
                 {
-                    lock (parts)
-                        if (e is not OperationCanceledException || cancellationToken.IsCancellationRequested) firstFailure ??= e;
-                    await failed.CancelAsync().ConfigureAwait(false);
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    idle.Add(buffers);
                     slots.Release();
+                    if (e is not OperationCanceledException || cancellationToken.IsCancellationRequested) firstFailure ??= e;
+                    break;
                 }
-            }, CancellationToken.None));
-            if (length < partSize) break;
+                // An empty source still needs one (empty) part; otherwise a short read means the end.
+                if (length == 0 && number > 1)
+                {
+                    idle.Add(buffers);
+                    slots.Release();
+                    break;
+                }
+                var partNumber = number;
+                running.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        var part = await upload.PutPartAsync(partNumber, buffers.Prepare(length), failed.Token).ConfigureAwait(false);
+                        lock (parts)
+                        {
+                            parts.Add(part);
+                            uploaded += length;
+                            progress?.Report(new TransferProgress(uploaded, total));
+                        }
+                    }
+                    catch (Exception e)
+                    {
+                        lock (parts)
+                            if (e is not OperationCanceledException || cancellationToken.IsCancellationRequested) firstFailure ??= e;
+                        await failed.CancelAsync().ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        idle.Add(buffers);
+                        slots.Release();
+                    }
+                }, CancellationToken.None));
+                if (length < partSize) break;
+            }
+            await Task.WhenAll(running).ConfigureAwait(false);
         }
-        await Task.WhenAll(running).ConfigureAwait(false);
+        finally
+        {
+            foreach (var buffers in idle) buffers.Dispose();
+        }
         cancellationToken.ThrowIfCancellationRequested();
         if (firstFailure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(firstFailure);
         return parts;
     }
 
-    private static byte[] CompressPart(ReadOnlySpan<byte> data)
+    /// <summary>One upload slot's memory: a part's bytes as read and, with zstd, the frame they compress to.</summary>
+    private sealed class PartBuffers(int partSize, bool compress) : IDisposable
     {
-        using var compressor = new Compressor(PayloadContent.Level);
-        return compressor.Wrap(data).ToArray();
+        private readonly byte[] _input = new byte[partSize];
+        private readonly byte[]? _output = compress ? new byte[Compressor.GetCompressBound(partSize)] : null;
+        private readonly Compressor? _compressor = compress ? new Compressor(PayloadContent.Level) : null;
+
+        public Memory<byte> Input => _input;
+
+        /// <summary>The bytes to send for a part of <paramref name="length"/> read bytes: as read, or one zstd frame.</summary>
+        public ReadOnlyMemory<byte> Prepare(int length) =>
+            _compressor is null ? _input.AsMemory(0, length) : _output.AsMemory(0, _compressor.Wrap(_input.AsSpan(0, length), _output));
+
+        public void Dispose() => _compressor?.Dispose();
     }
 
     private static async Task<int> ReadFullAsync(Stream source, Memory<byte> buffer, CancellationToken cancellationToken)
