@@ -49,6 +49,32 @@ public sealed class MultipartUpload
             request.Content.Headers.ContentLength = data.Length;
             return request;
         }, Attempt.Retried, timed: true, cancellationToken).ConfigureAwait(false);
+        return await ReadPartAsync(partNumber, response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Uploads one part streamed from <paramref name="data"/>: exactly <paramref name="contentLength"/> bytes from its
+    /// current position, sent as they are read. Retried only when the stream can seek back.
+    /// </summary>
+    public async Task<MultipartPart> PutPartAsync(int partNumber, Stream data, long contentLength, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(partNumber, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(contentLength);
+        var start = data.CanSeek ? data.Position : (long?)null;
+        var url = Url("objects:multipart:parts", $"upload_id={PathEncoding.EncodeComponent(UploadId)}&part_number={partNumber}");
+        using var response = await _session.Transport.SendAsync(() =>
+        {
+            if (start is { } position) data.Position = position;
+            var request = _session.NewAuthorizedRequest(HttpMethod.Put, url);
+            request.Content = new StreamContent(new LengthLimitedStream(data, contentLength));
+            request.Content.Headers.ContentLength = contentLength;
+            return request;
+        }, start is null ? Attempt.Once : Attempt.Retried, timed: false, cancellationToken).ConfigureAwait(false);
+        return await ReadPartAsync(partNumber, response, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<MultipartPart> ReadPartAsync(int partNumber, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         if (!response.IsSuccessStatusCode) throw await Transport.ErrorAsync(response, $"upload of part {partNumber}", cancellationToken).ConfigureAwait(false);
         using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
             cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -52,6 +52,44 @@ public sealed class MultipartEndToEndTests(ServerFixture server) : IDisposable
     }
 
     [Fact]
+    public async Task Multipart_streaming_part_upload_uncompressed()
+    {
+        var upload = await Session.InitiateMultipartAsync(new PutOptions { Key = "mp-streaming-uncompressed" });
+
+        var part1 = await upload.PutPartAsync(1, new Http.ForwardOnlyStream("hello "u8.ToArray()), 6);
+        var part2 = await upload.PutPartAsync(2, new Http.ForwardOnlyStream("world!"u8.ToArray()), 6);
+
+        Assert.Equal("hello world!", await ReadTextAsync(await upload.CompleteAsync([part1, part2])));
+    }
+
+    [Fact]
+    public async Task Multipart_streaming_part_upload_compressed()
+    {
+        var upload = await Session.InitiateMultipartAsync(new PutOptions { Key = "mp-streaming-compressed", Compression = Compression.Zstd });
+        using var compressor = new Compressor();
+        var compressed1 = compressor.Wrap("hello "u8).ToArray();
+        var compressed2 = compressor.Wrap("world!"u8).ToArray();
+
+        var part1 = await upload.PutPartAsync(1, new Http.ForwardOnlyStream(compressed1), compressed1.Length);
+        var part2 = await upload.PutPartAsync(2, new Http.ForwardOnlyStream(compressed2), compressed2.Length);
+        var key = await upload.CompleteAsync([part1, part2]);
+
+        await using (var raw = await Session.GetAsync(key, new GetOptions { Decompress = false }))
+            Assert.Equal(compressed1.Concat(compressed2).ToArray(), await raw!.ReadAllBytesAsync());
+        Assert.Equal("hello world!", await ReadTextAsync(key));
+    }
+
+    [Fact]
+    public async Task A_streamed_part_shorter_than_its_declared_length_fails_on_the_client()
+    {
+        var upload = await Session.InitiateMultipartAsync(new PutOptions { Key = "mp-short-part" });
+
+        await Assert.ThrowsAnyAsync<Exception>(() => upload.PutPartAsync(1, new Http.ForwardOnlyStream("short"u8.ToArray()), 10));
+
+        await upload.AbortAsync();
+    }
+
+    [Fact]
     public async Task Multipart_server_generated_key()
     {
         var upload = await Session.InitiateMultipartAsync();
