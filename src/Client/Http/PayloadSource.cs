@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace ObjectStore.Client.Http;
 
 /// <summary>Where an upload's bytes come from; replayable sources can be sent again by a retry.</summary>
@@ -29,7 +31,10 @@ internal abstract class PayloadSource
 
         public override bool Replayable => true;
 
-        public override Stream Open() => new ReadOnlyMemoryStream(payload);
+        // Payloads from byte arrays (the usual case) are read in place; other memory is copied once.
+        public override Stream Open() => MemoryMarshal.TryGetArray(payload, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(payload.ToArray(), writable: false);
     }
 
     private sealed class FileSource(string path) : PayloadSource
@@ -58,39 +63,6 @@ internal abstract class PayloadSource
             return new NonClosingStream(stream);
         }
     }
-}
-
-/// <summary>A read-only stream over memory the caller owns (no copy).</summary>
-internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : Stream
-{
-    private int _position;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => memory.Length;
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
-    {
-        var n = Math.Min(buffer.Length, memory.Length - _position);
-        memory.Span.Slice(_position, n).CopyTo(buffer);
-        _position += n;
-        return n;
-    }
-
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Read(buffer.Span));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>Passes reads through and leaves the inner stream open on dispose: the caller's stream stays theirs.</summary>
