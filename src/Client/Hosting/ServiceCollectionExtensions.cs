@@ -20,15 +20,18 @@ public static class ObjectStoreServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configure);
         services.AddOptions<ObjectStore.Client.ObjectStoreClientOptions>().Configure(configure).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ObjectStore.Client.ObjectStoreClientOptions>, ObjectStoreClientOptionsValidator>();
-        // The parsed key is shared: parsing PEM per typed-client instance would be wasted work.
-        services.AddSingleton(sp => new SigningKeyHolder(ObjectStore.Client.ObjectStoreClient.CreateMinter(
-            sp.GetRequiredService<IOptions<ObjectStore.Client.ObjectStoreClientOptions>>().Value, TimeProvider.System)));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ObjectStore.Client.ObjectStoreClientOptions>>().Value;
+            return new SharedClientState(ObjectStore.Client.ObjectStoreClient.CreateMinter(options, TimeProvider.System), new ResiliencePipelines(options));
+        });
         return services
             .AddHttpClient<ObjectStore.Client.ObjectStoreClient, ObjectStore.Client.ObjectStoreClient>((HttpClient http, IServiceProvider sp) =>
             {
                 var options = sp.GetRequiredService<IOptions<ObjectStore.Client.ObjectStoreClientOptions>>().Value;
                 ObjectStore.Client.ObjectStoreClient.Configure(http);
-                return new ObjectStore.Client.ObjectStoreClient(new Transport(http, options, sp.GetRequiredService<SigningKeyHolder>().Minter));
+                var shared = sp.GetRequiredService<SharedClientState>();
+                return new ObjectStore.Client.ObjectStoreClient(new Transport(http, options, shared.Minter, pipelines: shared.Pipelines));
             })
             .ConfigurePrimaryHttpMessageHandler(sp => ObjectStore.Client.ObjectStoreClient.CreateHandler(
                 sp.GetRequiredService<IOptions<ObjectStore.Client.ObjectStoreClientOptions>>().Value))

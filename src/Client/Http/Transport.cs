@@ -3,20 +3,9 @@ using System.Text;
 using System.Text.Json;
 using ObjectStore.Client.Auth;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace ObjectStore.Client.Http;
-
-/// <summary>How a request may be attempted: retried only when the operation is idempotent, timed only when its body is in memory.</summary>
-internal enum Attempt
-{
-    /// <summary>One attempt (non-idempotent: POST with a generated key, multipart initiate).</summary>
-    Once,
-
-    /// <summary>Retried after 429, 503, a connection error or a timeout.</summary>
-    Retried,
-}
 
 /// <summary>
 /// The HTTP side shared by every session of a client: URLs under the base address, the auth header, and the resilience
@@ -28,9 +17,9 @@ internal sealed class Transport
 {
     private readonly HttpClient _http;
     private readonly string _origin;
-    private readonly ResiliencePipeline<HttpResponseMessage>[] _pipelines;
+    private readonly ResiliencePipelines _pipelines;
 
-    public Transport(HttpClient http, ObjectStoreClientOptions options, TokenMinter? minter, TimeProvider? time = null)
+    public Transport(HttpClient http, ObjectStoreClientOptions options, TokenMinter? minter, TimeProvider? time = null, ResiliencePipelines? pipelines = null)
     {
         TimeProvider = time ?? TimeProvider.System;
         _http = http;
@@ -39,8 +28,7 @@ internal sealed class Transport
         var baseAddress = options.BaseAddress!;
         _origin = baseAddress.GetLeftPart(UriPartial.Authority);
         BasePath = baseAddress.AbsolutePath.TrimEnd('/');
-        // Index = (retried ? 2 : 0) + (timed ? 1 : 0).
-        _pipelines = [Build(options, false, false), Build(options, false, true), Build(options, true, false), Build(options, true, true)];
+        _pipelines = pipelines ?? new ResiliencePipelines(options);
     }
 
     public ObjectStoreClientOptions Options { get; }
@@ -67,7 +55,7 @@ internal sealed class Transport
     /// <summary>Sends a request built by <paramref name="build"/> per attempt; returns once the response headers are in.</summary>
     public async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> build, Attempt attempt, bool timed, CancellationToken cancellationToken)
     {
-        var pipeline = _pipelines[(attempt == Attempt.Retried ? 2 : 0) + (timed ? 1 : 0)];
+        var pipeline = _pipelines.For(attempt, timed);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
@@ -94,38 +82,6 @@ internal sealed class Transport
             ResilienceContextPool.Shared.Return(context);
         }
     }
-
-    private static ResiliencePipeline<HttpResponseMessage> Build(ObjectStoreClientOptions options, bool retried, bool timed)
-    {
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
-        if (retried && options.MaxRetries > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = options.MaxRetries,
-                Delay = options.RetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                ShouldHandle = static args => ValueTask.FromResult(IsTransient(args.Outcome)),
-                OnRetry = static args =>
-                {
-                    // The discarded answer's connection goes back to the pool only once its response is disposed.
-                    args.Outcome.Result?.Dispose();
-                    return default;
-                },
-            });
-        }
-        if (timed && options.RequestTimeout != Timeout.InfiniteTimeSpan) builder.AddTimeout(options.RequestTimeout);
-        return builder.Build();
-    }
-
-    /// <summary>
-    /// 429 and 503 are the server's "not now" (admission and concurrency limits, the web gate), sent before any work;
-    /// connection failures and timeouts leave the outcome unknown, which only an idempotent operation may repeat.
-    /// </summary>
-    internal static bool IsTransient(Outcome<HttpResponseMessage> outcome) =>
-        outcome.Exception is HttpRequestException or TimeoutRejectedException
-        || outcome.Result?.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;
 
     /// <summary>Reads an error answer (at most 64 KiB of it) into an exception naming the operation.</summary>
     public static async Task<ObjectStoreException> ErrorAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken)
