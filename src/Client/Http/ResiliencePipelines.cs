@@ -43,7 +43,7 @@ internal sealed class ResiliencePipelines(ObjectStoreClientOptions options)
     /// connection failures and timeouts leave the outcome unknown, which only an idempotent operation may repeat.
     /// </summary>
     internal static bool IsTransient(Outcome<HttpResponseMessage> outcome) =>
-        outcome.Exception is HttpRequestException or TimeoutRejectedException
+        outcome.Exception is HttpRequestException or TimeoutRejectedException or TimeoutException
         || outcome.Result?.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;
 }
 

@@ -67,6 +67,11 @@ internal sealed class Transport
                     var response = await state.http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ctx.CancellationToken).ConfigureAwait(false);
                     return Outcome.FromResult(response);
                 }
+                catch (OperationCanceledException e) when (!ctx.CancellationToken.IsCancellationRequested && e.InnerException is TimeoutException timeout)
+                {
+                    // The connect timeout surfaces as a cancellation nobody asked for; it is a timeout, and transient.
+                    return Outcome.FromException<HttpResponseMessage>(new TimeoutException(timeout.Message, e));
+                }
                 catch (Exception e)
                 {
                     return Outcome.FromException<HttpResponseMessage>(e);

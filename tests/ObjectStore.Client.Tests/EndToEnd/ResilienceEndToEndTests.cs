@@ -50,6 +50,56 @@ public sealed class ResilienceEndToEndTests
     }
 
     [Fact]
+    public async Task Connect_timeout()
+    {
+        // A listener whose accept queue is full and never drained: the kernel drops further SYNs, so a connect hangs
+        // as it would against an unroutable address (which this machine's network rules keep us from dialling).
+        using var full = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        full.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        full.Listen(0);
+        var endpoint = (IPEndPoint)full.LocalEndPoint!;
+        var fillers = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                fillers.Add(filler);
+                using var quick = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+                try
+                {
+                    await filler.ConnectAsync(endpoint, quick.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+            var counter = new InterceptingHandler();
+            using var client = TestClients.Through(new ObjectStoreClientOptions
+            {
+                BaseAddress = new Uri($"http://127.0.0.1:{endpoint.Port}"),
+                ConnectTimeout = TimeSpan.FromMilliseconds(300),
+                MaxRetries = 1,
+                RetryDelay = TimeSpan.FromMilliseconds(10),
+            }, counter);
+            var session = client.Session(new Usecase("u"), ("org", "12345"), ("project", "1337"));
+
+            var started = DateTime.UtcNow;
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => session.GetAsync("foo"));
+            Assert.IsType<TimeoutException>(error);
+            Assert.Equal(2, counter.Count);
+            Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10));
+            await Assert.ThrowsAnyAsync<Exception>(() => session.PutAsync("test data"u8.ToArray()));
+            Assert.Equal(3, counter.Count);
+        }
+        finally
+        {
+            foreach (var filler in fillers) filler.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Read_timeout()
     {
         // Accepts connections and never answers, like the Python suite's silent socket.
