@@ -216,6 +216,18 @@ public sealed class ObjectsEndToEndTests(ServerFixture server) : IDisposable
     }
 
     [Fact]
+    public async Task Presigned_case_insensitive_method()
+    {
+        var session = Session(Uncompressed);
+        await session.PutAsync("lowercase method"u8.ToArray(), new PutOptions { Key = "presigned-lower" });
+
+        var (status, body) = await FetchAsync(session.PresignedUrl(new HttpMethod("get"), "presigned-lower", TimeSpan.FromHours(1)));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("lowercase method"u8.ToArray(), body);
+    }
+
+    [Fact]
     public void Presigned_requires_signing_key_rejects_unsupported_method_and_duration_over_max()
     {
         using var tokenOnly = new ObjectStoreClient(new ObjectStoreClientOptions { BaseAddress = server.BaseAddress, Token = Session().MintToken() });
