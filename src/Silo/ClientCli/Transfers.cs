@@ -36,9 +36,17 @@ internal static class Transfers
         progress?.Start(result.ContentLength);
         // Written next to the target and renamed at the end: an interrupted download never looks complete.
         var partial = output is null ? null : output + ".partial";
-        await using (var target = partial is null ? Console.OpenStandardOutput() : File.Create(partial))
-            await result.Content.CopyToAsync(target, 1024 * 1024, cancellationToken);
-        if (partial is not null) File.Move(partial, output!, overwrite: true);
+        try
+        {
+            await using (var target = partial is null ? Console.OpenStandardOutput() : File.Create(partial))
+                await result.Content.CopyToAsync(target, 1024 * 1024, cancellationToken);
+            if (partial is not null) File.Move(partial, output!, overwrite: true);
+        }
+        catch when (partial is not null)
+        {
+            File.Delete(partial);
+            throw;
+        }
         progress?.Finish();
         return ClientCommands.Ok;
     }
