@@ -60,6 +60,21 @@ public sealed class ObjectsEndToEndTests(ServerFixture server) : IDisposable
     }
 
     [Fact]
+    public async Task Time_to_idle_and_manual_expiration_round_trip()
+    {
+        var session = Session();
+        var idle = await session.PutAsync("idle"u8.ToArray(), new PutOptions { Expiration = ExpirationPolicy.TimeToIdle(TimeSpan.FromHours(2)) });
+        var manual = await session.PutAsync("manual"u8.ToArray(), new PutOptions { Expiration = ExpirationPolicy.Manual });
+
+        var idleMetadata = await session.HeadAsync(idle);
+        Assert.Equal(ExpirationPolicy.TimeToIdle(TimeSpan.FromHours(2)), idleMetadata!.Expiration);
+        Assert.NotNull(idleMetadata.TimeExpires);
+        var manualMetadata = await session.HeadAsync(manual);
+        Assert.Equal(ExpirationPolicy.Manual, manualMetadata!.Expiration);
+        Assert.Null(manualMetadata.TimeExpires);
+    }
+
+    [Fact]
     public async Task Full_cycle_with_origin()
     {
         var session = Session();

@@ -39,6 +39,21 @@ public sealed class RetryTests
     }
 
     [Fact]
+    public async Task A_keyed_put_from_a_seekable_stream_is_retried_from_where_the_stream_started()
+    {
+        var handler = new FakeHandler((_, attempt) => attempt == 1
+            ? new HttpResponseMessage(HttpStatusCode.TooManyRequests)
+            : FakeHandler.Json(HttpStatusCode.OK, """{"key":"k"}"""));
+        var session = handler.Client().Session(new Usecase("u") { Compression = Compression.None }, Scope.Empty);
+        var stream = new MemoryStream("skip-payload"u8.ToArray()) { Position = 5 };
+
+        await session.PutAsync(stream, new PutOptions { Key = "k" });
+
+        Assert.Equal(2, handler.Requests.Count);
+        Assert.All(handler.Requests, r => Assert.Equal("payload"u8.ToArray(), r.Body));
+    }
+
+    [Fact]
     public async Task A_put_with_a_generated_key_is_not_retried()
     {
         var handler = new FakeHandler((_, _) => new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
