@@ -5,6 +5,10 @@ using ObjectStore.Gateway.Endpoints;
 using ObjectStore.Silo;
 using ObjectStore.Silo.Configuration;
 using ObjectStore.Silo.Hosting;
+using ObjectStore.Silo.ClientCli;
+
+// put/get/head/rm talk to a server through ObjectStore.Client; everything else runs or manages one.
+if (ClientCommands.Handles(args)) return await ClientCommands.RunAsync(args);
 
 if (!CommandLine.TryParse(args, out var commandLine, out var parseError))
 {

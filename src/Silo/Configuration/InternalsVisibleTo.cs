@@ -1,3 +1,4 @@
 using System.Runtime.CompilerServices;
 
 [assembly: InternalsVisibleTo("ObjectStore.Silo.Tests")]
+[assembly: InternalsVisibleTo("ObjectStore.Client.Tests")]
