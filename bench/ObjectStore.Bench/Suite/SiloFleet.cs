@@ -28,6 +28,9 @@ internal sealed partial class SiloFleet : IAsyncDisposable
     /// <summary>The temp directory holding every silo's data.</summary>
     public string Root => _root;
 
+    /// <summary>Each silo's loopback HTTP port, in start order.</summary>
+    public IReadOnlyList<int> Ports => _ports;
+
     /// <summary>The load target URI spreading requests over every silo.</summary>
     public string TargetUri => "objectstore:" + string.Join(',', _ports.Select(p => $"http://127.0.0.1:{p}"));
 

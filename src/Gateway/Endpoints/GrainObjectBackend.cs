@@ -23,27 +23,44 @@ internal sealed class GrainObjectBackend(IGrainFactory grains, TieredStorage sto
 
     public async Task<ObjectContent?> GetAsync(ObjectId id, ByteRange? range, CancellationToken cancellationToken)
     {
-        var read = await grains.GetObjectGrain(id).Get(ObjectContract.ToReadRange(range), cancellationToken).ConfigureAwait(false);
-        switch (read.Kind)
+        var grain = grains.GetObjectGrain(id);
+        var readRange = ObjectContract.ToReadRange(range);
+        string? missingRevision = null;
+        while (true)
         {
-            case ObjectReadKind.Inline:
-                return new ObjectContent(ObjectContract.ToMetadata(read.Metadata!), ObjectContract.ToContentRange(read.Range), read.Payload);
-            case ObjectReadKind.LongTerm:
-                var blob = await longTerm.GetAsync(id.WithKey(read.RevisionKey!), range, cancellationToken).ConfigureAwait(false);
-                // The blob carries the revision's metadata; the grain's is the object's (TTI deadline included).
-                return blob is null ? null : new ObjectContent(ObjectContract.ToMetadata(read.Metadata!), blob.Range, blob.Content);
-            default:
-                return null;
+            var read = await Failover.RunAsync(static async (call, ct) => await call.grain.Get(call.readRange, ct).ConfigureAwait(false),
+                (grain, readRange), cancellationToken).ConfigureAwait(false);
+            switch (read.Kind)
+            {
+                case ObjectReadKind.Inline:
+                    return new ObjectContent(ObjectContract.ToMetadata(read.Metadata!), ObjectContract.ToContentRange(read.Range), read.Payload);
+                case ObjectReadKind.LongTerm:
+                    var blob = await longTerm.GetAsync(id.WithKey(read.RevisionKey!), range, cancellationToken).ConfigureAwait(false);
+                    // The blob carries the revision's metadata; the grain's is the object's (TTI deadline included).
+                    if (blob is not null) return new ObjectContent(ObjectContract.ToMetadata(read.Metadata!), blob.Range, blob.Content);
+                    // An overwrite or delete committed between the grain's answer and the LT read, and the change log
+                    // already removed the revision it named: ask again, which names the current one. The same revision
+                    // missing twice is no race, and reads as absent.
+                    if (read.RevisionKey == missingRevision) return null;
+                    missingRevision = read.RevisionKey;
+                    continue;
+                default:
+                    return null;
+            }
         }
     }
 
     public async Task<ObjectMetadata?> HeadAsync(ObjectId id, CancellationToken cancellationToken) =>
-        await grains.GetObjectGrain(id).Head(cancellationToken).ConfigureAwait(false) is { } info ? ObjectContract.ToMetadata(info) : null;
+        await Failover.RunAsync(static async (grain, ct) => await grain.Head(ct).ConfigureAwait(false), grains.GetObjectGrain(id), cancellationToken).ConfigureAwait(false) is { } info
+            ? ObjectContract.ToMetadata(info)
+            : null;
 
-    public Task DeleteAsync(ObjectId id, CancellationToken cancellationToken) => grains.GetObjectGrain(id).Delete(cancellationToken);
+    public Task DeleteAsync(ObjectId id, CancellationToken cancellationToken) =>
+        Failover.RunAsync(static async (grain, ct) => await grain.Delete(ct).ConfigureAwait(false), grains.GetObjectGrain(id), cancellationToken).AsTask();
 
     public Task<string> InitiateMultipartAsync(ObjectId id, ObjectMetadata metadata, CancellationToken cancellationToken) =>
-        grains.GetObjectGrain(id).InitiateMultipart(ObjectContract.ToInfo(metadata), cancellationToken);
+        Failover.RunAsync(static async (call, ct) => await call.grain.InitiateMultipart(call.info, ct).ConfigureAwait(false),
+            (grain: grains.GetObjectGrain(id), info: ObjectContract.ToInfo(metadata)), cancellationToken).AsTask();
 
     public Task<string> UploadPartAsync(ObjectId id, string uploadId, int partNumber, Stream content, long contentLength, string? contentMd5, CancellationToken cancellationToken) =>
         storage.UploadPartAsync(id, uploadId, partNumber, content, contentLength, contentMd5, cancellationToken);
@@ -55,7 +72,8 @@ internal sealed class GrainObjectBackend(IGrainFactory grains, TieredStorage sto
         storage.AbortMultipartAsync(id, uploadId, cancellationToken);
 
     public async Task<MultipartCompletion> CompleteMultipartAsync(ObjectId id, string uploadId, IReadOnlyList<CompletedPart> parts, CancellationToken cancellationToken) =>
-        ObjectContract.ToCompletion(await grains.GetObjectGrain(id).CompleteMultipart(uploadId, ObjectContract.ToPartTags(parts), cancellationToken).ConfigureAwait(false));
+        ObjectContract.ToCompletion(await Failover.RunAsync(static async (call, ct) => await call.grain.CompleteMultipart(call.uploadId, call.tags, ct).ConfigureAwait(false),
+            (grain: grains.GetObjectGrain(id), uploadId, tags: ObjectContract.ToPartTags(parts)), cancellationToken).ConfigureAwait(false));
 
     public IAsyncEnumerable<BatchResult> RunBatchAsync(IAsyncEnumerable<BatchItem> input, CancellationToken cancellationToken) =>
         sessions is not null

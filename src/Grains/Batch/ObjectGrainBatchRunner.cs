@@ -17,7 +17,7 @@ public sealed class ObjectGrainBatchRunner(IGrainFactory grains, ObjectWriter wr
         switch (operation.Kind)
         {
             case BatchOperationKind.Get:
-                var read = await grain.Get().ConfigureAwait(false);
+                var read = await Failover.RunAsync(static async (g, _) => await g.Get().ConfigureAwait(false), grain, CancellationToken.None).ConfigureAwait(false);
                 return read.Kind switch
                 {
                     ObjectReadKind.Inline => BatchResult.Found(operation, ObjectContract.ToMetadata(read.Metadata!), read.Payload),
@@ -25,13 +25,13 @@ public sealed class ObjectGrainBatchRunner(IGrainFactory grains, ObjectWriter wr
                     _ => BatchResult.NotFound(operation),
                 };
             case BatchOperationKind.Head:
-                var metadata = await grain.Head().ConfigureAwait(false);
+                var metadata = await Failover.RunAsync(static async (g, _) => await g.Head().ConfigureAwait(false), grain, CancellationToken.None).ConfigureAwait(false);
                 return metadata is null ? BatchResult.NotFound(operation) : BatchResult.HeadFound(operation, ObjectContract.ToMetadata(metadata));
             case BatchOperationKind.Insert:
                 await writer.PutAsync(operation.Id, operation.Metadata!, operation.Payload, CancellationToken.None).ConfigureAwait(false);
                 return BatchResult.Created(operation);
             case BatchOperationKind.Delete:
-                await grain.Delete().ConfigureAwait(false);
+                await Failover.RunAsync(static async (g, _) => await g.Delete().ConfigureAwait(false), grain, CancellationToken.None).ConfigureAwait(false);
                 return BatchResult.Deleted(operation);
             default:
                 throw new ArgumentOutOfRangeException(nameof(operation), operation.Kind, "unknown batch operation kind");

@@ -35,7 +35,7 @@ public sealed class ObjectWriter(IGrainFactory grains, ILongTermStore longTerm, 
                 // Local grain calls share the memory ([Immutable]): the buffer goes back to the pool only once the grain
                 // is done with it, so the call is not cancellable and a timed-out call leaves the buffer to the GC.
                 returnBuffer = false;
-                await grains.GetObjectGrain(id).PutInline(ObjectContract.ToInfo(metadata), buffer.AsMemory(0, buffered), CancellationToken.None).ConfigureAwait(false);
+                await PutInlineAsync(id, metadata, buffer.AsMemory(0, buffered)).ConfigureAwait(false);
                 returnBuffer = true;
                 return;
             }
@@ -52,17 +52,22 @@ public sealed class ObjectWriter(IGrainFactory grains, ILongTermStore longTerm, 
     {
         if (payload.Length <= inlineThreshold)
         {
-            await grains.GetObjectGrain(id).PutInline(ObjectContract.ToInfo(metadata), payload, CancellationToken.None).ConfigureAwait(false);
+            await PutInlineAsync(id, metadata, payload).ConfigureAwait(false);
             return;
         }
         using var content = AsStream(payload);
         await WriteLargeAsync(id, metadata, content, payload.Length, cancellationToken).ConfigureAwait(false);
     }
 
+    private ValueTask PutInlineAsync(ObjectId id, ObjectMetadata metadata, ReadOnlyMemory<byte> payload) =>
+        Failover.RunAsync(static async (call, _) => { await call.Grain.PutInline(call.Info, call.Payload, CancellationToken.None).ConfigureAwait(false); },
+            (Grain: grains.GetObjectGrain(id), Info: ObjectContract.ToInfo(metadata), Payload: payload), CancellationToken.None);
+
     private async Task WriteLargeAsync(ObjectId id, ObjectMetadata metadata, Stream content, long? contentLength, CancellationToken cancellationToken)
     {
         var grain = grains.GetObjectGrain(id);
-        var ticket = await grain.BeginLargeWrite(ObjectContract.ToInfo(metadata), CancellationToken.None).ConfigureAwait(false);
+        var ticket = await Failover.RunAsync(static async (call, _) => await call.grain.BeginLargeWrite(call.info, CancellationToken.None).ConfigureAwait(false),
+            (grain, info: ObjectContract.ToInfo(metadata)), CancellationToken.None).ConfigureAwait(false);
         try
         {
             var counted = content as PrefixedStream ?? new PrefixedStream(ReadOnlyMemory<byte>.Empty, content);
@@ -81,7 +86,8 @@ public sealed class ObjectWriter(IGrainFactory grains, ILongTermStore longTerm, 
     {
         try
         {
-            await grain.AbortLargeWrite(changeId, CancellationToken.None).ConfigureAwait(false);
+            await Failover.RunAsync(static async (call, _) => await call.grain.AbortLargeWrite(call.changeId, CancellationToken.None).ConfigureAwait(false),
+                (grain, changeId), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception)
         {

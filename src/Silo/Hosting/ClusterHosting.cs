@@ -85,6 +85,7 @@ internal static class ClusterHosting
                 }
             }
             silo.Configure<ClusterMembershipOptions>(o => ConfigureMembership(o, cluster));
+            silo.Services.AddHostedService<MembershipLog>();
             if (cluster.Dashboard) silo.AddDashboard();
             var executor = new BatchExecutor(limiter, new BatchExecutorOptions(), loggerFactory.CreateLogger<BatchExecutor>());
             // The gateway holds each single operation's permit, so object grains take none of their own.

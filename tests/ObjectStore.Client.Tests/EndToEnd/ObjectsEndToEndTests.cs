@@ -227,7 +227,8 @@ public sealed class ObjectsEndToEndTests(ServerFixture server) : IDisposable
 
         var (status, _) = await FetchAsync(session.PresignedUrl(HttpMethod.Head, "presigned-head", TimeSpan.FromHours(1)), HttpMethod.Head);
 
-        Assert.Equal(HttpStatusCode.NoContent, status);
+        // objectstore 0.2.0's test asserts 204; later servers (and this one, docs/api.md) answer HEAD with 200.
+        Assert.Equal(HttpStatusCode.OK, status);
     }
 
     [Fact]

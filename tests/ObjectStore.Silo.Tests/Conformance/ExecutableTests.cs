@@ -66,7 +66,14 @@ public sealed class ExecutableTests
     private static async Task<int> ExitCodeAsync(Running running)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await running.Process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await running.Process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException("the process did not exit within 60 s; its output:\n" + running.Output);
+        }
         return running.Process.ExitCode;
     }
 
