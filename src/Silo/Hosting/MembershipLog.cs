@@ -13,8 +13,12 @@ internal sealed partial class MembershipLog(IClusterMembershipService membership
     {
         try
         {
+            var logged = long.MinValue;
             await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken).ConfigureAwait(false))
             {
+                // The stream repeats a view on every table refresh; only a new version is news.
+                if (snapshot.Version.Value == logged) continue;
+                logged = snapshot.Version.Value;
                 var live = snapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
                 var dead = snapshot.Members.Values.Count(m => m.Status == SiloStatus.Dead);
                 LogView(logger, snapshot.Version.Value, live, dead);

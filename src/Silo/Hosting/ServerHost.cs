@@ -211,6 +211,8 @@ internal sealed partial class ServerHost : IAsyncDisposable
             logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
             logging.AddFilter("Orleans", LogLevel.Warning);
             logging.AddFilter("Polly", LogLevel.Warning);
+            // Npgsql logs every command it executes at Information.
+            logging.AddFilter("Npgsql", LogLevel.Warning);
             logging.AddSimpleConsole(console => console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ");
             logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         });
