@@ -12,16 +12,28 @@ namespace ObjectStore.Grains.Sweep;
 /// deadline. A sweep over millions of blobs outlasts any call deadline, so a tick starts it in the background and
 /// returns at once (the reminder is acknowledged, not redelivered into a queue of back-to-back sweeps); a tick while one
 /// runs does nothing, and deactivation (silo shutdown) cancels it. A sweep that stops early keeps what it deleted, all of
-/// it orphans, and the next tick starts over. Every run logs one Information line starting <c>Orphan sweep finished</c>
+/// it orphans, and its position persists after every page (grain state <see cref="SweepProgress"/>): the next tick
+/// resumes there when the LT store can resume a listing (S3; a file-system store starts over). Every run logs one Information line starting <c>Orphan sweep finished</c>
 /// (or a warning <c>Orphan sweep stopped</c>) with its counts and elapsed milliseconds.
 /// </summary>
 [GrainType("orphansweep")]
-public sealed class OrphanSweepGrain(ObjectStoreGrainServices services) : PeriodicGrain<OrphanSweepRun>(services.Sweep), IOrphanSweepGrain
+public sealed class OrphanSweepGrain(ObjectStoreGrainServices services,
+    [PersistentState("sweep", ObjectStoreGrains.StateStore)] IPersistentState<SweepProgress> progress)
+    : PeriodicGrain<OrphanSweepRun>(services.Sweep), IOrphanSweepGrain
 {
     private readonly ILogger _logger = services.LoggerFactory.CreateLogger<OrphanSweepGrain>();
     private readonly CancellationTokenSource _stopping = new();
     private Task? _background;
     private Exception? _stoppedBy;
+    private TaskScheduler _turns = TaskScheduler.Default;
+
+    /// <inheritdoc/>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A tick's sweep runs off the activation (it outlasts any turn); its state writes go back onto it.
+        _turns = TaskScheduler.Current;
+        return base.OnActivateAsync(cancellationToken);
+    }
 
     /// <inheritdoc/>
     protected override string ReminderName => "sweep-orphans";
@@ -57,13 +69,17 @@ public sealed class OrphanSweepGrain(ObjectStoreGrainServices services) : Period
     /// <inheritdoc/>
     protected override async Task<bool> RunBatchAsync(OrphanSweepRun run, int batchSize, CancellationToken cancellationToken)
     {
-        var sweep = services.Storage.CreateOrphanSweep(new OrphanSweepOptions { Grace = services.Sweep.Grace }, services.LoggerFactory.CreateLogger<OrphanSweep>());
+        var sweep = services.Storage.CreateOrphanSweep(new OrphanSweepOptions { Grace = services.Sweep.Grace, PageSize = services.Sweep.PageSize }, services.LoggerFactory.CreateLogger<OrphanSweep>());
         var result = new OrphanSweepResult();
         var started = Stopwatch.GetTimestamp();
+        var (resumeAfter, listedBefore) = await OnActivationAsync(() => Task.FromResult((progress.State.ResumeAfter, progress.State.Listed)));
+        if (resumeAfter is null) listedBefore = 0;
+        run.Resumed = resumeAfter is not null;
         try
         {
-            await sweep.RunAsync(result, cancellationToken);
+            await sweep.RunAsync(result, resumeAfter, (position, _) => SaveAsync(position, listedBefore + result.Listed), cancellationToken);
             run.Completed = true;
+            await SaveAsync(null, 0);
         }
         catch (Exception e)
         {
@@ -71,7 +87,7 @@ public sealed class OrphanSweepGrain(ObjectStoreGrainServices services) : Period
             _stoppedBy = e;
         }
         run.ElapsedMs = Saturate((long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        run.Listed = Saturate(result.Listed);
+        run.Listed = Saturate(listedBefore + result.Listed);
         run.Young = Saturate(result.Young);
         run.Live = Saturate(result.Live);
         run.Unrecognized = Saturate(result.Unrecognized);
@@ -99,10 +115,22 @@ public sealed class OrphanSweepGrain(ObjectStoreGrainServices services) : Period
             return Task.CompletedTask;
         }
         _logger.LogWarning(stoppedBy,
-            "Orphan sweep stopped early after listing {Listed}: orphaned {Orphaned}, deleted {Deleted}, failed {Failed} in {ElapsedMs} ms; the next tick starts over",
+            "Orphan sweep stopped early after listing {Listed}: orphaned {Orphaned}, deleted {Deleted}, failed {Failed} in {ElapsedMs} ms; the next tick resumes where it stopped",
             run.Listed, run.Orphaned, run.Deleted, run.Failed, run.ElapsedMs);
         return Task.CompletedTask;
     }
+
+    private Task SaveAsync(string? position, long listed) => OnActivationAsync(async () =>
+    {
+        progress.State.ResumeAfter = position;
+        progress.State.Listed = position is null ? 0 : listed;
+        await progress.WriteStateAsync();
+        return true;
+    });
+
+    // Grain state may only be touched on the activation's scheduler (Orleans checks), while a tick's sweep runs in the background.
+    private Task<T> OnActivationAsync<T>(Func<Task<T>> action) =>
+        Task.Factory.StartNew(action, CancellationToken.None, TaskCreationOptions.None, _turns).Unwrap();
 
     private static int Saturate(long value) => (int)Math.Clamp(value, 0, int.MaxValue);
 }

@@ -19,10 +19,13 @@ public sealed class OrphanSweepGrainOptions : PeriodicOptions
     /// <summary>Blobs modified less than this long before a sweep are left alone (at least <see cref="Storage.Tiered.OrphanSweepOptions.MinimumGrace"/>). Default 1 h.</summary>
     public TimeSpan Grace { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Listed blobs judged together; the sweep's progress is saved after each page. Default 1,000.</summary>
+    public int PageSize { get; set; } = 1000;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public new void Validate()
     {
         base.Validate();
-        new Storage.Tiered.OrphanSweepOptions { Grace = Grace }.Validate();
+        new Storage.Tiered.OrphanSweepOptions { Grace = Grace, PageSize = PageSize }.Validate();
     }
 }

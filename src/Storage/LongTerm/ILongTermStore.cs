@@ -31,6 +31,13 @@ public interface ILongTermStore
     /// <summary>Lists blobs whose storage path starts with <paramref name="prefix"/>, lazily paged (1,000 a page), constant memory.</summary>
     IAsyncEnumerable<BlobInfo> ListAsync(string prefix, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Lists like <see cref="ListAsync(string, CancellationToken)"/>, continuing after the blob whose
+    /// <see cref="BlobInfo.ResumeAfter"/> was <paramref name="resumeAfter"/> (null: from the start). A store whose blobs
+    /// carry no position never receives one, so by default this lists from the start.
+    /// </summary>
+    IAsyncEnumerable<BlobInfo> ListAsync(string prefix, string? resumeAfter, CancellationToken cancellationToken) => ListAsync(prefix, cancellationToken);
+
     /// <summary>Starts a multipart upload that will become blob <paramref name="id"/>; returns the backend upload id.</summary>
     Task<string> InitiateMultipartAsync(ObjectId id, ObjectMetadata metadata, CancellationToken cancellationToken);
 

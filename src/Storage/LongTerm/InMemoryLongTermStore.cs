@@ -71,10 +71,13 @@ public sealed class InMemoryLongTermStore(TimeProvider? time = null) : ILongTerm
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<BlobInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<BlobInfo> ListAsync(string prefix, CancellationToken cancellationToken) => ListAsync(prefix, null, cancellationToken);
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<BlobInfo> ListAsync(string prefix, string? resumeAfter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prefix);
-        string? after = null;
+        var after = resumeAfter;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -191,7 +194,7 @@ public sealed class InMemoryLongTermStore(TimeProvider? time = null) : ILongTerm
             return _blobs
                 .Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal) && (after is null || string.CompareOrdinal(kv.Key, after) > 0))
                 .Take(PageSize)
-                .Select(kv => new BlobInfo(kv.Key, kv.Value.Data.Length, kv.Value.LastModified))
+                .Select(kv => new BlobInfo(kv.Key, kv.Value.Data.Length, kv.Value.LastModified) { ResumeAfter = kv.Key })
                 .ToList();
         }
     }

@@ -19,4 +19,11 @@ public sealed class LongTermObject(ObjectMetadata metadata, ContentRange? range,
 }
 
 /// <summary>One entry of an LT listing: the storage path (see <see cref="ObjectId.StoragePath"/>), size and modification time.</summary>
-public sealed record BlobInfo(string StoragePath, long Size, DateTimeOffset LastModified);
+public sealed record BlobInfo(string StoragePath, long Size, DateTimeOffset LastModified)
+{
+    /// <summary>
+    /// Where a listing can continue right after this blob (<see cref="ILongTermStore.ListAsync(string, string?, CancellationToken)"/>),
+    /// opaque to callers; null when the store cannot resume a listing (it then starts over).
+    /// </summary>
+    public string? ResumeAfter { get; init; }
+}

@@ -154,22 +154,30 @@ public sealed class S3LongTermStore : ILongTermStore, IDisposable
         _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _options.Bucket, Key = S3Keys.ForPath(id.StoragePath).Key }, cancellationToken);
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<BlobInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<BlobInfo> ListAsync(string prefix, CancellationToken cancellationToken) => ListAsync(prefix, null, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Two passes in one order: plain keys (the path is the key), then the hashed keys of paths S3 cannot hold. The
+    /// position is the S3 key itself, so a position under the reserved prefix resumes in the second pass.
+    /// </remarks>
+    public async IAsyncEnumerable<BlobInfo> ListAsync(string prefix, string? resumeAfter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prefix);
-        if (!prefix.StartsWith(S3Keys.Reserved, StringComparison.Ordinal))
+        var inLongPass = resumeAfter?.StartsWith(S3Keys.Reserved, StringComparison.Ordinal) == true;
+        if (!prefix.StartsWith(S3Keys.Reserved, StringComparison.Ordinal) && !inLongPass)
         {
-            await foreach (var s3Object in ListKeysAsync(prefix, null, cancellationToken))
+            await foreach (var s3Object in ListKeysAsync(prefix, resumeAfter, cancellationToken))
             {
                 if (s3Object.Key.StartsWith(S3Keys.Reserved, StringComparison.Ordinal)) continue;
-                yield return new BlobInfo(s3Object.Key, s3Object.Size ?? 0, LastModified(s3Object));
+                yield return new BlobInfo(s3Object.Key, s3Object.Size ?? 0, LastModified(s3Object)) { ResumeAfter = s3Object.Key };
             }
         }
-        await foreach (var s3Object in ListKeysAsync(S3Keys.LongBlobs(prefix), null, cancellationToken))
+        await foreach (var s3Object in ListKeysAsync(S3Keys.LongBlobs(prefix), inLongPass ? resumeAfter : null, cancellationToken))
         {
             var head = await TryHeadAsync(s3Object.Key, cancellationToken);
             if (head?.Metadata[PathHeader] is { } encoded && DecodeHeader(encoded) is var path && path.StartsWith(prefix, StringComparison.Ordinal))
-                yield return new BlobInfo(path, s3Object.Size ?? 0, LastModified(s3Object));
+                yield return new BlobInfo(path, s3Object.Size ?? 0, LastModified(s3Object)) { ResumeAfter = s3Object.Key };
         }
     }
 

@@ -70,26 +70,46 @@ public sealed class OrphanSweep
     public Task<OrphanSweepResult> RunAsync(CancellationToken cancellationToken) => RunAsync(new OrphanSweepResult(), cancellationToken);
 
     /// <summary>One full sweep counting into <paramref name="result"/>, which keeps the counts so far when the sweep throws.</summary>
-    public async Task<OrphanSweepResult> RunAsync(OrphanSweepResult result, CancellationToken cancellationToken)
+    public Task<OrphanSweepResult> RunAsync(OrphanSweepResult result, CancellationToken cancellationToken) => RunAsync(result, null, null, cancellationToken);
+
+    /// <summary>
+    /// One sweep counting into <paramref name="result"/> that starts after the position <paramref name="resumeAfter"/>
+    /// (a previous run's <see cref="OrphanSweepResult.Position"/>; null: from the start) and calls
+    /// <paramref name="pageSwept"/> after every page with the position reached, so that a sweep stopped by a crash can
+    /// be resumed instead of started over. Resuming is safe because every page is judged on its own (see the remarks);
+    /// blobs written behind the position meanwhile wait for the next full sweep.
+    /// </summary>
+    public async Task<OrphanSweepResult> RunAsync(OrphanSweepResult result, string? resumeAfter, Func<string?, CancellationToken, Task>? pageSwept,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
         var started = _time.GetUtcNow();
         var youngAfter = started - _options.Grace;
         var page = new List<BlobInfo>(_options.PageSize);
-        await foreach (var blob in _lt.ListAsync("", cancellationToken).ConfigureAwait(false))
+        result.Position = resumeAfter;
+        await foreach (var blob in _lt.ListAsync("", resumeAfter, cancellationToken).ConfigureAwait(false))
         {
             page.Add(blob);
             if (page.Count < _options.PageSize) continue;
-            await SweepPageAsync(page, youngAfter, result, cancellationToken).ConfigureAwait(false);
+            await SweepPageAsync(page, youngAfter, result, pageSwept, cancellationToken).ConfigureAwait(false);
             page.Clear();
         }
-        if (page.Count > 0) await SweepPageAsync(page, youngAfter, result, cancellationToken).ConfigureAwait(false);
+        if (page.Count > 0) await SweepPageAsync(page, youngAfter, result, pageSwept, cancellationToken).ConfigureAwait(false);
         if (_options.MaxUploadAge is { } maxAge)
             result.UploadsAborted = await _lt.AbortUploadsInitiatedBeforeAsync(started - maxAge, cancellationToken).ConfigureAwait(false);
         return result;
     }
 
-    private async Task SweepPageAsync(List<BlobInfo> page, DateTimeOffset youngAfter, OrphanSweepResult result, CancellationToken cancellationToken)
+    private async Task SweepPageAsync(List<BlobInfo> page, DateTimeOffset youngAfter, OrphanSweepResult result,
+        Func<string?, CancellationToken, Task>? pageSwept, CancellationToken cancellationToken)
+    {
+        await JudgePageAsync(page, youngAfter, result, cancellationToken).ConfigureAwait(false);
+        // Only a page judged to the end moves the position: a crash inside a page sweeps that page again.
+        result.Position = page[^1].ResumeAfter;
+        if (pageSwept is not null) await pageSwept(result.Position, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task JudgePageAsync(List<BlobInfo> page, DateTimeOffset youngAfter, OrphanSweepResult result, CancellationToken cancellationToken)
     {
         result.Listed += page.Count;
         result.LargestPage = Math.Max(result.LargestPage, page.Count);

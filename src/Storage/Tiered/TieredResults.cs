@@ -39,6 +39,9 @@ public sealed class OrphanSweepResult
     /// <summary>LT blobs listed.</summary>
     public long Listed { get; internal set; }
 
+    /// <summary>The listing position after the last page swept to the end (resume there after a crash); null at the start or when the store cannot resume.</summary>
+    public string? Position { get; internal set; }
+
     /// <summary>Blobs modified within the grace, left alone.</summary>
     public long Young { get; internal set; }
 

@@ -167,4 +167,37 @@ public sealed class OrphanSweepGrainTests
         var services = new OrphanSweepGrainOptions { Grace = TimeSpan.FromSeconds(10) };
         Assert.Throws<ArgumentOutOfRangeException>(services.Validate);
     }
+
+    [Fact]
+    public async Task A_sweep_stopped_by_a_failure_resumes_from_its_saved_position_on_another_activation()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var listing = new ListingBreaksOnce(new InMemoryLongTermStore(clock), blobs: 5);
+        var stores = new SharedStores(new InMemoryHighVolumeStore(), listing, new InMemoryChangeLog());
+        await using var cluster = await GrainsCluster.StartAsync(2, stores, s => s.Sweep.PageSize = 2, clock);
+        var orphans = new List<ObjectId>();
+        for (var i = 0; i < 8; i++) orphans.Add(await LeakAsync(listing, new ObjectId("grains", Scopes.Empty, $"leak-{i}")));
+        clock.Advance(TimeSpan.FromHours(2));
+
+        var sweep = cluster.Silos[0].GrainFactory.GetGrain<IOrphanSweepGrain>(IOrphanSweepGrain.Key);
+        var first = await sweep.SweepNow();
+        Assert.False(first.Completed);
+        Assert.Equal(4, first.Deleted);   // two whole pages; the third broke before it was judged
+
+        // A new activation (as after the sweeping silo died) reads the position from grain state.
+        await cluster.Silos[0].GrainFactory.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var second = await cluster.Silos[1].GrainFactory.GetGrain<IOrphanSweepGrain>(IOrphanSweepGrain.Key).SweepNow();
+        Assert.True(second.Resumed);
+        Assert.True(second.Completed);
+        Assert.Equal(4, second.Deleted);
+        Assert.Equal(8, second.Listed);   // the interrupted run's 4 plus the 4 after its position
+        Assert.Null(listing.Starts[0]);
+        Assert.Equal(orphans.Select(o => o.StoragePath).Order(StringComparer.Ordinal).ElementAt(3), listing.Starts[1]);
+        Assert.Empty(await cluster.AllBlobsAsync());
+
+        // Completed, the position is cleared: the next sweep starts from the beginning.
+        var third = await sweep.SweepNow();
+        Assert.False(third.Resumed);
+        Assert.Null(listing.Starts[2]);
+    }
 }
