@@ -25,4 +25,15 @@ public sealed class ClientFramingConformanceTests(SharedServerFixture fixture) :
         Assert.StartsWith("client error: ", Wire.Detail(response));
         Assert.Equal(404, (await _server.SendAsync("GET", $"/v1/objects/conformance/org=1/{key}")).Status);
     }
+
+    [Fact]
+    public async Task A_bare_custom_metadata_prefix_is_stored_as_the_empty_name_as_the_reference_does()
+    {
+        var path = $"/v1/objects/conformance/org=1/bare-{Guid.NewGuid():N}";
+        var put = await _server.SendAsync("PUT", path, "v"u8.ToArray(), [("x-snme-", "empty name")]);
+        Assert.Equal(200, put.Status);
+
+        var head = await _server.SendAsync("HEAD", path);
+        Assert.Equal("empty name", head.Header("x-snme-"));
+    }
 }
