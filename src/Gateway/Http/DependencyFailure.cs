@@ -20,19 +20,13 @@ internal static class DependencyFailure
     // SQLite primary result codes (https://sqlite.org/rescode.html).
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
-    private const int SqliteFull = 13;
-
-    // ENOSPC on Linux/macOS (an IOException's HResult is the raw errno on Unix) and ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.
-    private const int Enospc = 28;
-    private const int WindowsDiskFull = unchecked((int)0x80070070);
-    private const int WindowsHandleDiskFull = unchecked((int)0x80070027);
 
     /// <summary>The answer for <paramref name="exception"/> when it is a dependency failure, else null.</summary>
     public static ApiError? ToApiError(Exception exception)
     {
         foreach (var e in Chain(exception))
         {
-            if (IsDiskFull(e))
+            if (Storage.Sql.DiskReserve.IsDiskFull(e))
                 return ApiError.Json(507, "insufficient storage: the data directory's disk is full; deletes still free space", e.Message);
             if (Describe(e) is { } dependency)
                 return ApiError.Json(503, $"service unavailable: {dependency}; retry later", e.Message) with { RetryAfterSeconds = RetryAfterSeconds };
@@ -59,10 +53,6 @@ internal static class DependencyFailure
     // Class 08 connection exceptions, 53 insufficient resources, 57P01–57P05 shutdown/cannot connect now.
     private static bool IsUnavailable(string sqlState) =>
         sqlState.StartsWith("08", StringComparison.Ordinal) || sqlState.StartsWith("53", StringComparison.Ordinal) || sqlState.StartsWith("57P", StringComparison.Ordinal);
-
-    private static bool IsDiskFull(Exception e) =>
-        e is SqliteException { SqliteErrorCode: SqliteFull }
-        || e is IOException { HResult: Enospc or WindowsDiskFull or WindowsHandleDiskFull };
 
     /// <summary>The exception, then its inner exceptions (every branch of an aggregate), depth first.</summary>
     private static IEnumerable<Exception> Chain(Exception exception)
