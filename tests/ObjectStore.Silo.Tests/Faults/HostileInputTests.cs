@@ -79,6 +79,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
                                             || (e.Exception is not null && e.Category.StartsWith("ObjectStore", StringComparison.Ordinal))).ToList();
         var kestrelWarnings = log.Entries.Count(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
 
+        File.Delete(pem);
         output.WriteLine($"auth {(auth ? "on" : "off")}, seed {seed}: {RequestsPerServer} requests, {serverErrors.Count} × 5xx, {hung} unanswered in {AnswerTimeout.TotalSeconds} s, " +
                          $"{refusedKeys.Count} refused or dropped writes checked ({stored.Count} stored), {errors.Count} error log entries, {kestrelWarnings} Kestrel warnings");
         output.WriteLine("answers: " + string.Join(", ", statuses.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} × {p.Value}")));
