@@ -26,5 +26,7 @@ internal abstract class DelegatingLongTermStore(ILongTermStore inner) : ILongTer
     public Task<MultipartCompletion> CompleteMultipartAsync(ObjectId id, string uploadId, IReadOnlyList<CompletedPart> parts, CancellationToken cancellationToken) =>
         Inner.CompleteMultipartAsync(id, uploadId, parts, cancellationToken);
     public Task AbortMultipartAsync(ObjectId id, string uploadId, CancellationToken cancellationToken) => Inner.AbortMultipartAsync(id, uploadId, cancellationToken);
+    public IAsyncEnumerable<UnfinishedWrite> ListUnfinishedWritesAsync(ObjectId? blob, CancellationToken cancellationToken) => Inner.ListUnfinishedWritesAsync(blob, cancellationToken);
+    public Task AbortUnfinishedWriteAsync(UnfinishedWrite write, CancellationToken cancellationToken) => Inner.AbortUnfinishedWriteAsync(write, cancellationToken);
     public Task<int> AbortUploadsInitiatedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => Inner.AbortUploadsInitiatedBeforeAsync(cutoff, cancellationToken);
 }

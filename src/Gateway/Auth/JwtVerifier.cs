@@ -56,9 +56,11 @@ internal sealed class JwtVerifier(KeyDirectory keys)
         if (claims.ValueKind != JsonValueKind.Object) throw AuthException.DecodeFailed("InvalidToken");
 
         if (!claims.TryGetProperty("exp", out var exp)) throw AuthException.DecodeFailed("Missing required claim: exp");
-        if (exp.ValueKind != JsonValueKind.Number || !exp.TryGetInt64(out var expSeconds))
+        // The reference reads exp as u64 and compares exp < now − leeway: any u64 is a valid claim, and a far-future
+        // one never expires. Subtracting from now (never negative here) cannot overflow where exp + leeway would.
+        if (exp.ValueKind != JsonValueKind.Number || !exp.TryGetUInt64(out var expSeconds))
             throw AuthException.DecodeFailed("InvalidClaimFormat: exp");
-        if (now.ToUnixTimeSeconds() > expSeconds + (long)Leeway.TotalSeconds) throw AuthException.DecodeFailed("ExpiredSignature");
+        if (IsExpired(expSeconds, now)) throw AuthException.DecodeFailed("ExpiredSignature");
 
         if (claims.TryGetProperty("aud", out var aud) && !ContainsAny(aud, [Audience]))
             throw AuthException.DecodeFailed("InvalidAudience");
@@ -89,6 +91,13 @@ internal sealed class JwtVerifier(KeyDirectory keys)
         }
 
         return AuthContext.ForToken(usecase, resources, granted & key.MaxPermissions);
+    }
+
+    /// <summary>True when <paramref name="expSeconds"/> (Unix seconds) is more than <see cref="Leeway"/> before <paramref name="now"/>.</summary>
+    internal static bool IsExpired(ulong expSeconds, DateTimeOffset now)
+    {
+        var cutoff = now.ToUnixTimeSeconds() - (long)Leeway.TotalSeconds;
+        return cutoff > 0 && expSeconds < (ulong)cutoff;
     }
 
     /// <summary>A string claim equal to one of <paramref name="accepted"/>, or an array overlapping them.</summary>

@@ -11,7 +11,8 @@ namespace ObjectStore.Gateway.Endpoints;
 /// The one request delegate of the HTTP API, in the processing order of api doc §3.1: route on the raw target
 /// (404/405), internal endpoints (exempt from everything below), the web concurrency gate (503), authentication,
 /// path decoding (400 text), killswitches (403 text), rate limits (429 text), then the endpoint. Every error
-/// becomes an answer through <see cref="ErrorMapping"/>; no <c>Retry-After</c> is ever sent.
+/// becomes an answer through <see cref="ErrorMapping"/>; only a dependency outage carries <c>Retry-After</c>, and
+/// it is logged as one line without a stack trace (it is not a bug of ours).
 /// </summary>
 internal sealed partial class ApiPipeline(GatewayServices services)
 {
@@ -53,7 +54,9 @@ internal sealed partial class ApiPipeline(GatewayServices services)
         catch (Exception e) when (!http.Response.HasStarted)
         {
             var error = ErrorMapping.ToApiError(e, http.RequestAborted.IsCancellationRequested);
-            if (error.Status >= 500) LogFailed(services.Logger, e, http.Request.Method, route.RawPath);
+            if (error.RetryAfterSeconds is not null || error.Status == StatusCodes.Status507InsufficientStorage)
+                LogDependencyFailed(services.Logger, http.Request.Method, route.RawPath, error.Detail, e.Message);
+            else if (error.Status >= 500) LogFailed(services.Logger, e, http.Request.Method, route.RawPath);
             http.Response.Clear();
             http.Response.Headers["server"] = ServerHeader;
             // A request body that may be half read cannot be drained safely (objects are unbounded): close instead.
@@ -104,6 +107,9 @@ internal sealed partial class ApiPipeline(GatewayServices services)
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path}: {Detail} ({Cause})")]
+    private static partial void LogDependencyFailed(ILogger logger, string method, string path, string detail, string cause);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} failed after the response started; connection aborted")]
     private static partial void LogFailedAfterStart(ILogger logger, Exception exception, string method, string path);

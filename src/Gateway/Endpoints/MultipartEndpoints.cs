@@ -175,11 +175,16 @@ internal static partial class MultipartEndpoints
             using (await request.Services.ServiceLimiter.AcquireAsync(CancellationToken.None).ConfigureAwait(false))
                 return await request.Services.Backend.CompleteMultipartAsync(id, uploadId, parts, CancellationToken.None).ConfigureAwait(false);
         }
+        catch (FormatException e)
+        {
+            // A malformed upload id is the client's mistake: answered in the document, not logged as a failure.
+            return MultipartCompletion.Failed("internal error", InvalidUploadId(e));
+        }
         catch (Exception e)
         {
-            var detail = ErrorMapping.ToApiError(e).Detail;
-            if (e is not AuthException and not ApiException) LogCompleteFailed(request.Services.Logger, e, uploadId);
-            return MultipartCompletion.Failed("internal error", detail.Length > 0 ? detail : e.Message);
+            var error = ErrorMapping.ToApiError(e);
+            if (error.Status >= 500 && error.RetryAfterSeconds is null) LogCompleteFailed(request.Services.Logger, e, uploadId);
+            return MultipartCompletion.Failed("internal error", error.Detail.Length > 0 ? error.Detail : e.Message);
         }
     }
 
@@ -197,9 +202,11 @@ internal static partial class MultipartEndpoints
         }
         catch (FormatException e)
         {
-            throw new ApiException(ApiError.Json(400, "service error: invalid upload_id: " + e.Message));
+            throw new ApiException(ApiError.Json(400, InvalidUploadId(e)));
         }
     }
+
+    private static string InvalidUploadId(FormatException e) => "service error: invalid upload_id: " + e.Message;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Multipart complete of upload {UploadId} failed")]
     private static partial void LogCompleteFailed(ILogger logger, Exception exception, string uploadId);

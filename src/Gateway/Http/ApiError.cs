@@ -14,6 +14,9 @@ internal enum ErrorBodyKind
 /// <summary>An error answer: status, message and the body form the contract prescribes for it.</summary>
 internal sealed record ApiError(int Status, string Detail, IReadOnlyList<string> Causes, ErrorBodyKind Body)
 {
+    /// <summary>Sent as <c>Retry-After</c> when set: the answer is retryable (a dependency outage, not the request).</summary>
+    public int? RetryAfterSeconds { get; init; }
+
     /// <summary>A §4.1 JSON error.</summary>
     public static ApiError Json(int status, string detail, params IReadOnlyList<string> causes) => new(status, detail, causes, ErrorBodyKind.Json);
 

@@ -8,8 +8,10 @@ using ObjectStore.Storage.LongTerm;
 namespace ObjectStore.Gateway.Http;
 
 /// <summary>
-/// The one place where exceptions become HTTP answers (api doc §4). Handlers throw typed errors;
-/// everything unknown is a 500 <c>service error</c> whose causes are the inner exception messages.
+/// The one place where exceptions become HTTP answers (api doc §4). Handlers throw typed errors; a client that
+/// went away or sent a malformed body gets a 400, a dependency outage a 503 + <c>Retry-After</c> (or 507 for a
+/// full disk, <see cref="DependencyFailure"/>); everything unknown is a 500 <c>service error</c> whose causes are
+/// the inner exception messages.
 /// </summary>
 internal static class ErrorMapping
 {
@@ -37,7 +39,11 @@ internal static class ErrorMapping
                 return ApiError.Json(400, "client error: failed to read request body", CausesOf(bad, includeSelf: true));
             case ConnectionResetException reset:
                 return ApiError.Json(400, "client error: failed to read request body", CausesOf(reset, includeSelf: true));
-            case OperationCanceledException when requestAborted:
+            case IOException when IsRequestBodyFraming(exception):
+                return ApiError.Json(400, "client error: failed to read request body", CausesOf(exception, includeSelf: true));
+            case Exception when requestAborted:
+                // Whatever broke once the client left (a cancelled read, a reset, a pipe read the abort left pending)
+                // was caused by the client: nobody reads this answer, and it must not count as a server error.
                 return ApiError.Json(400, "client error: request aborted");
             case UploadNotFoundException notFound:
                 return ApiError.Json(404, "service error: multipart upload not found", CausesOf(notFound, includeSelf: true));
@@ -46,9 +52,17 @@ internal static class ErrorMapping
             case NotSupportedException:
                 return ApiError.Json(501, "service error: not implemented");
             default:
-                return ApiError.Json(500, "service error: " + exception.Message, CausesOf(exception));
+                return DependencyFailure.ToApiError(exception)
+                    ?? ApiError.Json(500, "service error: " + exception.Message, CausesOf(exception));
         }
     }
+
+    /// <summary>
+    /// True for the IOException Kestrel throws from its own request-body parser (e.g. a chunk size that overflows:
+    /// "Bad chunk size data"), which, unlike its other framing errors, is no <see cref="BadHttpRequestException"/>.
+    /// </summary>
+    private static bool IsRequestBodyFraming(Exception exception) =>
+        exception.TargetSite?.DeclaringType?.Namespace?.StartsWith("Microsoft.AspNetCore.Server.Kestrel", StringComparison.Ordinal) == true;
 
     private static string[] CausesOf(Exception exception, bool includeSelf = false)
     {

@@ -17,6 +17,7 @@ internal static class ErrorResponses
     public static async Task WriteAsync(HttpResponse response, ApiError error, CancellationToken cancellationToken = default)
     {
         response.StatusCode = error.Status;
+        if (error.RetryAfterSeconds is { } seconds) response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         switch (error.Body)
         {
             case ErrorBodyKind.Json:

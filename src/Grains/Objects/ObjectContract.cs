@@ -78,7 +78,8 @@ public static class ObjectContract
         var custom = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in info.Custom ?? new Dictionary<string, string>())
         {
-            if (string.IsNullOrEmpty(name) || !name.All(IsTokenChar))
+            // The empty name is valid: a bare "x-snme-" header is read as it, as the reference does.
+            if (name is null || !name.All(IsTokenChar))
                 throw new ArgumentException($"invalid custom metadata name '{name}': letters, digits and !#$%&'*+-.^_`|~ only", nameof(info));
             CheckText(value, $"custom metadata '{name}'");
             custom[name.ToLowerInvariant()] = value;

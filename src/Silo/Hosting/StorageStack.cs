@@ -107,8 +107,15 @@ internal sealed class StorageStack : IAsyncDisposable
             if (postgres is not null) await postgres.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+        // The embedded default keeps space back so deletes work on a full disk (the data directory is its only disk).
+        DiskReserve? reserve = null;
+        if (options.Type == StorageType.Filesystem)
+        {
+            reserve = new DiskReserve(Path.Combine(Path.GetFullPath(options.Path), "objectstore.reserve"));
+            reserve.TryRestore();
+        }
         var jobs = new BackgroundJobLoop(null, TimeProvider.System, loggerFactory.CreateLogger<BackgroundJobLoop>());
-        var storage = new TieredStorage(sql.HighVolume, longTerm, sql.ChangeLog, jobs, new TieredStorageOptions { Owner = owner },
+        var storage = new TieredStorage(sql.HighVolume, longTerm, sql.ChangeLog, jobs, new TieredStorageOptions { Owner = owner, DiskReserve = reserve },
             TimeProvider.System, loggerFactory.CreateLogger<TieredStorage>());
         return new StorageStack(sql, postgres, longTerm, jobs, storage, description)
         {

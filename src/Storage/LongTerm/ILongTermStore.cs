@@ -63,4 +63,14 @@ public interface ILongTermStore
     /// such an old upload racing with this fails and the client may retry it. Stores that cannot list uploads abort none.
     /// </summary>
     Task<int> AbortUploadsInitiatedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => Task.FromResult(0);
+
+    /// <summary>
+    /// The store's own writes that were begun and neither finished nor aborted (S3 multipart uploads of a writer that
+    /// died mid-upload), of <paramref name="blob"/> only or, when null, of every blob. Stores whose writes leave nothing
+    /// behind when interrupted list none.
+    /// </summary>
+    IAsyncEnumerable<UnfinishedWrite> ListUnfinishedWritesAsync(ObjectId? blob, CancellationToken cancellationToken) => UnfinishedWrite.None();
+
+    /// <summary>Aborts <paramref name="write"/>, discarding what it stored so far; an already finished or aborted one is fine.</summary>
+    Task AbortUnfinishedWriteAsync(UnfinishedWrite write, CancellationToken cancellationToken) => Task.CompletedTask;
 }

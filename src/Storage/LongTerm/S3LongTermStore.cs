@@ -305,6 +305,45 @@ public sealed class S3LongTermStore : ILongTermStore, IDisposable
     }
 
     /// <inheritdoc />
+    public async IAsyncEnumerable<UnfinishedWrite> ListUnfinishedWritesAsync(ObjectId? blob, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var exact = blob is { } b ? S3Keys.ForPath(b.StoragePath).Key : null;
+        string? keyMarker = null, uploadIdMarker = null;
+        do
+        {
+            var page = await _client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest
+            {
+                BucketName = _options.Bucket, Prefix = exact, KeyMarker = keyMarker, UploadIdMarker = uploadIdMarker, MaxUploads = _options.ListPageSize,
+            }, cancellationToken);
+            foreach (var upload in page.MultipartUploads ?? [])
+            {
+                if (exact is not null && upload.Key != exact) continue;
+                // A hashed long key does not name its path; such an upload is aborted by blob (recovery) or not at all.
+                var path = upload.Key.StartsWith(S3Keys.Reserved, StringComparison.Ordinal) ? null : upload.Key;
+                yield return new UnfinishedWrite(upload.Key, exact is null ? path : blob!.StoragePath, upload.UploadId,
+                    upload.Initiated is { } initiated ? new DateTimeOffset(DateTime.SpecifyKind(initiated, DateTimeKind.Utc)) : DateTimeOffset.MinValue);
+            }
+            keyMarker = page.NextKeyMarker;
+            uploadIdMarker = page.NextUploadIdMarker;
+            if (page.IsTruncated != true) break;
+        }
+        while (true);
+    }
+
+    /// <inheritdoc />
+    public async Task AbortUnfinishedWriteAsync(UnfinishedWrite write, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _options.Bucket, Key = write.Key, UploadId = write.UploadId }, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Finished or aborted meanwhile: nothing left to discard.
+        }
+    }
+
+    /// <inheritdoc />
     public void Dispose() => _client.Dispose();
 
     private async Task DeleteUploadAsync(string uploadId, CancellationToken cancellationToken)

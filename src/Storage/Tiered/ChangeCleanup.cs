@@ -11,7 +11,8 @@ namespace ObjectStore.Storage.Tiered;
 /// <item>Decide the current blob from the phase: Recorded and Lost → old; Updated → new; Written (and
 /// recovery, which knows nothing) → the target of the HV tombstone, read now, expired or not (an expired
 /// tombstone still references its blob until the purge or a writer replaces it, both through the log).</item>
-/// <item>Delete old if old ≠ current, delete new if new ≠ current (LT deletes are idempotent).</item>
+/// <item>Delete old if old ≠ current, delete new if new ≠ current (LT deletes are idempotent); before deleting new,
+/// abort the store's unfinished writes of it (the S3 multipart upload of a writer that died mid-upload).</item>
 /// <item>Remove the entry. A failure anywhere throws; every step is idempotent, so the caller retries the whole.</item>
 /// </list>
 /// Assembling and Written entries never reach here from a guard: a multipart complete may be retried, and a
@@ -36,6 +37,9 @@ internal sealed class ChangeCleanup(IHighVolumeStore hv, ILongTermStore lt, ICha
         }
         if (entry.NewBlob is { } created && created != current)
         {
+            // Its writer may have died mid-upload: what it stored so far (S3 multipart parts) goes too, not only the blob.
+            await foreach (var unfinished in lt.ListUnfinishedWritesAsync(created, cancellationToken).ConfigureAwait(false))
+                await lt.AbortUnfinishedWriteAsync(unfinished, cancellationToken).ConfigureAwait(false);
             await lt.DeleteAsync(created, cancellationToken).ConfigureAwait(false);
             deletes++;
         }

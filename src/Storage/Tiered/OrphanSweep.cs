@@ -37,7 +37,11 @@ namespace ObjectStore.Storage.Tiered;
 ///
 /// <para><b>Abandoned uploads.</b> After the blobs, multipart uploads initiated more than
 /// <see cref="OrphanSweepOptions.MaxUploadAge"/> ago are aborted (their parts deleted): nothing else ever expires them.
-/// Parts are not blobs and no acknowledged write needs them.</para>
+/// Parts are not blobs and no acknowledged write needs them. Then the store's unfinished blob writes (S3 multipart
+/// uploads of a writer that died mid-upload) that began before the grace are listed, page by page; <i>after</i> that the
+/// change log is read, and those whose revision no entry mentions are aborted. Safe by the argument above: the writer
+/// recorded its entry before beginning the upload, so an upload without an entry belongs to a write that is over, and an
+/// acknowledged write's upload was finished before its commit (a finished upload is never listed as unfinished).</para>
 /// </summary>
 public sealed class OrphanSweep
 {
@@ -97,7 +101,33 @@ public sealed class OrphanSweep
         if (page.Count > 0) await SweepPageAsync(page, youngAfter, result, pageSwept, cancellationToken).ConfigureAwait(false);
         if (_options.MaxUploadAge is { } maxAge)
             result.UploadsAborted = await _lt.AbortUploadsInitiatedBeforeAsync(started - maxAge, cancellationToken).ConfigureAwait(false);
+        var unfinished = new List<UnfinishedWrite>(_options.PageSize);
+        await foreach (var write in _lt.ListUnfinishedWritesAsync(null, cancellationToken).ConfigureAwait(false))
+        {
+            if (write.StoragePath is null || write.Initiated > youngAfter) continue;
+            unfinished.Add(write);
+            if (unfinished.Count < _options.PageSize) continue;
+            result.UploadsAborted += await AbortOwnerlessAsync(unfinished, cancellationToken).ConfigureAwait(false);
+            unfinished.Clear();
+        }
+        if (unfinished.Count > 0) result.UploadsAborted += await AbortOwnerlessAsync(unfinished, cancellationToken).ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>Aborts the listed unfinished writes whose revision no change entry mentions (read after the listing).</summary>
+    private async Task<int> AbortOwnerlessAsync(List<UnfinishedWrite> writes, CancellationToken cancellationToken)
+    {
+        var mentioned = await MentionedAsync(writes.Select(w => w.StoragePath!), cancellationToken).ConfigureAwait(false);
+        var aborted = 0;
+        foreach (var write in writes)
+        {
+            if (mentioned.Contains(write.StoragePath!)) continue;
+            await _lt.AbortUnfinishedWriteAsync(write, cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("Orphan sweep aborted the unfinished write {UploadId} of {Blob}, begun {Initiated}, that no change entry owns",
+                write.UploadId, write.StoragePath, write.Initiated);
+            aborted++;
+        }
+        return aborted;
     }
 
     private async Task SweepPageAsync(List<BlobInfo> page, DateTimeOffset youngAfter, OrphanSweepResult result,
@@ -116,7 +146,7 @@ public sealed class OrphanSweep
         var candidates = Candidates(page, youngAfter, result);
         if (candidates.Count == 0) return;
         await StepAsync(OrphanSweepStep.Listed, cancellationToken).ConfigureAwait(false);
-        var mentioned = await MentionedAsync(candidates, cancellationToken).ConfigureAwait(false);
+        var mentioned = await MentionedAsync(candidates.Select(c => c.Blob.StoragePath), cancellationToken).ConfigureAwait(false);
         await StepAsync(OrphanSweepStep.ChangeLogRead, cancellationToken).ConfigureAwait(false);
         var orphans = await UnreferencedAsync(candidates, mentioned, result, cancellationToken).ConfigureAwait(false);
         await StepAsync(OrphanSweepStep.HighVolumeRead, cancellationToken).ConfigureAwait(false);
@@ -161,11 +191,10 @@ public sealed class OrphanSweep
         return candidates;
     }
 
-    /// <summary>Step 2, after the listing: the candidates' paths some change entry names as its new or old blob.</summary>
-    private async Task<HashSet<string>> MentionedAsync(List<Candidate> candidates, CancellationToken cancellationToken)
+    /// <summary>Step 2, after the listing: the listed paths some change entry names as its new or old blob.</summary>
+    private async Task<HashSet<string>> MentionedAsync(IEnumerable<string> listed, CancellationToken cancellationToken)
     {
-        var paths = new HashSet<string>(candidates.Count, StringComparer.Ordinal);
-        foreach (var c in candidates) paths.Add(c.Blob.StoragePath);
+        var paths = new HashSet<string>(listed, StringComparer.Ordinal);
         var mentioned = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var entry in _log.ListAsync(cancellationToken).ConfigureAwait(false))
         {

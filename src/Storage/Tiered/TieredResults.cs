@@ -63,7 +63,7 @@ public sealed class OrphanSweepResult
     /// <summary>Blobs kept because their HV read failed, plus orphans whose delete failed; the next sweep retries both.</summary>
     public long Failed => Interlocked.Read(ref _failed);
 
-    /// <summary>Abandoned multipart uploads aborted.</summary>
+    /// <summary>Abandoned multipart uploads aborted: API uploads past their maximum age, and unfinished blob writes no change entry owns.</summary>
     public int UploadsAborted { get; internal set; }
 
     internal void CountDeleted() => Interlocked.Increment(ref _deleted);

@@ -165,8 +165,27 @@ public sealed class TieredStorage
         }
     }
 
-    /// <summary>Deletes the object (inline row, or tombstone with its LT blob in the background). Idempotent.</summary>
+    /// <summary>
+    /// Deletes the object (inline row, or tombstone with its LT blob in the background). Idempotent. On a full disk the
+    /// delete releases the <see cref="TieredStorageOptions.DiskReserve"/> and runs again, since freeing space first needs
+    /// some (a WAL frame, a change-log row); a later delete takes the reserve back once there is room.
+    /// </summary>
     public async Task DeleteAsync(ObjectId id, CancellationToken cancellationToken)
+    {
+        var reserve = _options.DiskReserve;
+        try
+        {
+            await DeleteOnceAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Sql.DiskReserve.IsDiskFull(e) && reserve is not null && reserve.TryRelease())
+        {
+            _logger.LogWarning("The disk is full: released the disk reserve so that deleting {Object} can free space", id);
+            await DeleteOnceAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        reserve?.TryRestore();
+    }
+
+    private async Task DeleteOnceAsync(ObjectId id, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var tombstone = await _hv.DeleteUnlessTombstoneAsync(id, now, cancellationToken).ConfigureAwait(false);

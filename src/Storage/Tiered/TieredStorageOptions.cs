@@ -27,6 +27,12 @@ public sealed class TieredStorageOptions
     /// <summary>How long a recovery claim keeps other recoverers off an entry. Default 5 min.</summary>
     public TimeSpan RecoveryClaim { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Space a delete may free for itself when the disk is full (the embedded SQLite data directory); null = none, so a
+    /// delete on a full disk fails like a write.
+    /// </summary>
+    public Sql.DiskReserve? DiskReserve { get; set; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
     {

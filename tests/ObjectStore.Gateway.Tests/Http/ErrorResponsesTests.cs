@@ -78,6 +78,15 @@ public sealed class ErrorResponsesTests
         Assert.Equal(500, ErrorMapping.ToApiError(new OperationCanceledException(), requestAborted: false).Status);
     }
 
+    [Fact]
+    public async Task A_retryable_error_carries_retry_after()
+    {
+        var (response, _) = await Send(ApiError.Json(503, "service unavailable: PostgreSQL is unreachable; retry later") with { RetryAfterSeconds = 1 });
+
+        Assert.Equal(503, response.StatusCode);
+        Assert.Equal("1", response.Headers.RetryAfter.ToString());
+    }
+
     [Theory]
     [InlineData(200, "200 OK")]
     [InlineData(201, "201 Created")]

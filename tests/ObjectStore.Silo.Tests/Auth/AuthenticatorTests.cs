@@ -148,6 +148,39 @@ public sealed class AuthenticatorTests
         Assert.Equal("auth error: failed to decode token: ExpiredSignature", e.Detail);
     }
 
+    [Theory]
+    [InlineData("9223372036854775747")] // 2^63 − 61: exp + 60 is the largest long
+    [InlineData("9223372036854775807")] // 2^63 − 1
+    [InlineData("9223372036854775808")] // 2^63
+    [InlineData("18446744073709551615")] // u64 max, the largest exp the reference reads
+    public void A_far_future_exp_up_to_u64_max_never_expires(string exp)
+    {
+        var token = _signer.Jwt(new { alg = "EdDSA", typ = "JWT", kid = Kid }, System.Text.Json.JsonDocument.Parse(
+            $$"""{"res":{"os:usecase":"attachments"},"permissions":["object.read"],"exp":{{exp}}}""").RootElement);
+        Assert.True(Create().Authenticate(Header("Bearer " + token)).IsAllowed(Permissions.Read, "attachments", Scopes.Empty));
+    }
+
+    [Theory]
+    [InlineData("18446744073709551616")] // beyond u64
+    [InlineData("-1")]
+    [InlineData("1.5")]
+    public void An_exp_that_is_no_u64_is_an_invalid_claim_format(string exp)
+    {
+        var token = _signer.Jwt(new { alg = "EdDSA", typ = "JWT", kid = Kid }, System.Text.Json.JsonDocument.Parse(
+            $$"""{"res":{"os:usecase":"attachments"},"permissions":["object.read"],"exp":{{exp}}}""").RootElement);
+        var e = Fails(() => Create().Authenticate(Header("Bearer " + token)));
+        Assert.Equal(401, e.StatusCode);
+        Assert.Equal("auth error: failed to decode token: InvalidClaimFormat: exp", e.Detail);
+    }
+
+    [Fact]
+    public void Exp_zero_is_expired_and_the_leeway_never_wraps()
+    {
+        Assert.True(JwtVerifier.IsExpired(0, _time.Now));
+        Assert.False(JwtVerifier.IsExpired(0, DateTimeOffset.UnixEpoch.AddSeconds(60)));
+        Assert.False(JwtVerifier.IsExpired(ulong.MaxValue, DateTimeOffset.MaxValue));
+    }
+
     public static TheoryData<string> BadClaims => new()
     {
         """{"permissions":["object.read"],"exp":EXP}""",

@@ -47,9 +47,13 @@ internal sealed class ConformanceServer : IAsyncDisposable
     public static Task<ConformanceServer> StartAsync(Func<IObjectBackend, IObjectBackend> wrapBackend, params (string Name, string Value)[] environment) =>
         StartAsync(1, 0, environment, wrapBackend);
 
+    /// <summary>Starts one server that logs to <paramref name="loggerFactory"/> (a test that asserts on the log).</summary>
+    public static Task<ConformanceServer> StartAsync(Microsoft.Extensions.Logging.ILoggerFactory loggerFactory, params (string Name, string Value)[] environment) =>
+        StartAsync(1, 0, environment, loggerFactory: loggerFactory);
+
     /// <summary>Starts <paramref name="count"/> servers, the last <paramref name="gatewayOnly"/> of them without grains.</summary>
     private static async Task<ConformanceServer> StartAsync(int count, int gatewayOnly, (string Name, string Value)[] environment,
-        Func<IObjectBackend, IObjectBackend>? wrapBackend = null)
+        Func<IObjectBackend, IObjectBackend>? wrapBackend = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "os-conformance-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -68,7 +72,7 @@ internal sealed class ConformanceServer : IAsyncDisposable
             hosts.Add(await ServerHost.StartAsync(i < count - gatewayOnly ? configuration : gatewayConfiguration, new ServerHostSettings
             {
                 DownFile = Path.Combine(directory, "objectstore.down"),
-                LoggerFactory = NullLoggerFactory.Instance,
+                LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance,
                 WrapBackend = wrapBackend,
             }));
         }

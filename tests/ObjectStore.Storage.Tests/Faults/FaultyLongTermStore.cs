@@ -67,6 +67,11 @@ public sealed class FaultyLongTermStore(ILongTermStore inner) : ILongTermStore
     public Task<int> AbortUploadsInitiatedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
         Inner.AbortUploadsInitiatedBeforeAsync(cutoff, cancellationToken);
 
+    public IAsyncEnumerable<UnfinishedWrite> ListUnfinishedWritesAsync(ObjectId? blob, CancellationToken cancellationToken) =>
+        Inner.ListUnfinishedWritesAsync(blob, cancellationToken);
+
+    public Task AbortUnfinishedWriteAsync(UnfinishedWrite write, CancellationToken cancellationToken) => Inner.AbortUnfinishedWriteAsync(write, cancellationToken);
+
     public Task<string> InitiateMultipartAsync(ObjectId id, ObjectMetadata metadata, CancellationToken cancellationToken) =>
         Inner.InitiateMultipartAsync(id, metadata, cancellationToken);
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.InteropServices;
+using Microsoft.AspNetCore.Connections;
 
 namespace ObjectStore.Gateway.Http.Lowercase;
 
@@ -25,7 +26,15 @@ internal sealed class ObservingPipeReader : PipeReader
     /// <inheritdoc />
     public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
-        var pending = _inner.ReadAsync(cancellationToken);
+        ValueTask<ReadResult> pending;
+        try
+        {
+            pending = _inner.ReadAsync(cancellationToken);
+        }
+        catch (IOException e)
+        {
+            throw Aborted(e);
+        }
         if (pending.IsCompletedSuccessfully)
         {
             var result = pending.Result;
@@ -37,15 +46,38 @@ internal sealed class ObservingPipeReader : PipeReader
 
     private async ValueTask<ReadResult> Remember(ValueTask<ReadResult> pending)
     {
-        var result = await pending.ConfigureAwait(false);
+        ReadResult result;
+        try
+        {
+            result = await pending.ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            throw Aborted(e);
+        }
         _lastBuffer = result.Buffer;
         return result;
     }
 
+    /// <summary>
+    /// A reset by the client (the transport's <see cref="ConnectionResetException"/>, an IOException) surfaces as the
+    /// abort Kestrel expects: its HTTP/1.1 body reader resets its state only for <see cref="ConnectionAbortedException"/>
+    /// and otherwise stays "mid-read", so its drain after the request logs "Reading is already in progress" as an error
+    /// for every client that dropped mid-body (dotnet/aspnetcore#17840).
+    /// </summary>
+    private static ConnectionAbortedException Aborted(IOException e) => new("The client reset the connection.", e);
+
     /// <inheritdoc />
     public override bool TryRead(out ReadResult result)
     {
-        if (!_inner.TryRead(out result)) return false;
+        try
+        {
+            if (!_inner.TryRead(out result)) return false;
+        }
+        catch (IOException e)
+        {
+            throw Aborted(e);
+        }
         _lastBuffer = result.Buffer;
         return true;
     }
