@@ -5,7 +5,7 @@ using ObjectStore.Bench.Suite;
 using ObjectStore.Bench.Suite.Report;
 
 // objectstore-bench <command> [options]; commands: ping (see PingOptions.Usage), load (see LoadOptions.Usage),
-// suite and report (see SuiteCommands), cluster (see ClusterCommand).
+// suite and report (see SuiteCommands), cluster (see ClusterCommand), placement (see PlacementCommand).
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -17,6 +17,7 @@ return args.Length > 0 && args[0] == "ping" ? await PingAsync(args[1..], cancel.
     : args.Length > 0 && args[0] == "load" ? await LoadCommand.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token)
     : args.Length > 0 && args[0] is "suite" or "report" ? await SuiteCommands.RunAsync(args[0], args[1..], cancel.Token)
     : args.Length > 0 && args[0] == "cluster" ? await ClusterCommand.RunAsync(args[1..], cancel.Token)
+    : args.Length > 0 && args[0] == "placement" ? await PlacementCommand.RunAsync(args[1..], cancel.Token)
     : Usage();
 
 static int Usage()
@@ -26,6 +27,7 @@ static int Usage()
     Console.Error.WriteLine(SuiteOptions.Usage);
     Console.Error.WriteLine(ReportOptions.Usage);
     Console.Error.WriteLine(ClusterCommand.Usage);
+    Console.Error.WriteLine(PlacementCommand.Usage);
     return 2;
 }
 

@@ -7,7 +7,7 @@ namespace ObjectStore.Silo.Hosting;
 /// Logs every membership view the silo adopts with its count of live silos: what an operator reads to see a silo
 /// join, leave or be declared dead, and what the benchmark fleet waits on before measuring a converged cluster.
 /// </summary>
-internal sealed partial class MembershipLog(IClusterMembershipService membership, ILogger<MembershipLog> logger) : BackgroundService
+internal sealed partial class MembershipLog(IClusterMembershipService membership, ILocalSiloDetails local, ILogger<MembershipLog> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -21,7 +21,7 @@ internal sealed partial class MembershipLog(IClusterMembershipService membership
                 logged = snapshot.Version.Value;
                 var live = snapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
                 var dead = snapshot.Members.Values.Count(m => m.Status == SiloStatus.Dead);
-                LogView(logger, snapshot.Version.Value, live, dead);
+                LogView(logger, snapshot.Version.Value, live, dead, local.SiloAddress);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -29,6 +29,6 @@ internal sealed partial class MembershipLog(IClusterMembershipService membership
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Membership view {Version}: {Live} live silos ({Dead} declared dead)")]
-    private static partial void LogView(ILogger logger, long version, int live, int dead);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Membership view {Version}: {Live} live silos ({Dead} declared dead); this silo is {Silo}")]
+    private static partial void LogView(ILogger logger, long version, int live, int dead, SiloAddress silo);
 }
