@@ -4,8 +4,8 @@ namespace ObjectStore.Silo.Tests.Conformance;
 
 /// <summary>
 /// Query parameters on the single-object routes (docs/api.md, "Query parameters on object writes" and "Resumable
-/// uploads"): a request of a newer client that this server does not implement is refused and never taken as a
-/// plain write or delete. Each damage case writes an object with metadata first and proves it unchanged after.
+/// uploads"): a session request of a newer client is never taken as a plain write or delete, and one on a token this
+/// server never issued is refused. Each damage case writes an object with metadata first and proves it unchanged after.
 /// </summary>
 public abstract class QueryConformance
 {
