@@ -14,8 +14,8 @@ namespace ObjectStore.Grains.Uploads;
 /// - A larger session is a long-term multipart upload under a revision fixed at create (the object grain's
 ///   <see cref="IObjectGrain.InitiateMultipart"/>); every chunk is streamed by the gateway straight into its own part,
 ///   and the last one commits through <see cref="IObjectGrain.CompleteMultipart"/> — assemble, then the same tombstone CAS
-///   as a large PUT. Our LT stores take parts of any size (the S3 store composes parts below S3's 5 MiB minimum), so no
-///   chunk is spooled or re-buffered; the 10,000-part limit caps the number of chunks of a large session.
+///   as a large PUT. Our LT stores take parts of any size (files: a file per part; S3: each part staged as its own object
+///   and composed at complete, so S3's 5 MiB part minimum never reaches the client), so no chunk is spooled or re-buffered; the 10,000-part limit caps the number of chunks of a large session.
 ///
 /// ### Chunk (large session)
 /// 1. <see cref="BeginChunk"/>: session known for this key (else Unknown), open and unexpired (else Gone), chunk within
