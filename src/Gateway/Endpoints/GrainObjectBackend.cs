@@ -1,5 +1,9 @@
 using ObjectStore.Grains.Batch;
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text;
 using ObjectStore.Grains.Objects;
+using ObjectStore.Grains.Uploads;
 using ObjectStore.Storage.LongTerm;
 using ObjectStore.Storage.Objects;
 using ObjectStore.Storage.Tiered;
@@ -74,6 +78,47 @@ internal sealed class GrainObjectBackend(IGrainFactory grains, TieredStorage sto
     public async Task<MultipartCompletion> CompleteMultipartAsync(ObjectId id, string uploadId, IReadOnlyList<CompletedPart> parts, CancellationToken cancellationToken) =>
         ObjectContract.ToCompletion(await Failover.RunAsync(static async (call, ct) => await call.grain.CompleteMultipart(call.uploadId, call.tags, ct).ConfigureAwait(false),
             (grain: grains.GetObjectGrain(id), uploadId, tags: ObjectContract.ToPartTags(parts)), cancellationToken).ConfigureAwait(false));
+
+    public async Task<string> CreateUploadSessionAsync(ObjectId id, ObjectMetadata metadata, long length, CancellationToken cancellationToken)
+    {
+        // Upstream's token form: unpadded base64url of UTF-8 text; ours is a UUID v7 (unguessable enough, sortable).
+        var token = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(Guid.CreateVersion7().ToString("N")));
+        await grains.GetGrain<IUploadSessionGrain>(token).Create(ObjectContract.GrainKey(id), ObjectContract.ToInfo(metadata), length, CancellationToken.None).ConfigureAwait(false);
+        return token;
+    }
+
+    public async Task<UploadStep> UploadChunkAsync(string session, ObjectId id, long offset, Stream body, long size, CancellationToken cancellationToken)
+    {
+        var grain = grains.GetGrain<IUploadSessionGrain>(session);
+        var key = ObjectContract.GrainKey(id);
+        var step = await grain.BeginChunk(key, offset, size, CancellationToken.None).ConfigureAwait(false);
+        switch (step.Kind)
+        {
+            case UploadStepKind.SendInline:
+                // The session is within the inline threshold, so is the chunk: one pooled buffer, returned once the grain is done.
+                var buffer = ArrayPool<byte>.Shared.Rent((int)size);
+                try
+                {
+                    await body.ReadExactlyAsync(buffer.AsMemory(0, (int)size), cancellationToken).ConfigureAwait(false);
+                    return await grain.AppendInline(key, offset, buffer.AsMemory(0, (int)size), CancellationToken.None).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            case UploadStepKind.StreamPart:
+                var etag = await storage.UploadPartAsync(id, step.UploadId!, step.PartNumber, body, size, null, cancellationToken).ConfigureAwait(false);
+                return await grain.EndChunk(key, new UploadChunk { PartNumber = step.PartNumber, ETag = etag, Offset = offset, Size = size }, CancellationToken.None).ConfigureAwait(false);
+            default:
+                return step;
+        }
+    }
+
+    public Task<UploadStep> QueryUploadSessionAsync(string session, ObjectId id, CancellationToken cancellationToken) =>
+        grains.GetGrain<IUploadSessionGrain>(session).Query(ObjectContract.GrainKey(id), CancellationToken.None);
+
+    public Task<UploadStep> CancelUploadSessionAsync(string session, ObjectId id, CancellationToken cancellationToken) =>
+        grains.GetGrain<IUploadSessionGrain>(session).Cancel(ObjectContract.GrainKey(id), CancellationToken.None);
 
     public IAsyncEnumerable<BatchResult> RunBatchAsync(IAsyncEnumerable<BatchItem> input, CancellationToken cancellationToken) =>
         sessions is not null

@@ -1,4 +1,5 @@
 using ObjectStore.Grains.Batch;
+using ObjectStore.Grains.Uploads;
 using ObjectStore.Storage.LongTerm;
 using ObjectStore.Storage.Objects;
 
@@ -36,6 +37,18 @@ internal interface IObjectBackend
 
     /// <summary>Assembles and commits the upload; backend-reported problems are returned, not thrown.</summary>
     Task<MultipartCompletion> CompleteMultipartAsync(ObjectId id, string uploadId, IReadOnlyList<CompletedPart> parts, CancellationToken cancellationToken);
+
+    /// <summary>Opens a resumable upload session of <paramref name="length"/> bytes for <paramref name="id"/>; returns its token. The object is untouched.</summary>
+    Task<string> CreateUploadSessionAsync(ObjectId id, ObjectMetadata metadata, long length, CancellationToken cancellationToken);
+
+    /// <summary>Sends a chunk of exactly <paramref name="size"/> bytes at <paramref name="offset"/>; the body is read only when the session takes it.</summary>
+    Task<UploadStep> UploadChunkAsync(string session, ObjectId id, long offset, Stream body, long size, CancellationToken cancellationToken);
+
+    /// <summary>The session's offset (commits a fully assembled upload).</summary>
+    Task<UploadStep> QueryUploadSessionAsync(string session, ObjectId id, CancellationToken cancellationToken);
+
+    /// <summary>Cancels the session and discards its bytes.</summary>
+    Task<UploadStep> CancelUploadSessionAsync(string session, ObjectId id, CancellationToken cancellationToken);
 
     /// <summary>Runs one batch; results in completion order. Throws <c>AtCapacityException</c> before reading input when no window is free.</summary>
     IAsyncEnumerable<BatchResult> RunBatchAsync(IAsyncEnumerable<BatchItem> input, CancellationToken cancellationToken);

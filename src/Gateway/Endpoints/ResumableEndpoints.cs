@@ -2,31 +2,36 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using Microsoft.AspNetCore.Http;
 using ObjectStore.Gateway.Auth;
 using ObjectStore.Gateway.Http;
+using ObjectStore.Grains.Uploads;
 
 namespace ObjectStore.Gateway.Endpoints;
 
 /// <summary>
-/// The resumable upload requests of objectstore 0.2.6+ (docs/api.md, "Resumable uploads"), which this server does not
-/// implement yet. Each is validated in upstream's order (objectstore-server <c>endpoints/resumable.rs</c>) and then
-/// refused the way an upstream server refuses it when its backend has no resumable support, so that nothing is ever
-/// stored, overwritten or deleted by a session request:
+/// Resumable uploads of objectstore 0.2.6+ (docs/api.md, "Resumable uploads"). Requests are validated in upstream's
+/// order (objectstore-server <c>endpoints/resumable.rs</c>); the session itself is an <see cref="IUploadSessionGrain"/>
+/// keyed by the token, and the object changes only when the last byte commits through the object grain.
 ///
 /// ### Create (<c>POST …/?upload_type=resumable</c>, <c>PUT …/{key}?upload_type=resumable</c>)
 /// 1. <c>Upload-Length</c> present and a byte count, else 400.
 /// 2. Empty body, else 400.
 /// 3. Metadata (400), usecase policy (400), <c>object.write</c> (403).
-/// 4. 501 <c>service error: not implemented</c>: upstream's answer when the backend declines a session, on which
-///    clients fall back to a plain upload.
+/// 4. 200 <c>{"key","session"}</c>.
 ///
-/// ### Chunk, offset query (<c>PUT …/{key}?session=T</c>) and cancel (<c>DELETE …/{key}?session=T</c>)
+/// ### Chunk and offset query (<c>PUT …/{key}?session=T</c>)
 /// 1. <c>session</c> is canonical unpadded base64url of UTF-8, else 400.
-/// 2. PUT only: <c>Upload-Offset</c> is a byte count or <c>*</c> (400); a chunk needs <c>Content-Length</c> (400);
-///    <c>*</c> needs an empty body (400).
+/// 2. <c>Upload-Offset</c> is a byte count or <c>*</c> (400); a chunk needs <c>Content-Length</c> (400); <c>*</c> needs
+///    an empty body (400).
 /// 3. <c>object.write</c> (403).
-/// 4. 400 <c>unknown upload session</c>: this server has issued no session, so every token is unknown (upstream
-///    answers an unknown session with 400). The request body is never read.
+/// 4. 204 + <c>Upload-Offset</c> while bytes remain; 201 <c>{"key"}</c> once committed; 409 + <c>Upload-Offset</c> on an
+///    offset mismatch; 400 past the declared length or for an unknown session; 410 expired or cancelled. The body of a
+///    refused chunk is never read.
+///
+/// ### Cancel (<c>DELETE …/{key}?session=T</c>)
+/// Token (400), <c>object.write</c> (403), then 204 (also for a session already cancelled or expired), 400 unknown,
+/// 410 when it already committed (the object stays).
 /// </summary>
 internal static class ResumableEndpoints
 {
@@ -36,54 +41,115 @@ internal static class ResumableEndpoints
     /// <summary>The byte position of a chunk, or <c>*</c> to ask for the server's.</summary>
     public const string UploadOffsetHeader = "upload-offset";
 
-    private const string NotImplementedCause =
-        "resumable uploads (`upload_type=resumable`) are not supported by this server; upload the object with a plain PUT or POST";
-
-    /// <summary>Session creation: validated, then 501.</summary>
+    /// <summary>Session creation.</summary>
     public static async Task CreateSessionAsync(ApiRequest request)
     {
         var headers = request.Http.Request.Headers;
-        if (!headers.TryGetValue(UploadLengthHeader, out var length)) throw ApiException.ClientError($"{UploadLengthHeader} header is required");
-        if (!IsByteCount(length.ToString())) throw ApiException.ClientError($"{UploadLengthHeader} must be a byte count");
+        if (!headers.TryGetValue(UploadLengthHeader, out var lengthHeader)) throw ApiException.ClientError($"{UploadLengthHeader} header is required");
+        if (ParseByteCount(lengthHeader.ToString()) is not { } length) throw ApiException.ClientError($"{UploadLengthHeader} must be a byte count");
         await RequireEmptyBodyAsync(request, "resumable session creation").ConfigureAwait(false);
-        if (request.Path.Key is not null) request.ObjectId();
-        request.ReadWriteMetadata();
-        throw new ApiException(ApiError.Json(501, "service error: not implemented", NotImplementedCause));
+        var key = request.Path.Key ?? Guid.NewGuid().ToString();
+        var id = request.ToId(key);
+        var metadata = request.ReadWriteMetadata();
+        string session;
+        using (await request.Services.ServiceLimiter.AcquireAsync(request.Aborted).ConfigureAwait(false))
+            session = await request.Services.Backend.CreateUploadSessionAsync(id, metadata, length, request.Aborted).ConfigureAwait(false);
+        await JsonBodies.WriteAsync(request.Http.Response, StatusCodes.Status200OK, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("key"u8, key);
+            w.WriteString("session"u8, session);
+            w.WriteEndObject();
+        }, request.Aborted).ConfigureAwait(false);
     }
 
-    /// <summary>A chunk or an offset query on <paramref name="session"/>: validated, then 400 unknown session.</summary>
+    /// <summary>A chunk or an offset query on <paramref name="session"/>.</summary>
     public static async Task ContinueSessionAsync(ApiRequest request, string session)
     {
         DecodeSession(session);
         var headers = request.Http.Request.Headers;
-        if (!headers.TryGetValue(UploadOffsetHeader, out var offset)) throw ApiException.ClientError($"{UploadOffsetHeader} header is required");
-        var text = offset.ToString();
+        if (!headers.TryGetValue(UploadOffsetHeader, out var offsetHeader)) throw ApiException.ClientError($"{UploadOffsetHeader} header is required");
+        var text = offsetHeader.ToString();
+        long? offset = null;
+        long size = 0;
         if (text == "*")
         {
             await RequireEmptyBodyAsync(request, "Upload-Offset: *").ConfigureAwait(false);
         }
         else
         {
-            if (!IsByteCount(text)) throw ApiException.ClientError($"invalid {UploadOffsetHeader}: expected a byte count or `*`");
-            if (request.Http.Request.ContentLength is null) throw ApiException.ClientError("Content-Length header is required");
+            offset = ParseByteCount(text) ?? throw ApiException.ClientError($"invalid {UploadOffsetHeader}: expected a byte count or `*`");
+            size = request.Http.Request.ContentLength ?? throw ApiException.ClientError("Content-Length header is required");
         }
-        request.ObjectId();
+        var id = request.ObjectId();
         request.Authorize(Permissions.Write);
-        throw UnknownSession();
+        UploadStep step;
+        using (await request.Services.ServiceLimiter.AcquireAsync(request.Aborted).ConfigureAwait(false))
+        {
+            var backend = request.Services.Backend;
+            step = offset is { } at
+                ? await backend.UploadChunkAsync(session, id, at, request.MeteredBody(), size, request.Aborted).ConfigureAwait(false)
+                : await backend.QueryUploadSessionAsync(session, id, request.Aborted).ConfigureAwait(false);
+        }
+        await AnswerAsync(request, step).ConfigureAwait(false);
     }
 
-    /// <summary>A cancellation: validated, then 400 unknown session; the object at the key is never touched.</summary>
-    public static Task CancelSessionAsync(ApiRequest request, string? session)
+    /// <summary>A cancellation; the object at the key is never touched.</summary>
+    public static async Task CancelSessionAsync(ApiRequest request, string? session)
     {
         if (session is null) throw ApiException.ClientError($"Failed to deserialize query string: missing field `{ObjectQuery.SessionParameter}`");
         DecodeSession(session);
-        request.ObjectId();
+        var id = request.ObjectId();
         request.Authorize(Permissions.Write);
-        throw UnknownSession();
+        UploadStep step;
+        using (await request.Services.ServiceLimiter.AcquireAsync(request.Aborted).ConfigureAwait(false))
+            step = await request.Services.Backend.CancelUploadSessionAsync(session, id, request.Aborted).ConfigureAwait(false);
+        switch (step.Kind)
+        {
+            case UploadStepKind.Continue or UploadStepKind.Gone:
+                request.Http.Response.StatusCode = StatusCodes.Status204NoContent;
+                return;
+            case UploadStepKind.Committed:
+                throw new ApiException(ApiError.Json(410, "service error: upload session already committed", "the object it wrote stays; delete it without `session`"));
+            default:
+                throw UnknownSession();
+        }
     }
 
-    private static ApiException UnknownSession() =>
-        new(ApiError.Json(400, "service error: unknown upload session", "this server issues no resumable upload sessions; " + NotImplementedCause));
+    private static async Task AnswerAsync(ApiRequest request, UploadStep step)
+    {
+        var response = request.Http.Response;
+        switch (step.Kind)
+        {
+            case UploadStepKind.Continue:
+                response.StatusCode = StatusCodes.Status204NoContent;
+                response.Headers[UploadOffsetHeader] = step.Offset.ToString(CultureInfo.InvariantCulture);
+                return;
+            case UploadStepKind.Committed:
+                await JsonBodies.WriteAsync(response, StatusCodes.Status201Created, w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("key"u8, request.Path.Key);
+                    w.WriteEndObject();
+                }, request.Aborted).ConfigureAwait(false);
+                return;
+            case UploadStepKind.Mismatch:
+                // Written here, not thrown: the error path clears headers, and the client needs the authoritative offset.
+                response.Headers[UploadOffsetHeader] = step.Offset.ToString(CultureInfo.InvariantCulture);
+                if (request.Http.Request.ContentLength is > 0) response.Headers["connection"] = "close";
+                await ErrorResponses.WriteAsync(response, ApiError.Json(409, "service error: upload offset mismatch",
+                    $"the session holds {step.Offset} bytes; resume from offset {step.Offset}"), request.Aborted).ConfigureAwait(false);
+                return;
+            case UploadStepKind.PastLength:
+                throw ApiException.ClientError(step.Problem ?? "chunk past the declared length");
+            case UploadStepKind.Gone:
+                throw new ApiException(ApiError.Json(410, "service error: upload session gone", step.Problem ?? "upload session expired or was cancelled"));
+            default:
+                throw UnknownSession();
+        }
+    }
+
+    private static ApiException UnknownSession() => new(ApiError.Json(400, "service error: unknown upload session"));
 
     /// <summary>Upstream's token rule: unpadded base64url that re-encodes to itself, of UTF-8 bytes.</summary>
     private static void DecodeSession(string encoded)
@@ -105,9 +171,9 @@ internal static class ResumableEndpoints
     private static readonly SearchValues<char> Base64UrlAlphabet =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
-    private static bool IsByteCount(string text) =>
+    private static long? ParseByteCount(string text) =>
         text.Length > 0 && text.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0
-        && ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out _);
+        && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     /// <summary>
     /// 400 when the request declares or carries a body. A chunked body is probed for one byte only; an error

@@ -84,6 +84,24 @@ public sealed class AuthConformanceTests : IAsyncLifetime
         Assert.Equal(403, (await _server.SendAsync("PUT", "/v1/objects/conformance/org=1/k", "v"u8.ToArray(), [("x-os-auth", "Bearer " + readOnly)])).Status);
     }
 
+    [Fact]
+    public async Task Every_resumable_request_needs_object_write()
+    {
+        var path = $"/v1/objects/conformance/org=1/resumable-{Guid.NewGuid():N}";
+        string[] readDelete = ["object.read", "object.delete"];
+        var writer = ("x-os-auth", "Bearer " + Token());
+        var reader = ("x-os-auth", "Bearer " + Token(permissions: readDelete));
+        Assert.Equal(403, (await _server.SendAsync("PUT", path + "?upload_type=resumable", [], [reader, ("upload-length", "3")])).Status);
+        var created = await _server.SendAsync("PUT", path + "?upload_type=resumable", [], [writer, ("upload-length", "3")]);
+        Assert.Equal(200, created.Status);
+        using var json = System.Text.Json.JsonDocument.Parse(created.Body);
+        var session = json.RootElement.GetProperty("session").GetString();
+        Assert.Equal(403, (await _server.SendAsync("PUT", path + "?session=" + session, "abc"u8.ToArray(), [reader, ("upload-offset", "0")])).Status);
+        Assert.Equal(403, (await _server.SendAsync("PUT", path + "?session=" + session, [], [reader, ("upload-offset", "*")])).Status);
+        Assert.Equal(403, (await _server.SendAsync("DELETE", path + "?session=" + session, headers: [reader])).Status);
+        Assert.Equal(201, (await _server.SendAsync("PUT", path + "?session=" + session, "abc"u8.ToArray(), [writer, ("upload-offset", "0")])).Status);
+    }
+
     [Theory]
     [InlineData("with space")]
     [InlineData("café-unicode")]

@@ -19,12 +19,21 @@ namespace ObjectStore.Silo.Tests.Conformance;
 internal sealed class ConformanceServer : IAsyncDisposable
 {
     private readonly ServerHost[] _hosts;
+    private readonly Func<int, Task<ServerHost>> _start;
     private int _next;
 
-    private ConformanceServer(ServerHost[] hosts, string directory)
+    private ConformanceServer(ServerHost[] hosts, Func<int, Task<ServerHost>> start, string directory)
     {
         _hosts = hosts;
+        _start = start;
         Directory = directory;
+    }
+
+    /// <summary>Stops server <paramref name="index"/> and starts it again on the same configuration and data directory (a new port).</summary>
+    public async Task RestartAsync(int index = 0)
+    {
+        await _hosts[index].DisposeAsync();
+        _hosts[index] = await _start(index);
     }
 
     /// <summary>The temp directory holding data and the shutdown marker.</summary>
@@ -66,16 +75,14 @@ internal sealed class ConformanceServer : IAsyncDisposable
         var configuration = ConfigLoader.Load(new ConfigTable(), variables);
         variables["OS__CLUSTER__GATEWAY_ONLY"] = "true";
         var gatewayConfiguration = gatewayOnly > 0 ? ConfigLoader.Load(new ConfigTable(), variables) : configuration;
-        var hosts = new List<ServerHost>();
-        for (var i = 0; i < count; i++)
+        Task<ServerHost> Start(int i) => ServerHost.StartAsync(i < count - gatewayOnly ? configuration : gatewayConfiguration, new ServerHostSettings
         {
-            hosts.Add(await ServerHost.StartAsync(i < count - gatewayOnly ? configuration : gatewayConfiguration, new ServerHostSettings
-            {
-                DownFile = Path.Combine(directory, "objectstore.down"),
-                LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance,
-                WrapBackend = wrapBackend,
-            }));
-        }
+            DownFile = Path.Combine(directory, "objectstore.down"),
+            LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance,
+            WrapBackend = wrapBackend,
+        });
+        var hosts = new List<ServerHost>();
+        for (var i = 0; i < count; i++) hosts.Add(await Start(i));
         // Until every process sees every silo, two of them may place a key on different silos (a membership change).
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while ((await Task.WhenAll(hosts.Select(h => h.LiveSilosAsync()))).Any(live => live != count - gatewayOnly))
@@ -83,7 +90,7 @@ internal sealed class ConformanceServer : IAsyncDisposable
             if (DateTime.UtcNow > deadline) throw new TimeoutException("the cluster never converged on one membership view");
             await Task.Delay(50);
         }
-        return new ConformanceServer(hosts.ToArray(), directory);
+        return new ConformanceServer(hosts.ToArray(), Start, directory);
     }
 
     /// <summary>

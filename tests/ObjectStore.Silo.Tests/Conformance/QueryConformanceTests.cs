@@ -4,8 +4,8 @@ namespace ObjectStore.Silo.Tests.Conformance;
 
 /// <summary>
 /// Query parameters on the single-object routes (docs/api.md, "Query parameters on object writes" and "Resumable
-/// uploads"): a request of a newer client that this server does not implement is refused and never taken as a
-/// plain write or delete. Each damage case writes an object with metadata first and proves it unchanged after.
+/// uploads"): a session request of a newer client is never taken as a plain write or delete, and one on a token this
+/// server never issued is refused. Each damage case writes an object with metadata first and proves it unchanged after.
 /// </summary>
 public abstract class QueryConformance
 {
@@ -52,24 +52,26 @@ public abstract class QueryConformance
     }
 
     [Fact]
-    public async Task A_resumable_create_on_an_existing_key_answers_501_and_leaves_the_object_unchanged()
+    public async Task A_resumable_create_on_an_existing_key_opens_a_session_and_leaves_the_object_unchanged()
     {
         var (path, before) = await WriteOriginalAsync("create");
         var response = await _server.SendAsync("PUT", path + "?upload_type=resumable", [], [("upload-length", "5"), ("x-snme-build", "evil")]);
-        Assert.Equal(501, response.Status);
+        Assert.Equal(200, response.Status);
         Assert.Equal("application/json", response.Header("content-type"));
-        Assert.Equal("service error: not implemented", Wire.Detail(response));
-        Assert.Contains("upload_type=resumable", Wire.Text(response));
+        using var json = JsonDocument.Parse(response.Body);
+        Assert.Equal("create", json.RootElement.GetProperty("key").GetString());
+        Assert.False(string.IsNullOrEmpty(json.RootElement.GetProperty("session").GetString()));
         Assert.Equal(before, await SnapshotAsync(path));
     }
 
     [Fact]
-    public async Task A_resumable_create_with_POST_answers_501_and_needs_upload_length_first()
+    public async Task A_resumable_create_with_POST_generates_the_key_and_needs_upload_length_first()
     {
         var collection = $"/v1/objects/conformance/org=1;project={Guid.NewGuid():N}/";
         var created = await _server.SendAsync("POST", collection + "?upload_type=resumable", [], [("upload-length", "1048576")]);
-        Assert.Equal(501, created.Status);
-        Assert.Equal("service error: not implemented", Wire.Detail(created));
+        Assert.Equal(200, created.Status);
+        using (var json = JsonDocument.Parse(created.Body))
+            Assert.Equal(404, (await _server.SendAsync("GET", collection + json.RootElement.GetProperty("key").GetString())).Status);
         var missing = await _server.SendAsync("POST", collection + "?upload_type=resumable", []);
         Assert.Equal(400, missing.Status);
         Assert.Equal("client error: upload-length header is required", Wire.Detail(missing));

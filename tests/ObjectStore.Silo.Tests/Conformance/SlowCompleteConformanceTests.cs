@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using ObjectStore.Gateway.Endpoints;
 using ObjectStore.Grains.Batch;
+using ObjectStore.Grains.Uploads;
 using ObjectStore.Storage.LongTerm;
 using ObjectStore.Storage.Objects;
 
@@ -118,6 +119,18 @@ public sealed class SlowCompleteConformanceTests : IAsyncLifetime
             inner.ListPartsAsync(id, uploadId, maxParts, partNumberMarker, cancellationToken);
 
         public Task AbortMultipartAsync(ObjectId id, string uploadId, CancellationToken cancellationToken) => inner.AbortMultipartAsync(id, uploadId, cancellationToken);
+
+        public Task<string> CreateUploadSessionAsync(ObjectId id, ObjectMetadata metadata, long length, CancellationToken cancellationToken) =>
+            inner.CreateUploadSessionAsync(id, metadata, length, cancellationToken);
+
+        public Task<UploadStep> UploadChunkAsync(string session, ObjectId id, long offset, Stream body, long size, CancellationToken cancellationToken) =>
+            inner.UploadChunkAsync(session, id, offset, body, size, cancellationToken);
+
+        public Task<UploadStep> QueryUploadSessionAsync(string session, ObjectId id, CancellationToken cancellationToken) =>
+            inner.QueryUploadSessionAsync(session, id, cancellationToken);
+
+        public Task<UploadStep> CancelUploadSessionAsync(string session, ObjectId id, CancellationToken cancellationToken) =>
+            inner.CancelUploadSessionAsync(session, id, cancellationToken);
 
         public IAsyncEnumerable<BatchResult> RunBatchAsync(IAsyncEnumerable<BatchItem> input, CancellationToken cancellationToken) => inner.RunBatchAsync(input, cancellationToken);
 
