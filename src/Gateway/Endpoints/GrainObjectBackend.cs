@@ -1,5 +1,6 @@
 using ObjectStore.Grains.Batch;
 using ObjectStore.Grains.Objects;
+using ObjectStore.Storage.Diagnostics;
 using ObjectStore.Storage.LongTerm;
 using ObjectStore.Storage.Objects;
 using ObjectStore.Storage.Tiered;
@@ -27,9 +28,13 @@ internal sealed class GrainObjectBackend(IGrainFactory grains, TieredStorage sto
         switch (read.Kind)
         {
             case ObjectReadKind.Inline:
+                StorageTelemetry.NoteTier(StorageTelemetry.HighVolume);
                 return new ObjectContent(ObjectContract.ToMetadata(read.Metadata!), ObjectContract.ToContentRange(read.Range), read.Payload);
             case ObjectReadKind.LongTerm:
-                var blob = await longTerm.GetAsync(id.WithKey(read.RevisionKey!), range, cancellationToken).ConfigureAwait(false);
+                StorageTelemetry.NoteTier(StorageTelemetry.LongTerm);
+                LongTermObject? blob;
+                using (StorageTelemetry.Start("get_blob", id, StorageTelemetry.LongTerm))
+                    blob = await longTerm.GetAsync(id.WithKey(read.RevisionKey!), range, cancellationToken).ConfigureAwait(false);
                 // The blob carries the revision's metadata; the grain's is the object's (TTI deadline included).
                 return blob is null ? null : new ObjectContent(ObjectContract.ToMetadata(read.Metadata!), blob.Range, blob.Content);
             default:

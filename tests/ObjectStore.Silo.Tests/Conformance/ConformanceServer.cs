@@ -47,9 +47,13 @@ internal sealed class ConformanceServer : IAsyncDisposable
     public static Task<ConformanceServer> StartAsync(Func<IObjectBackend, IObjectBackend> wrapBackend, params (string Name, string Value)[] environment) =>
         StartAsync(1, 0, environment, wrapBackend);
 
+    /// <summary>Starts one server whose tracer provider <paramref name="configureTracing"/> extends (e.g. with an in-memory exporter).</summary>
+    public static Task<ConformanceServer> StartAsync(Action<OpenTelemetry.Trace.TracerProviderBuilder> configureTracing, params (string Name, string Value)[] environment) =>
+        StartAsync(1, 0, environment, configureTracing: configureTracing);
+
     /// <summary>Starts <paramref name="count"/> servers, the last <paramref name="gatewayOnly"/> of them without grains.</summary>
     private static async Task<ConformanceServer> StartAsync(int count, int gatewayOnly, (string Name, string Value)[] environment,
-        Func<IObjectBackend, IObjectBackend>? wrapBackend = null)
+        Func<IObjectBackend, IObjectBackend>? wrapBackend = null, Action<OpenTelemetry.Trace.TracerProviderBuilder>? configureTracing = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "os-conformance-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -70,6 +74,7 @@ internal sealed class ConformanceServer : IAsyncDisposable
                 DownFile = Path.Combine(directory, "objectstore.down"),
                 LoggerFactory = NullLoggerFactory.Instance,
                 WrapBackend = wrapBackend,
+                ConfigureTracing = configureTracing,
             }));
         }
         // Until every process sees every silo, two of them may place a key on different silos (a membership change).
