@@ -82,7 +82,7 @@ public sealed class TelemetryConformanceTests
     [Fact]
     public async Task A_callers_traceparent_continues_through_gateway_grain_and_storage()
     {
-        var spans = new List<Activity>();
+        var spans = new ExportedSpans();
         await using var server = await ConformanceServer.StartAsync(tracing => tracing.AddInMemoryExporter(spans));
         var traceId = ActivityTraceId.CreateRandom();
         var parent = ActivitySpanId.CreateRandom();
@@ -92,8 +92,16 @@ public sealed class TelemetryConformanceTests
         Assert.Equal(200, (await server.SendAsync("PUT", key, "payload"u8.ToArray(), [("traceparent", traceparent)])).Status);
         Assert.Equal(200, (await server.SendAsync("GET", key, headers: [("traceparent", traceparent)])).Status);
 
+        // ASP.NET Core's server span ends last, after the client already has the answer: wait for both requests' to be exported.
         Activity[] ours;
-        lock (spans) ours = spans.Where(s => s.TraceId == traceId).ToArray();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            ours = spans.Snapshot().Where(s => s.TraceId == traceId).ToArray();
+            if (ours.Count(s => s.Source.Name == "Microsoft.AspNetCore") == 2) break;
+            Assert.True(DateTime.UtcNow < deadline, "the server spans were never exported");
+            await Task.Delay(20);
+        }
         var gateway = Assert.Single(ours, s => s.Source.Name == "ObjectStore.Gateway" && s.DisplayName == "objectstore.put");
         Assert.Equal("traced", gateway.GetTagItem("objectstore.usecase"));
         Assert.Equal("hv", gateway.GetTagItem("objectstore.tier"));
@@ -105,6 +113,20 @@ public sealed class TelemetryConformanceTests
         // Every span of the request hangs off the caller's span, directly or through ours.
         var ids = ours.Select(s => s.SpanId).Append(parent).ToHashSet();
         Assert.All(ours, s => Assert.Contains(s.ParentSpanId, ids));
+    }
+
+    /// <summary>The in-memory exporter's list, safe to read while the server exports into it.</summary>
+    private sealed class ExportedSpans : System.Collections.ObjectModel.Collection<Activity>
+    {
+        public Activity[] Snapshot()
+        {
+            lock (Items) return [.. Items];
+        }
+
+        protected override void InsertItem(int index, Activity item)
+        {
+            lock (Items) base.InsertItem(index, item);
+        }
     }
 
     private static async Task<string> ScrapeAsync(int port)
