@@ -1,9 +1,12 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using ObjectStore.Gateway.Admission;
 using ObjectStore.Gateway.Auth;
+using ObjectStore.Gateway.Diagnostics;
 using ObjectStore.Gateway.Http;
+using ObjectStore.Storage.Diagnostics;
 
 namespace ObjectStore.Gateway.Endpoints;
 
@@ -12,7 +15,8 @@ namespace ObjectStore.Gateway.Endpoints;
 /// (404/405), internal endpoints (exempt from everything below), the web concurrency gate (503), authentication,
 /// path decoding (400 text), killswitches (403 text), rate limits (429 text), then the endpoint. Every error
 /// becomes an answer through <see cref="ErrorMapping"/>; only a dependency outage carries <c>Retry-After</c>, and
-/// it is logged as one line without a stack trace (it is not a bug of ours).
+/// it is logged as one line without a stack trace (it is not a bug of ours). Each <c>/v1</c> request gets a span and
+/// its metrics through <see cref="GatewayTelemetry"/>.
 /// </summary>
 internal sealed partial class ApiPipeline(GatewayServices services)
 {
@@ -40,10 +44,20 @@ internal sealed partial class ApiPipeline(GatewayServices services)
             await InternalEndpoints.HandleAsync(http, route.Route, services).ConfigureAwait(false);
             return;
         }
+        var operation = GatewayTelemetry.OperationOf(route.Route, http.Request.Method);
+        using var activity = GatewayTelemetry.StartRequest(operation, http.Request.Method);
+        var tier = StorageTelemetry.BeginRequest();
+        if (GatewayTelemetry.IsLongTermOnly(operation)) tier.Tier = StorageTelemetry.LongTerm;
+        var bytesIn = new RequestBytes();
+        http.Features.Set(bytesIn);
+        var bytesOut = CountingResponseBody.Install(http.Features);
+        var started = Stopwatch.GetTimestamp();
         if (!services.WebGate.TryEnter())
         {
+            GatewayTelemetry.WebRejected();
             http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             http.Response.ContentLength = 0;
+            Record();
             return;
         }
         try
@@ -72,7 +86,11 @@ internal sealed partial class ApiPipeline(GatewayServices services)
         finally
         {
             services.WebGate.Exit();
+            Record();
         }
+
+        void Record() => GatewayTelemetry.RecordRequest(activity, operation, route.RawUsecase, tier.Tier, http.Response.StatusCode,
+            Stopwatch.GetElapsedTime(started).TotalSeconds, bytesIn.Count, bytesOut.Count);
     }
 
     private async Task HandleAdmittedAsync(HttpContext http, RouteMatch route)

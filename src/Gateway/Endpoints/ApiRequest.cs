@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using ObjectStore.Gateway.Auth;
+using ObjectStore.Gateway.Diagnostics;
 using ObjectStore.Gateway.Http;
 using ObjectStore.Storage.Objects;
 using ObjectStore.Storage.Tiered;
@@ -30,9 +31,13 @@ internal sealed class ApiRequest(HttpContext http, RouteMatch route, ObjectPath 
     /// <summary>Throws the 403 unless <paramref name="permission"/> is granted on this path.</summary>
     public void Authorize(Permissions permission) => Auth.Authorize(permission, Path.Usecase, Path.Scopes);
 
-    /// <summary>The request body, charged to the bandwidth buckets as it is read.</summary>
+    /// <summary>The request body, charged to the bandwidth buckets and the request's byte metrics as it is read.</summary>
     public Stream MeteredBody() =>
-        new PrefixedStream(ReadOnlyMemory<byte>.Empty, Http.Request.Body, n => Services.RateLimiter.RecordBytes(Path.Usecase, Path.Scopes, n));
+        new PrefixedStream(ReadOnlyMemory<byte>.Empty, Http.Request.Body, n =>
+        {
+            Services.RateLimiter.RecordBytes(Path.Usecase, Path.Scopes, n);
+            Http.Features.Get<RequestBytes>()?.Add(n);
+        });
 
     /// <summary>The id of the object at the path's key.</summary>
     public ObjectId ObjectId() => ToId(Path.Key ?? throw new InvalidOperationException("collection routes have no key"));

@@ -4,6 +4,7 @@ using System.Buffers.Text;
 using System.Text;
 using ObjectStore.Grains.Objects;
 using ObjectStore.Grains.Uploads;
+using ObjectStore.Storage.Diagnostics;
 using ObjectStore.Storage.LongTerm;
 using ObjectStore.Storage.Objects;
 using ObjectStore.Storage.Tiered;
@@ -37,9 +38,13 @@ internal sealed class GrainObjectBackend(IGrainFactory grains, TieredStorage sto
             switch (read.Kind)
             {
                 case ObjectReadKind.Inline:
+                    StorageTelemetry.NoteTier(StorageTelemetry.HighVolume);
                     return new ObjectContent(ObjectContract.ToMetadata(read.Metadata!), ObjectContract.ToContentRange(read.Range), read.Payload);
                 case ObjectReadKind.LongTerm:
-                    var blob = await longTerm.GetAsync(id.WithKey(read.RevisionKey!), range, cancellationToken).ConfigureAwait(false);
+                    StorageTelemetry.NoteTier(StorageTelemetry.LongTerm);
+                    LongTermObject? blob;
+                    using (StorageTelemetry.Start("get_blob", id, StorageTelemetry.LongTerm))
+                        blob = await longTerm.GetAsync(id.WithKey(read.RevisionKey!), range, cancellationToken).ConfigureAwait(false);
                     // The blob carries the revision's metadata; the grain's is the object's (TTI deadline included).
                     if (blob is not null) return new ObjectContent(ObjectContract.ToMetadata(read.Metadata!), blob.Range, blob.Content);
                     // An overwrite or delete committed between the grain's answer and the LT read, and the change log

@@ -15,6 +15,20 @@ internal static class GrainMetrics
     /// <summary>Object grain reads that went to HV.</summary>
     public static readonly Counter<long> CacheMisses = s_meter.CreateCounter<long>("objectstore.grains.cache.misses", "{read}", "Object reads that read HV");
 
+    private static long s_hits;
+    private static long s_reads;
+
+    /// <summary>Share of object reads this process answered from the cache, since start (objectstore.grains.cache.hit_ratio).</summary>
+    public static readonly ObservableGauge<double> CacheHitRatio = s_meter.CreateObservableGauge("objectstore.grains.cache.hit_ratio",
+        () => Interlocked.Read(ref s_reads) is var reads and > 0 ? (double)Interlocked.Read(ref s_hits) / reads : 0d, "1", "Share of object reads served from the cache since start");
+
+    /// <summary>Counts one object read for the hit ratio.</summary>
+    public static void CacheRead(bool hit)
+    {
+        Interlocked.Increment(ref s_reads);
+        if (hit) Interlocked.Increment(ref s_hits);
+    }
+
     /// <summary>Cached rows evicted by the per-silo byte budget.</summary>
     public static readonly Counter<long> CacheEvictions = s_meter.CreateCounter<long>("objectstore.grains.cache.evictions", "{entry}", "Cached rows evicted by the byte budget");
 

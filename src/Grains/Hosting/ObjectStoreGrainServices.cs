@@ -104,9 +104,17 @@ public sealed class ObjectGrainStats
 
     internal void Supersede() => Count(ref _superseded, GrainMetrics.Superseded);
 
-    internal void Hit() => Count(ref _cacheHits, GrainMetrics.CacheHits);
+    internal void Hit()
+    {
+        Count(ref _cacheHits, GrainMetrics.CacheHits);
+        GrainMetrics.CacheRead(hit: true);
+    }
 
-    internal void Miss() => Count(ref _cacheMisses, GrainMetrics.CacheMisses);
+    internal void Miss()
+    {
+        Count(ref _cacheMisses, GrainMetrics.CacheMisses);
+        GrainMetrics.CacheRead(hit: false);
+    }
 
     internal void Abandon() => Count(ref _abandonedWrites, GrainMetrics.AbandonedWrites);
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using ObjectStore.Grains.Caching;
 using ObjectStore.Grains.Hosting;
+using ObjectStore.Storage.Diagnostics;
 using ObjectStore.Storage.HighVolume;
 using ObjectStore.Storage.LongTerm;
 using ObjectStore.Storage.Objects;
@@ -205,6 +206,7 @@ public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObj
         {
             services.Stats.Miss();
             HighVolumeEntry entry;
+            using (StorageTelemetry.Start("read_metadata", _id, StorageTelemetry.HighVolume))
             using (await services.Permits.AcquireAsync(cancellationToken))
                 entry = await services.HighVolume.ReadMetadataAsync(_id, now, cancellationToken);
             if (entry.Kind == EntryKind.NotFound) return null;
@@ -288,6 +290,7 @@ public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObj
     {
         services.Stats.Miss();
         HighVolumeEntry entry;
+        using (StorageTelemetry.Start("read", _id, StorageTelemetry.HighVolume))
         using (await services.Permits.AcquireAsync(cancellationToken))
             entry = await services.HighVolume.ReadAsync(_id, null, now, cancellationToken);
         if (entry.Kind == EntryKind.NotFound)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using ObjectStore.Storage.Diagnostics;
 using ObjectStore.Storage.LongTerm;
 using ObjectStore.Storage.Objects;
 using ObjectStore.Storage.Tiered;
@@ -35,6 +36,7 @@ public sealed class ObjectWriter(IGrainFactory grains, ILongTermStore longTerm, 
                 // Local grain calls share the memory ([Immutable]): the buffer goes back to the pool only once the grain
                 // is done with it, so the call is not cancellable and a timed-out call leaves the buffer to the GC.
                 returnBuffer = false;
+                StorageTelemetry.NoteTier(StorageTelemetry.HighVolume);
                 await PutInlineAsync(id, metadata, buffer.AsMemory(0, buffered)).ConfigureAwait(false);
                 returnBuffer = true;
                 return;
@@ -52,6 +54,7 @@ public sealed class ObjectWriter(IGrainFactory grains, ILongTermStore longTerm, 
     {
         if (payload.Length <= inlineThreshold)
         {
+            StorageTelemetry.NoteTier(StorageTelemetry.HighVolume);
             await PutInlineAsync(id, metadata, payload).ConfigureAwait(false);
             return;
         }
@@ -65,13 +68,15 @@ public sealed class ObjectWriter(IGrainFactory grains, ILongTermStore longTerm, 
 
     private async Task WriteLargeAsync(ObjectId id, ObjectMetadata metadata, Stream content, long? contentLength, CancellationToken cancellationToken)
     {
+        StorageTelemetry.NoteTier(StorageTelemetry.LongTerm);
         var grain = grains.GetObjectGrain(id);
         var ticket = await Failover.RunAsync(static async (call, _) => await call.grain.BeginLargeWrite(call.info, CancellationToken.None).ConfigureAwait(false),
             (grain, info: ObjectContract.ToInfo(metadata)), CancellationToken.None).ConfigureAwait(false);
         try
         {
             var counted = content as PrefixedStream ?? new PrefixedStream(ReadOnlyMemory<byte>.Empty, content);
-            await longTerm.PutAsync(id.WithKey(ticket.RevisionKey), ObjectContract.ToMetadata(ticket.Metadata), counted, contentLength, cancellationToken).ConfigureAwait(false);
+            using (StorageTelemetry.Start("put_blob", id, StorageTelemetry.LongTerm))
+                await longTerm.PutAsync(id.WithKey(ticket.RevisionKey), ObjectContract.ToMetadata(ticket.Metadata), counted, contentLength, cancellationToken).ConfigureAwait(false);
             await grain.CommitLargeWrite(ticket.ChangeId, counted.BytesRead, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception)

@@ -42,6 +42,7 @@ internal static class ConfigBinder
             Http = s.Section("http") is { } http ? BindHttp(http) : defaults.Http,
             Logging = s.Section("logging") is { } log ? BindLogging(log) : defaults.Logging,
             Cluster = s.Section("cluster") is { } cluster ? BindCluster(cluster) : defaults.Cluster,
+            Metrics = s.Section("metrics") is { } metrics ? BindMetrics(metrics) : defaults.Metrics,
         };
         s.WarnUnknownKeys();
         return options;
@@ -358,7 +359,52 @@ internal static class ConfigBinder
         {
             Level = s.Choice("level", LogLevels) ?? defaults.Level,
             Format = s.Choice("format", LogFormats) ?? defaults.Format,
+            Levels = s.Section("levels") is { } levels ? BindLogLevels(levels) : defaults.Levels,
         };
+        s.WarnUnknownKeys();
+        return result;
+    }
+
+    /// <summary><c>logging.levels</c>: category prefix → level.</summary>
+    private static Dictionary<string, LogLevel> BindLogLevels(ConfigSection s)
+    {
+        var result = new Dictionary<string, LogLevel>(StringComparer.Ordinal);
+        foreach (var (category, _) in s.Entries().ToList())
+            if (s.Choice(category, LogLevels) is { } level) result[category] = level;
+        return result;
+    }
+
+    /// <summary>objectstore's StatsD sink keys: accepted so upstream configurations load, but this server exports OpenTelemetry instead.</summary>
+    private static readonly string[] UpstreamMetricsKeys = ["addr", "prefix", "buffer_size", "tags"];
+
+    private static MetricsOptions BindMetrics(ConfigSection s)
+    {
+        var defaults = new MetricsOptions();
+        var upstream = new List<string>();
+        foreach (var key in UpstreamMetricsKeys)
+        {
+            if (!s.Has(key)) continue;
+            s.Node(key);
+            upstream.Add(s.KeyOf(key));
+            s.Diagnostics.Warnings.Add($"{s.KeyOf(key)}: objectstore's StatsD export is not supported; metrics are served by metrics.prometheus and metrics.otlp_endpoint (OpenTelemetry) instead");
+        }
+        Uri? otlp = null;
+        if (s.String("otlp_endpoint") is { } text)
+        {
+            if (Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+                otlp = uri;
+            else
+                s.Error("otlp_endpoint", $"expected an http:// or https:// URL (e.g. http://127.0.0.1:4317), got '{text}'");
+        }
+        var result = new MetricsOptions
+        {
+            Prometheus = s.Bool("prometheus") ?? defaults.Prometheus,
+            PrometheusAddr = BindEndPoint(s, "prometheus_addr"),
+            OtlpEndpoint = otlp,
+            UpstreamKeys = upstream,
+        };
+        if (result.PrometheusAddr is not null && !result.Prometheus)
+            s.Error("prometheus_addr", "set, but metrics.prometheus is false: remove one of them");
         s.WarnUnknownKeys();
         return result;
     }

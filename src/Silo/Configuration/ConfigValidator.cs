@@ -8,6 +8,7 @@ namespace ObjectStore.Silo.Configuration;
 /// <item>no auth keys on a loopback <c>http_addr</c> (the embedded default) runs without auth, and says so;</item>
 /// <item>no auth keys on any other address refuses to start unless <c>auth.enforce: false</c> is explicit;</item>
 /// <item>an explicit <c>auth.enforce: true</c> needs keys (objectstore's own rule);</item>
+/// <item><c>metrics.prometheus_addr</c> has a port of its own (not 0, not the HTTP or dashboard port);</item>
 /// </list>
 /// Key files are read here too, so a bad one stops start-up naming <c>auth.keys.&lt;kid&gt;.key_files[i]</c>.
 /// </summary>
@@ -27,6 +28,16 @@ internal static class ConfigValidator
                     "set auth.enforce: false to serve without authentication");
         }
 
+
+        if (options.Metrics.PrometheusAddr is { } metricsAddr)
+        {
+            if (metricsAddr.Port == 0)
+                diagnostics.Errors.Add($"metrics.prometheus_addr: needs an explicit port (Prometheus scrapes a known address), got '{metricsAddr}'");
+            else if (metricsAddr.Port == options.HttpAddr.Port)
+                diagnostics.Errors.Add($"metrics.prometheus_addr: '{metricsAddr}' uses http_addr's port; leave it unset to serve /metrics on the HTTP port");
+            else if (options.Cluster.Dashboard && metricsAddr.Port == options.Cluster.DashboardAddr.Port)
+                diagnostics.Errors.Add($"metrics.prometheus_addr: '{metricsAddr}' uses cluster.dashboard_addr's port");
+        }
 
         if (options.Storage is { Type: StorageType.Filesystem, Path: var path } && string.IsNullOrWhiteSpace(path))
             diagnostics.Errors.Add("storage.path: must not be empty");

@@ -45,6 +45,9 @@ internal sealed record ObjectStoreOptions
     /// <summary><c>cluster</c>.</summary>
     public ClusterOptions Cluster { get; init; } = new();
 
+    /// <summary><c>metrics</c>.</summary>
+    public MetricsOptions Metrics { get; init; } = new();
+
     /// <summary>True when <see cref="HttpAddr"/> is a loopback address.</summary>
     public bool BindsLoopback => IPAddress.IsLoopback(HttpAddr.Address);
 }
@@ -171,6 +174,25 @@ internal sealed record LoggingOptions
 
     /// <summary><c>logging.format</c> (default auto).</summary>
     public LogFormat Format { get; init; } = LogFormat.Auto;
+
+    /// <summary><c>logging.levels</c>: minimum level per category prefix (e.g. <c>Orleans: info</c>), over the defaults.</summary>
+    public IReadOnlyDictionary<string, LogLevel> Levels { get; init; } = new Dictionary<string, LogLevel>();
+}
+
+/// <summary><c>metrics</c>: OpenTelemetry export.</summary>
+internal sealed record MetricsOptions
+{
+    /// <summary><c>metrics.prometheus</c>: serve <c>/metrics</c> in Prometheus text format (default true).</summary>
+    public bool Prometheus { get; init; } = true;
+
+    /// <summary><c>metrics.prometheus_addr</c>: serve <c>/metrics</c> on this listener instead of the HTTP port; null = the HTTP port.</summary>
+    public IPEndPoint? PrometheusAddr { get; init; }
+
+    /// <summary><c>metrics.otlp_endpoint</c>: OTLP endpoint for metrics and traces; null = <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> if set, else no OTLP export.</summary>
+    public Uri? OtlpEndpoint { get; init; }
+
+    /// <summary>objectstore's StatsD keys (<c>metrics.addr</c>, <c>prefix</c>, <c>buffer_size</c>, <c>tags</c>…): accepted, not used (a warning says so).</summary>
+    public IReadOnlyList<string> UpstreamKeys { get; init; } = [];
 }
 
 /// <summary><c>cluster.membership.type</c>.</summary>

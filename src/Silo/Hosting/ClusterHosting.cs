@@ -34,6 +34,8 @@ internal static class ClusterHosting
         {
             host.UseOrleansClient(client =>
             {
+                // W3C trace context rides along on grain calls, so a request's trace continues into the grains.
+                client.AddActivityPropagation();
                 if (cluster.Tls is { } clientTls)
                 {
                     var certificate = ClusterTls.Load(clientTls);
@@ -46,6 +48,7 @@ internal static class ClusterHosting
         }
         host.UseOrleans(silo =>
         {
+            silo.AddActivityPropagation();
             silo.Configure<SiloOptions>(o => o.SiloName = siloName);
             if (cluster.Tls is { } tls)
             {

@@ -16,6 +16,7 @@ using ObjectStore.Grains.Concurrency;
 using ObjectStore.Grains.Hosting;
 using ObjectStore.Grains.Objects;
 using ObjectStore.Silo.Configuration;
+using ObjectStore.Silo.Logging;
 using Orleans.Dashboard;
 
 namespace ObjectStore.Silo.Hosting;
@@ -28,6 +29,9 @@ internal sealed record ServerHostSettings
 
     /// <summary>Where logs go; null = stderr console at the configured level.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>Test hook: adds to the tracer provider (e.g. an in-memory exporter); also switches tracing on without OTLP.</summary>
+    public Action<OpenTelemetry.Trace.TracerProviderBuilder>? ConfigureTracing { get; init; }
 
     /// <summary>Test hook: wraps the storage backend the endpoints call (e.g. to hold a multipart completion open).</summary>
     public Func<IObjectBackend, IObjectBackend>? WrapBackend { get; init; }
@@ -44,11 +48,13 @@ internal sealed partial class ServerHost : IAsyncDisposable
     private readonly StorageStack _storage;
     private readonly ILoggerFactory? _ownedLoggerFactory;
     private readonly ILogger _logger;
+    private readonly ServerMetrics _metrics;
     private int _stopped;
 
-    private ServerHost(WebApplication app, StorageStack storage, Readiness readiness, IPEndPoint address, ILoggerFactory? ownedLoggerFactory, ILogger logger)
+    private ServerHost(WebApplication app, StorageStack storage, Readiness readiness, IPEndPoint address, ILoggerFactory? ownedLoggerFactory, ILogger logger, ServerMetrics metrics)
     {
         _app = app;
+        _metrics = metrics;
         _storage = storage;
         Readiness = readiness;
         Address = address;
@@ -75,7 +81,7 @@ internal sealed partial class ServerHost : IAsyncDisposable
     {
         settings ??= new ServerHostSettings();
         var options = configuration.Options;
-        var owned = settings.LoggerFactory is null ? CreateConsoleLoggerFactory(options.Logging.Level) : null;
+        var owned = settings.LoggerFactory is null ? ServerLogging.CreateFactory(options.Logging) : null;
         var loggerFactory = settings.LoggerFactory ?? owned!;
         var logger = loggerFactory.CreateLogger("ObjectStore.Silo");
         foreach (var warning in configuration.Warnings) LogConfigWarning(logger, warning);
@@ -83,6 +89,7 @@ internal sealed partial class ServerHost : IAsyncDisposable
         var siloName = $"silo-{Guid.NewGuid():N}"[..17];
         var storage = await StorageStack.OpenAsync(options.Storage, siloName, loggerFactory, cancellationToken).ConfigureAwait(false);
         WebApplication? app = null;
+        ServerMetrics? metrics = null;
         try
         {
             // Orleans' ADO.NET providers read their statements from the database they use: migrate it first.
@@ -96,7 +103,12 @@ internal sealed partial class ServerHost : IAsyncDisposable
             }
             var limiter = new ServiceConcurrencyLimiter(options.Service, TimeProvider.System);
             var readiness = new Readiness(settings.DownFile);
-            app = BuildApp(options.HttpAddr, options.Cluster.Dashboard ? options.Cluster.DashboardAddr : null, loggerFactory, host => ClusterHosting.AddCluster(host, options.Cluster, siloName, storage, options.Storage.OrphanSweep, limiter, loggerFactory));
+            app = BuildApp(options.HttpAddr, [
+                    .. options.Cluster.Dashboard ? [options.Cluster.DashboardAddr] : Array.Empty<IPEndPoint>(),
+                    .. options.Metrics is { Prometheus: true, PrometheusAddr: { } metricsAddr } ? [metricsAddr] : Array.Empty<IPEndPoint>(),
+                ], loggerFactory,
+                host => ClusterHosting.AddCluster(host, options.Cluster, siloName, storage, options.Storage.OrphanSweep, limiter, loggerFactory),
+                services => TelemetryHosting.Add(services, options.Metrics, siloName, settings.ConfigureTracing));
             var grains = app.Services.GetRequiredService<IGrainFactory>();
             var hostsGrains = !options.Cluster.GatewayOnly;
             var writer = new ObjectWriter(grains, storage.LongTerm, storage.Storage.InlineThreshold);
@@ -114,6 +126,9 @@ internal sealed partial class ServerHost : IAsyncDisposable
                 readiness,
                 loggerFactory);
             var pipeline = new ApiPipeline(services);
+            metrics = new ServerMetrics(services.WebGate, limiter, options.Service, storage.Jobs);
+            var built = app;
+            TelemetryHosting.MapScrapingEndpoint(app, options.Metrics, () => PublicPort(built, options.HttpAddr));
             if (options.Cluster.Dashboard) MapDashboard(app, options.HttpAddr);
             app.Run(pipeline.HandleAsync);
             // Said before the port opens, so nobody reaches an unauthenticated API before the log says so.
@@ -125,7 +140,7 @@ internal sealed partial class ServerHost : IAsyncDisposable
             LogStarted(logger, address, storage.Description, hostsGrains
                 ? $"silo {siloName} ({options.Cluster.Membership} membership)"
                 : "gateway only (no grains; an Orleans client of the PostgreSQL membership's silos)");
-            return new ServerHost(app, storage, readiness, address, owned, logger);
+            return new ServerHost(app, storage, readiness, address, owned, logger, metrics);
         }
         catch
         {
@@ -136,6 +151,7 @@ internal sealed partial class ServerHost : IAsyncDisposable
                 await app.DisposeAsync().ConfigureAwait(false);
             }
             await storage.DisposeAsync().ConfigureAwait(false);
+            metrics?.Dispose();
             owned?.Dispose();
             throw;
         }
@@ -158,10 +174,12 @@ internal sealed partial class ServerHost : IAsyncDisposable
     private static int PublicPort(WebApplication app, IPEndPoint httpAddr) =>
         httpAddr.Port != 0 ? httpAddr.Port : new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
 
-    private static WebApplication BuildApp(IPEndPoint httpAddr, IPEndPoint? dashboardAddr, ILoggerFactory loggerFactory, Action<IHostBuilder> addCluster)
+    private static WebApplication BuildApp(IPEndPoint httpAddr, IReadOnlyList<IPEndPoint> otherListeners, ILoggerFactory loggerFactory, Action<IHostBuilder> addCluster,
+        Action<IServiceCollection> addTelemetry)
     {
         var builder = WebApplication.CreateSlimBuilder();
         addCluster(builder.Host);
+        addTelemetry(builder.Services);
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         // Signals are handled by the caller (readiness flips before Kestrel stops), not by the console lifetime.
@@ -176,9 +194,10 @@ internal sealed partial class ServerHost : IAsyncDisposable
                 listen.Protocols = HttpProtocols.Http1;
                 listen.UseLowercaseResponseHeaders();
             });
-            if (dashboardAddr is not null) kestrel.Listen(dashboardAddr);
+            // Orleans' dashboard and the Prometheus listener: plain HTTP/1.1, never the API (see MapDashboard, TelemetryHosting).
+            foreach (var address in otherListeners) kestrel.Listen(address);
         });
-        if (dashboardAddr is not null) builder.Services.AddRouting();
+        builder.Services.AddRouting();
         return builder.Build();
     }
 
@@ -195,27 +214,13 @@ internal sealed partial class ServerHost : IAsyncDisposable
             await _app.StopAsync(deadline.Token).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         await _storage.DisposeAsync().ConfigureAwait(false);
+        _metrics.Dispose();
         LogStopped(_logger);
         _ownedLoggerFactory?.Dispose();
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-
-    private static ILoggerFactory CreateConsoleLoggerFactory(LogLevel level) =>
-        Microsoft.Extensions.Logging.LoggerFactory.Create(logging =>
-        {
-            logging.SetMinimumLevel(level);
-            // Per-request framework lines would drown the service's own logs.
-            logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-            logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
-            logging.AddFilter("Orleans", LogLevel.Warning);
-            logging.AddFilter("Polly", LogLevel.Warning);
-            // Npgsql logs every command it executes at Information.
-            logging.AddFilter("Npgsql", LogLevel.Warning);
-            logging.AddSimpleConsole(console => console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ");
-            logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
-        });
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Configuration: {Warning}")]
     private static partial void LogConfigWarning(ILogger logger, string warning);

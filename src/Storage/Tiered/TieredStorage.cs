@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ObjectStore.Storage.ChangeLog;
 using ObjectStore.Storage.HighVolume;
+using ObjectStore.Storage.Diagnostics;
 using ObjectStore.Storage.Jobs;
 using ObjectStore.Storage.LongTerm;
 using ObjectStore.Storage.Objects;
@@ -127,6 +128,7 @@ public sealed class TieredStorage
     /// <summary>Small write: stores <paramref name="payload"/> (at most the threshold) inline, swapping away a tombstone if one is there.</summary>
     public async Task<InlineWriteResult> PutInlineAsync(ObjectId id, ObjectMetadata metadata, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
+        using var span = StorageTelemetry.Start("put_inline", id, StorageTelemetry.HighVolume);
         if (payload.Length > _options.InlineThreshold)
             throw new ArgumentException($"inline payload of {payload.Length} bytes exceeds the threshold of {_options.InlineThreshold}", nameof(payload));
         var now = _time.GetUtcNow();
@@ -140,6 +142,7 @@ public sealed class TieredStorage
     /// <summary>Large write, step 1–2: reads the current target and records the change; the caller then streams the body to LT at <see cref="LargeWrite.Revision"/>.</summary>
     public async Task<LargeWrite> BeginLargeWriteAsync(ObjectId id, CancellationToken cancellationToken)
     {
+        using var span = StorageTelemetry.Start("begin_large_write", id, StorageTelemetry.HighVolume);
         var now = _time.GetUtcNow();
         var current = await CurrentTargetAsync(id, cancellationToken).ConfigureAwait(false);
         var revision = Revision.NewFor(id);
@@ -153,6 +156,7 @@ public sealed class TieredStorage
     /// </summary>
     public async Task<WriteOutcome> CommitLargeWriteAsync(LargeWrite write, ObjectMetadata metadata, long size, CancellationToken cancellationToken)
     {
+        using var span = StorageTelemetry.Start("commit_large_write", write.Object, StorageTelemetry.HighVolume);
         ArgumentNullException.ThrowIfNull(write);
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         if (write.Guard.IsDisposed) throw new InvalidOperationException($"large write {write.ChangeId} is already finished");
@@ -187,6 +191,7 @@ public sealed class TieredStorage
 
     private async Task DeleteOnceAsync(ObjectId id, CancellationToken cancellationToken)
     {
+        using var span = StorageTelemetry.Start("delete", id, StorageTelemetry.HighVolume);
         var now = _time.GetUtcNow();
         var tombstone = await _hv.DeleteUnlessTombstoneAsync(id, now, cancellationToken).ConfigureAwait(false);
         if (tombstone is null) return;
@@ -226,6 +231,7 @@ public sealed class TieredStorage
     /// <summary>Opens the object (optionally a range); null when absent, expired, or an orphan tombstone.</summary>
     public async Task<StoredObject?> GetAsync(ObjectId id, ByteRange? range, CancellationToken cancellationToken)
     {
+        using var span = StorageTelemetry.Start("get", id, StorageTelemetry.HighVolume);
         var now = _time.GetUtcNow();
         var entry = await _hv.ReadAsync(id, range, now, cancellationToken).ConfigureAwait(false);
         switch (entry.Kind)
@@ -235,6 +241,7 @@ public sealed class TieredStorage
                 return StoredObject.Inline(entry.Metadata!, entry.Range, entry.Payload);
             case EntryKind.Tombstone:
                 var tombstone = entry.Tombstone!;
+                span?.SetTag("objectstore.tier", StorageTelemetry.LongTerm);
                 var blob = await _lt.GetAsync(tombstone.Target, range, cancellationToken).ConfigureAwait(false);
                 if (blob is null)
                 {
@@ -251,6 +258,7 @@ public sealed class TieredStorage
     /// <summary>The object's metadata from HV alone (tombstones carry it); null when absent or expired.</summary>
     public async Task<ObjectMetadata?> HeadAsync(ObjectId id, CancellationToken cancellationToken)
     {
+        using var span = StorageTelemetry.Start("head", id, StorageTelemetry.HighVolume);
         var now = _time.GetUtcNow();
         var entry = await _hv.ReadMetadataAsync(id, now, cancellationToken).ConfigureAwait(false);
         if (entry.Kind == EntryKind.NotFound) return null;
@@ -279,6 +287,7 @@ public sealed class TieredStorage
     /// <summary>Starts a multipart upload under a revision fixed now, with metadata stamped now; returns the tiered upload id.</summary>
     public async Task<string> InitiateMultipartAsync(ObjectId id, ObjectMetadata metadata, CancellationToken cancellationToken)
     {
+        using var span = StorageTelemetry.Start("multipart_initiate", id, StorageTelemetry.LongTerm);
         var now = _time.GetUtcNow();
         var revision = Revision.NewFor(id);
         var backendId = await _lt.InitiateMultipartAsync(revision, metadata.StampedAt(now), cancellationToken).ConfigureAwait(false);
@@ -309,6 +318,7 @@ public sealed class TieredStorage
     /// <summary>Assembles the upload and commits it by tombstone CAS; idempotent. Backend-reported problems are returned, not thrown.</summary>
     public async Task<MultipartCompletion> CompleteMultipartAsync(ObjectId id, string uploadId, IReadOnlyList<CompletedPart> parts, CancellationToken cancellationToken)
     {
+        using var span = StorageTelemetry.Start("multipart_complete", id, StorageTelemetry.LongTerm);
         ArgumentNullException.ThrowIfNull(parts);
         var (revision, backendId) = MultipartUploadId.Decode(id, uploadId);
         var now = _time.GetUtcNow();

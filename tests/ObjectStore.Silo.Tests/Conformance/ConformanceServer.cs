@@ -60,9 +60,14 @@ internal sealed class ConformanceServer : IAsyncDisposable
     public static Task<ConformanceServer> StartAsync(Microsoft.Extensions.Logging.ILoggerFactory loggerFactory, params (string Name, string Value)[] environment) =>
         StartAsync(1, 0, environment, loggerFactory: loggerFactory);
 
+    /// <summary>Starts one server whose tracer provider <paramref name="configureTracing"/> extends (e.g. with an in-memory exporter).</summary>
+    public static Task<ConformanceServer> StartAsync(Action<OpenTelemetry.Trace.TracerProviderBuilder> configureTracing, params (string Name, string Value)[] environment) =>
+        StartAsync(1, 0, environment, configureTracing: configureTracing);
+
     /// <summary>Starts <paramref name="count"/> servers, the last <paramref name="gatewayOnly"/> of them without grains.</summary>
     private static async Task<ConformanceServer> StartAsync(int count, int gatewayOnly, (string Name, string Value)[] environment,
-        Func<IObjectBackend, IObjectBackend>? wrapBackend = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
+        Func<IObjectBackend, IObjectBackend>? wrapBackend = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null,
+        Action<OpenTelemetry.Trace.TracerProviderBuilder>? configureTracing = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "os-conformance-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -80,6 +85,7 @@ internal sealed class ConformanceServer : IAsyncDisposable
             DownFile = Path.Combine(directory, "objectstore.down"),
             LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance,
             WrapBackend = wrapBackend,
+            ConfigureTracing = configureTracing,
         });
         var hosts = new List<ServerHost>();
         for (var i = 0; i < count; i++) hosts.Add(await Start(i));

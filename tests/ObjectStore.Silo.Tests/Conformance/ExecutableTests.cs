@@ -77,6 +77,60 @@ public sealed class ExecutableTests
         return running.Process.ExitCode;
     }
 
+    private static async Task<HttpClient> WaitForHealthAsync(Running server, int port)
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            Assert.False(server.Process.HasExited, server.Output);
+            try
+            {
+                if ((await client.GetAsync("/health")).StatusCode == HttpStatusCode.OK) return client;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+            Assert.True(DateTime.UtcNow < deadline, "no /health within 60 s:\n" + server.Output);
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task Json_logs_are_one_object_a_line_with_utc_timestamps_whatever_the_time_zone()
+    {
+        var directory = TempDirectory();
+        var port = FreePort();
+        await using var server = Start(directory, new Dictionary<string, string>
+        {
+            ["OS__HTTP_ADDR"] = $"127.0.0.1:{port}",
+            ["OS__STORAGE__PATH"] = Path.Combine(directory, "data"),
+            ["OS__LOGGING__FORMAT"] = "json",
+            // Far from UTC, so a local time labelled Z would be hours off.
+            ["TZ"] = "Pacific/Kiritimati",
+        }, "run");
+        using (await WaitForHealthAsync(server, port))
+        {
+        }
+        using (var kill = Process.Start("/bin/kill", ["-INT", server.Process.Id.ToString()])) await kill.WaitForExitAsync();
+        Assert.Equal(0, await ExitCodeAsync(server));
+
+        var lines = server.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Contains(lines, l => l.Contains("objectstore serving HTTP", StringComparison.Ordinal));
+        foreach (var line in lines)
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(line);
+            var timestamp = json.RootElement.GetProperty("timestamp").GetString()!;
+            Assert.EndsWith("Z", timestamp);
+            var utc = DateTime.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
+            Assert.True(Math.Abs((utc - DateTime.UtcNow).TotalHours) < 1, $"{timestamp} is not UTC: {line}");
+            Assert.False(string.IsNullOrEmpty(json.RootElement.GetProperty("level").GetString()));
+            Assert.False(string.IsNullOrEmpty(json.RootElement.GetProperty("category").GetString()));
+        }
+        Directory.Delete(directory, recursive: true);
+    }
+
     [Theory]
     [InlineData("-INT")]
     [InlineData("-TERM")]
@@ -89,21 +143,7 @@ public sealed class ExecutableTests
         await File.WriteAllTextAsync(config, $"http_addr: \"127.0.0.1:{port}\"\nstorage:\n  path: ignored-by-env\n");
         await using var server = Start(directory, new Dictionary<string, string> { ["OS__STORAGE__PATH"] = Path.Combine(directory, "data") },
             "-c", config, "run");
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            Assert.False(server.Process.HasExited, server.Output);
-            try
-            {
-                if ((await client.GetAsync("/health")).StatusCode == HttpStatusCode.OK) break;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-            }
-            Assert.True(DateTime.UtcNow < deadline, "no /health within 60 s:\n" + server.Output);
-            await Task.Delay(100);
-        }
+        using var client = await WaitForHealthAsync(server, port);
         var put = await client.PutAsync("/v1/objects/exe/_/hello", new ByteArrayContent("from the process"u8.ToArray()));
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         Assert.Equal("from the process", await client.GetStringAsync("/v1/objects/exe/_/hello"));

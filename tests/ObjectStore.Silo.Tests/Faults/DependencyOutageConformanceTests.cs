@@ -1,3 +1,4 @@
+using ObjectStore.Grains.Uploads;
 using System.Text;
 using ObjectStore.Gateway.Endpoints;
 using ObjectStore.Grains.Batch;
@@ -64,5 +65,13 @@ public sealed class DependencyOutageConformanceTests : IAsyncLifetime
         public IAsyncEnumerable<BatchResult> RunBatchAsync(IAsyncEnumerable<BatchItem> input, CancellationToken cancellationToken) => throw Down();
 
         public Task<Stream?> OpenRevisionAsync(ObjectId revision, CancellationToken cancellationToken) => throw Down();
+
+        public Task<string> CreateUploadSessionAsync(ObjectId id, ObjectMetadata metadata, long length, CancellationToken cancellationToken) => throw Down();
+
+        public Task<UploadStep> UploadChunkAsync(string session, ObjectId id, long offset, Stream body, long size, CancellationToken cancellationToken) => throw Down();
+
+        public Task<UploadStep> QueryUploadSessionAsync(string session, ObjectId id, CancellationToken cancellationToken) => throw Down();
+
+        public Task<UploadStep> CancelUploadSessionAsync(string session, ObjectId id, CancellationToken cancellationToken) => throw Down();
     }
 }
