@@ -33,8 +33,30 @@ public sealed class ExecutableTests
         }
     }
 
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "signal")]
+    private static extern nint SetSignalDisposition(int signal, nint handler);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "sigaction")]
+    private static extern unsafe int QuerySignalAction(int signal, void* action, void* previous);
+
+    /// <summary>
+    /// A test run started in the background of a non-interactive shell (<c>.ci/run &amp;</c>, nohup) has SIGINT ignored,
+    /// and an ignored signal stays ignored across exec, so the server would never see the SIGINT this test sends — as an
+    /// operator who starts it that way intends. The server under test is started as from a terminal: an ignored SIGINT
+    /// is set back to its default disposition, which a child inherits; a handler the runtime installed is left alone.
+    /// </summary>
+    private static unsafe void InheritDefaultSigint()
+    {
+        const int sigint = 2;
+        const nint ignored = 1;
+        // struct sigaction begins with the handler; the buffer is larger than any libc's struct.
+        var action = stackalloc byte[512];
+        if (QuerySignalAction(sigint, null, action) == 0 && *(nint*)action == ignored) SetSignalDisposition(sigint, 0);
+    }
+
     private static Running Start(string directory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
+        InheritDefaultSigint();
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Dll);
         foreach (var arg in args) info.ArgumentList.Add(arg);
