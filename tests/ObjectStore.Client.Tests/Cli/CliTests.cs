@@ -130,7 +130,7 @@ public sealed class CliTests(ServerFixture server)
     {
         var path = Path.Combine(server.Directory, "cli-" + Guid.NewGuid().ToString("N"));
         await using var file = File.Create(path);
-        await using var source = new GeneratedStream(size, seed: (int)(size % 1000));
+        await using var source = new GeneratedPayload(size, seed: (ulong)(size % 1000));
         await source.CopyToAsync(file);
         return path;
     }
@@ -138,6 +138,6 @@ public sealed class CliTests(ServerFixture server)
     private static async Task<string> HashAsync(string path)
     {
         await using var file = File.OpenRead(path);
-        return Convert.ToHexString((await GeneratedStream.HashAsync(file)).Hash);
+        return Convert.ToHexString((await GeneratedPayload.HashAsync(file)).Hash);
     }
 }

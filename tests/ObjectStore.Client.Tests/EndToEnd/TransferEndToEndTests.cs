@@ -21,10 +21,10 @@ public sealed class TransferEndToEndTests(ServerFixture server) : IDisposable
         using var sampler = new PeakMemorySampler();
         var progress = new Recorder();
 
-        using var source = new GeneratedStream(size, seed: 3);
+        using var source = new GeneratedPayload(size, seed: 3);
         await session.PutAsync(source, new PutOptions { Key = "big-streamed", Progress = progress });
         await using var retrieved = await session.GetAsync("big-streamed");
-        var (hash, length) = await GeneratedStream.HashAsync(retrieved!.Content);
+        var (hash, length) = await GeneratedPayload.HashAsync(retrieved!.Content);
 
         Assert.Equal(size, length);
         Assert.Equal(source.Hash(), hash);
@@ -40,10 +40,10 @@ public sealed class TransferEndToEndTests(ServerFixture server) : IDisposable
         var session = Session(Compression.Zstd);
         using var sampler = new PeakMemorySampler();
 
-        using var source = new GeneratedStream(size, seed: 9);
+        using var source = new GeneratedPayload(size, seed: 9);
         var key = await session.UploadMultipartAsync(source, new PutOptions { Key = "big-multipart" });
         await using var retrieved = await session.GetAsync(key);
-        var (hash, length) = await GeneratedStream.HashAsync(retrieved!.Content);
+        var (hash, length) = await GeneratedPayload.HashAsync(retrieved!.Content);
 
         Assert.Equal(size, length);
         Assert.Equal(source.Hash(), hash);
@@ -56,7 +56,7 @@ public sealed class TransferEndToEndTests(ServerFixture server) : IDisposable
     {
         var path = Path.Combine(server.Directory, "upload-" + Guid.NewGuid().ToString("N"));
         await using (var file = File.Create(path))
-        await using (var source = new GeneratedStream(23 * MiB, seed: 5))
+        await using (var source = new GeneratedPayload(23 * MiB, seed: 5))
             await source.CopyToAsync(file);
         var expected = await HashFileAsync(path);
         var targets = new InterceptingHandler();
@@ -73,7 +73,7 @@ public sealed class TransferEndToEndTests(ServerFixture server) : IDisposable
         Assert.Equal(5, targets.Targets.Count(t => t.StartsWith("PUT /v1/objects:multipart:parts/", StringComparison.Ordinal)));
         Assert.Equal(23 * MiB, progress.Last.BytesTransferred);
         await using var retrieved = await session.GetAsync(key);
-        Assert.Equal(expected, (await GeneratedStream.HashAsync(retrieved!.Content)).Hash);
+        Assert.Equal(expected, (await GeneratedPayload.HashAsync(retrieved!.Content)).Hash);
         await using var raw = await session.GetAsync(key, new GetOptions { Decompress = false });
         Assert.Equal(Compression.Zstd, raw!.Metadata.Compression);
     }
@@ -95,7 +95,7 @@ public sealed class TransferEndToEndTests(ServerFixture server) : IDisposable
         var session = client.Session(new Usecase("transfers") { Compression = Compression.None }, ("org", "1"));
 
         var error = await Assert.ThrowsAsync<ObjectStoreException>(() =>
-            session.UploadMultipartAsync(new GeneratedStream(26 * MiB), new PutOptions { Key = "multipart-fails" }));
+            session.UploadMultipartAsync(new GeneratedPayload(26 * MiB), new PutOptions { Key = "multipart-fails" }));
 
         Assert.Equal(500, error.StatusCode);
         Assert.Contains(faults.Targets, t => t.StartsWith("DELETE /v1/objects:multipart/", StringComparison.Ordinal));
@@ -107,7 +107,7 @@ public sealed class TransferEndToEndTests(ServerFixture server) : IDisposable
     public async Task Cancelling_a_put_mid_stream_stops_it_and_stores_nothing()
     {
         using var cancel = new CancellationTokenSource();
-        var source = new GeneratedStream(1024 * MiB, onRead: read =>
+        var source = new GeneratedPayload(1024 * MiB, onRead: read =>
         {
             if (read >= 8 * MiB) cancel.Cancel();
         });
@@ -122,7 +122,7 @@ public sealed class TransferEndToEndTests(ServerFixture server) : IDisposable
     public async Task Cancelling_a_get_mid_read_stops_it()
     {
         var session = Session();
-        await session.PutAsync(new GeneratedStream(32 * MiB), new PutOptions { Key = "cancelled-get" });
+        await session.PutAsync(new GeneratedPayload(32 * MiB), new PutOptions { Key = "cancelled-get" });
         using var cancel = new CancellationTokenSource();
 
         await using var retrieved = await session.GetAsync("cancelled-get", cancellationToken: cancel.Token);
@@ -139,7 +139,7 @@ public sealed class TransferEndToEndTests(ServerFixture server) : IDisposable
     private static async Task<byte[]> HashFileAsync(string path)
     {
         await using var file = File.OpenRead(path);
-        return (await GeneratedStream.HashAsync(file)).Hash;
+        return (await GeneratedPayload.HashAsync(file)).Hash;
     }
 
     public void Dispose() => _client.Dispose();

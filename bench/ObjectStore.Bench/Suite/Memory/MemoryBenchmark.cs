@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using ObjectStore.Storage.LongTerm;
 using ObjectStore.Storage.Objects;
+using ObjectStore.Testing;
 
 namespace ObjectStore.Bench.Suite.Memory;
 

@@ -1,13 +1,14 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
-namespace ObjectStore.Bench.Suite.Memory;
+namespace ObjectStore.Testing;
 
 /// <summary>
 /// A read-only stream of <see cref="Length"/> pseudo-random bytes made on the fly (xorshift64*), hashing what it hands
-/// out: a multi-GiB upload body that the bench never holds in memory.
+/// out: a multi-GiB upload body that a test or the bench never holds in memory. <paramref name="onRead"/>, when given,
+/// sees the running total after every read (progress, or cancelling a transfer mid-way).
 /// </summary>
-internal sealed class GeneratedPayload(long length, ulong seed) : Stream
+public sealed class GeneratedPayload(long length, ulong seed = 1, Action<long>? onRead = null) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private ulong _state = seed == 0 ? 0x9E3779B97F4A7C15UL : seed;
@@ -42,12 +43,19 @@ internal sealed class GeneratedPayload(long length, ulong seed) : Stream
         _hash.AppendData(buffer[..n]);
         _position += n;
         if (_position == length) _finalHash ??= _hash.GetCurrentHash();
+        onRead?.Invoke(_position);
         return n;
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(Read(buffer.Span));
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer.AsSpan(offset, count)));
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new(Read(buffer.Span));
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
@@ -62,5 +70,20 @@ internal sealed class GeneratedPayload(long length, ulong seed) : Stream
     {
         if (disposing) _hash.Dispose();
         base.Dispose(disposing);
+    }
+
+    /// <summary>SHA-256 and length of a stream read to its end in 1 MiB reads (what came back of a payload).</summary>
+    public static async Task<(byte[] Hash, long Length)> HashAsync(Stream stream, CancellationToken cancellationToken = default)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1024 * 1024];
+        long total = 0;
+        int n;
+        while ((n = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            hash.AppendData(buffer, 0, n);
+            total += n;
+        }
+        return (hash.GetCurrentHash(), total);
     }
 }
