@@ -31,6 +31,7 @@ public static class ObjectContract
     public static ObjectId ParseGrainKey(string grainKey)
     {
         var (usecase, scopes, key) = ObjectGrainKey.Parse(grainKey);
+        if (UsecaseName.Validate(usecase) is { } usecaseError) throw new FormatException($"object grain key names an invalid object id: {usecaseError}");
         try
         {
             return new ObjectId(usecase, Scopes.Create(scopes.Select(s => new Scope(s.Name, s.Value))), key);

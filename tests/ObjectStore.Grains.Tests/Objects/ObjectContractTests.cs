@@ -101,6 +101,8 @@ public sealed class ObjectContractTests
     {
         { "an empty usecase", ObjectGrainKey.Format("", [new ObjectScope("org", "1")], "k") },
         { "an empty key", ObjectGrainKey.Format("grains", [], "") },
+        { "a usecase of two characters", ObjectGrainKey.Format("ab", [], "k") },
+        { "a usecase with a dot", ObjectGrainKey.Format("attach.ments", [], "k") },
         { "a key it did not write", "not a grain key" },
     };
 

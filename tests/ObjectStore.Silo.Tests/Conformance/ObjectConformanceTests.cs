@@ -358,6 +358,22 @@ public abstract partial class ObjectConformance
         Assert.Equal(404, (await _server.SendAsync("GET", path)).Status);
     }
 
+    [Theory]
+    [InlineData("ab", "Invalid URL: invalid usecase name: must be 3-64 ASCII characters long")]
+    [InlineData("attach.ments", "Invalid URL: invalid usecase name: expected ASCII letters, digits, '_' or '-'")]
+    public async Task A_usecase_outside_the_naming_rule_is_a_plain_400_and_nothing_is_stored(string usecase, string text)
+    {
+        var path = $"/v1/objects/{usecase}/org={Guid.NewGuid():N}/k";
+        var put = await _server.SendAsync("PUT", path, "x"u8.ToArray());
+        Assert.Equal(400, put.Status);
+        Assert.Equal(text, Wire.Text(put));
+        Assert.Equal(400, (await _server.SendAsync("GET", path)).Status);
+        // Names are case-sensitive: another case is another usecase, not a normalised one.
+        var upper = $"/v1/objects/Conformance/org={Guid.NewGuid():N}/k";
+        Assert.Equal(200, (await _server.SendAsync("PUT", upper, "x"u8.ToArray())).Status);
+        Assert.Equal(404, (await _server.SendAsync("GET", upper.Replace("/Conformance/", "/conformance/", StringComparison.Ordinal))).Status);
+    }
+
     [Fact]
     public async Task Unknown_routes_are_404_and_wrong_methods_405_with_allow_both_empty()
     {
