@@ -98,6 +98,44 @@ public static class ObjectContract
         };
     }
 
+    /// <summary>
+    /// An expiry request as storage decides it, a <see cref="ExpiryAnchor.Now"/> one resolved against
+    /// <paramref name="now"/>; null when that deadline cannot be represented.
+    /// </summary>
+    /// <exception cref="ArgumentException">A request without the field its anchor needs, or with a negative duration.</exception>
+    public static Storage.Objects.ExpiryExtension? ToExtension(ExpiryRequest request, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        TimeSpan After() => request.After is { } after && after >= TimeSpan.Zero
+            ? after
+            : throw new ArgumentException($"an expiry request from {request.Anchor} needs a non-negative After", nameof(request));
+        switch (request.Anchor)
+        {
+            case ExpiryAnchor.Absolute:
+                return Storage.Objects.ExpiryExtension.ToDeadline(
+                    request.At ?? throw new ArgumentException("an absolute expiry request needs At", nameof(request)), request.TtlMax, request.TtiMax);
+            case ExpiryAnchor.Now:
+                var after = After();
+                return DateTimeOffset.MaxValue - now < after ? null : Storage.Objects.ExpiryExtension.ToDeadline(now + after, request.TtlMax, request.TtiMax);
+            case ExpiryAnchor.Creation:
+                return Storage.Objects.ExpiryExtension.FromCreation(After(), request.TtlMax, request.TtiMax);
+            default:
+                throw new ArgumentException($"unknown expiry anchor {request.Anchor}", nameof(request));
+        }
+    }
+
+    /// <summary>A storage expiry outcome as the contract answers it.</summary>
+    public static ExpiryResult ToResult(ExpiryOutcome outcome) => outcome switch
+    {
+        ExpiryOutcome.Extended => ExpiryResult.Extended,
+        ExpiryOutcome.AlreadySatisfied => ExpiryResult.AlreadySatisfied,
+        ExpiryOutcome.NotFound => ExpiryResult.NotFound,
+        ExpiryOutcome.NotExpiring => ExpiryResult.NotExpiring,
+        ExpiryOutcome.Conflict => ExpiryResult.Conflict,
+        ExpiryOutcome.BeyondLimit => ExpiryResult.BeyondLimit,
+        _ => ExpiryResult.OutOfRange,
+    };
+
     /// <summary>A requested range as storage takes it; <see cref="ArgumentException"/> for a malformed one.</summary>
     public static ByteRange? ToByteRange(ReadRange? range)
     {

@@ -7,6 +7,10 @@ public static class ObjectTimestamp
     public static string Format(DateTimeOffset t) =>
         t.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary><paramref name="t"/> + <paramref name="d"/>, or the largest timestamp when that overflows.</summary>
+    public static DateTimeOffset SaturatingAdd(DateTimeOffset t, TimeSpan d) =>
+        DateTimeOffset.MaxValue - t < d ? DateTimeOffset.MaxValue : t + d;
+
     /// <summary>Truncates to whole microseconds (the precision every backend stores).</summary>
     public static DateTimeOffset ToMicros(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % 10, TimeSpan.Zero);
 
