@@ -40,6 +40,9 @@ internal sealed class GrainObjectBackend(IGrainFactory grains, TieredStorage sto
     public async Task<ObjectMetadata?> HeadAsync(ObjectId id, CancellationToken cancellationToken) =>
         await grains.GetObjectGrain(id).Head(cancellationToken).ConfigureAwait(false) is { } info ? ObjectContract.ToMetadata(info) : null;
 
+    public Task<ExpiryResult> ExtendExpiryAsync(ObjectId id, ExpiryRequest request, CancellationToken cancellationToken) =>
+        grains.GetObjectGrain(id).ExtendExpiry(request, cancellationToken);
+
     public Task DeleteAsync(ObjectId id, CancellationToken cancellationToken) => grains.GetObjectGrain(id).Delete(cancellationToken);
 
     public Task<string> InitiateMultipartAsync(ObjectId id, ObjectMetadata metadata, CancellationToken cancellationToken) =>

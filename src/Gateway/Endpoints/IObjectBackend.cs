@@ -1,4 +1,5 @@
 using ObjectStore.Grains.Batch;
+using ObjectStore.Grains.Objects;
 using ObjectStore.Storage.LongTerm;
 using ObjectStore.Storage.Objects;
 
@@ -18,6 +19,9 @@ internal interface IObjectBackend
 
     /// <summary>The object's metadata; null when absent or expired.</summary>
     Task<ObjectMetadata?> HeadAsync(ObjectId id, CancellationToken cancellationToken);
+
+    /// <summary>Extends the object's expiry to at least the requested deadline (never shortens); the grain's decision.</summary>
+    Task<ExpiryResult> ExtendExpiryAsync(ObjectId id, ExpiryRequest request, CancellationToken cancellationToken);
 
     /// <summary>Deletes the object; missing objects are fine.</summary>
     Task DeleteAsync(ObjectId id, CancellationToken cancellationToken);

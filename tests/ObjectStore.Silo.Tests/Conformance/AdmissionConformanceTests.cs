@@ -75,6 +75,25 @@ public sealed class AdmissionConformanceTests
     }
 
     [Fact]
+    public async Task An_expiry_extension_beyond_the_usecase_max_from_now_is_400_and_changes_nothing()
+    {
+        await using var server = await ConformanceServer.StartAsync(("USECASES__REPLAYS__EXPIRATION__MAX", "2d"));
+        const string path = "/v1/objects/replays/_/k";
+        Assert.Equal(200, (await server.SendAsync("PUT", path, "x"u8.ToArray(), [("x-sn-expiration", "ttl:1d")])).Status);
+        var before = (await server.SendAsync("HEAD", path)).Header("x-sn-time-expires");
+        static byte[] Body(string after, string from) => Encoding.UTF8.GetBytes("{\"extend_expiry\": {\"after\": \"" + after + "\", \"from\": \"" + from + "\"}}");
+
+        var beyond = await server.SendAsync("PATCH", path, Body("3d", "now"), [("content-type", "application/json")]);
+
+        Assert.Equal(400, beyond.Status);
+        Assert.Equal("client error: expiration deadline exceeds the maximum lifetime from now for use case 'replays'", Wire.Detail(beyond));
+        Assert.Equal(before, (await server.SendAsync("HEAD", path)).Header("x-sn-time-expires"));
+        // Within the cap, measured from now, the same object extends.
+        Assert.Equal(204, (await server.SendAsync("PATCH", path, Body("2d", "creation"), [("content-type", "application/json")])).Status);
+        Assert.Equal("ttl:2d", (await server.SendAsync("HEAD", path)).Header("x-sn-expiration"));
+    }
+
+    [Fact]
     public async Task The_web_gate_at_zero_rejects_every_v1_request_with_an_empty_503_while_internal_endpoints_answer()
     {
         await using var server = await ConformanceServer.StartAsync(("HTTP__MAX_REQUESTS", "0"));

@@ -47,3 +47,30 @@ public sealed class ExpiryExtensionTests
         Assert.Equal(ExpirationPolicy.TimeToLive(TimeSpan.FromDays(1)), decision.Policy);
     }
 }
+
+public sealed class Rfc3339Tests
+{
+    [Theory]
+    [InlineData("2030-01-01T00:00:00Z", "2030-01-01T00:00:00.000000Z")]
+    [InlineData("2030-01-01t02:00:00.123456+02:00", "2030-01-01T00:00:00.123456Z")]
+    [InlineData("2029-12-31T19:30:00.5-04:30", "2030-01-01T00:00:00.500000Z")]
+    [InlineData("2030-01-01T00:00:00.123456789z", "2030-01-01T00:00:00.123456Z")]
+    public void Offsets_and_fractions_resolve_to_utc(string text, string utc)
+    {
+        Assert.True(ObjectTimestamp.TryParseRfc3339(text, out var parsed));
+        Assert.Equal(utc, ObjectTimestamp.Format(parsed));
+    }
+
+    [Theory]
+    [InlineData("2030-01-01T00:00:00")]
+    [InlineData("2030-01-01 00:00:00Z")]
+    [InlineData("2030-13-01T00:00:00Z")]
+    [InlineData("2030-01-01T00:00:00+2:00")]
+    [InlineData("2030-01-01T00:00:00.Z")]
+    [InlineData("9999-12-31T23:59:59-01:00")]
+    [InlineData("")]
+    public void Anything_else_is_refused(string text)
+    {
+        Assert.False(ObjectTimestamp.TryParseRfc3339(text, out _));
+    }
+}
