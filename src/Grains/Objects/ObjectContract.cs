@@ -180,10 +180,22 @@ public static class ObjectContract
     public static MultipartCompletion ToCompletion(MultipartOutcome outcome) =>
         outcome.Succeeded ? MultipartCompletion.Success : MultipartCompletion.Failed(outcome.ErrorCode!, outcome.ErrorMessage ?? outcome.ErrorCode!);
 
+    // Free-form values are logical strings (the gateway percent-encodes them on the wire, objectstore-types 0.3.1):
+    // anything that is text, i.e. encodes as UTF-8.
     private static void CheckText(string? value, string what)
     {
-        if (value is not null && !IsHeaderText(value))
-            throw new ArgumentException($"invalid {what}: visible ASCII, space or tab only (it is sent back as an HTTP header)", what);
+        if (value is not null && !IsWellFormed(value))
+            throw new ArgumentException($"invalid {what}: not well-formed text (a lone UTF-16 surrogate cannot be sent as UTF-8)", what);
+    }
+
+    private static bool IsWellFormed(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])) i++;
+            else if (char.IsSurrogate(value[i])) return false;
+        }
+        return true;
     }
 
     // What a header value may be as text: the gateway's rule for metadata headers.
