@@ -19,6 +19,12 @@ internal sealed record UsecaseOptions
 
     /// <summary><c>expiration.tti.max</c>; null = unlimited.</summary>
     public TimeSpan? TtiMax { get; init; }
+
+    /// <summary>
+    /// <c>expiration.max</c>: the longest TTL or TTI (objectstore-server post-0.2.0 <c>usecases.rs</c>), also the furthest
+    /// an expiry extension may reach from the request time; null = unlimited. With a kind's own max, the smaller counts.
+    /// </summary>
+    public TimeSpan? Max { get; init; }
 }
 
 /// <summary>A write whose expiration policy the usecase does not allow; 400 with <see cref="Detail"/>.</summary>
@@ -29,8 +35,9 @@ internal sealed class UsecasePolicyException(string message) : Exception(message
 }
 
 /// <summary>
-/// Checks a write's expiration policy against its usecase's constraints (POST/PUT, multipart initiate,
-/// each batch insert). Unlisted usecases are unconstrained; a duration equal to the maximum is fine.
+/// The usecase expiration constraints, the one place every write path asks: <see cref="Check"/> for a new object's
+/// policy (POST/PUT, multipart initiate, each batch insert, resumable session create) and <see cref="MaxLifetime"/>
+/// for how far an expiry extension may reach. Unlisted usecases are unconstrained; a duration equal to the maximum is fine.
 /// </summary>
 internal sealed class UsecasePolicies(IReadOnlyDictionary<string, UsecaseOptions> usecases)
 {
@@ -41,16 +48,30 @@ internal sealed class UsecasePolicies(IReadOnlyDictionary<string, UsecaseOptions
     public void Check(string usecase, ExpirationPolicy policy)
     {
         if (!usecases.TryGetValue(usecase, out var options)) return;
-        var (allowed, max) = policy.Kind switch
+        var allowed = policy.Kind switch
         {
-            ExpirationKind.TimeToLive => (options.TtlAllowed, options.TtlMax),
-            ExpirationKind.TimeToIdle => (options.TtiAllowed, options.TtiMax),
-            _ => (options.ManualAllowed, (TimeSpan?)null),
+            ExpirationKind.TimeToLive => options.TtlAllowed,
+            ExpirationKind.TimeToIdle => options.TtiAllowed,
+            _ => options.ManualAllowed,
         };
         if (!allowed)
             throw new UsecasePolicyException($"expiration policy '{policy}' is not allowed for use case '{usecase}'");
-        if (max is { } limit && policy.Duration > limit)
+        if (MaxOf(options, policy.Kind) is { } limit && policy.Duration > limit)
             throw new UsecasePolicyException(
                 $"expiration duration {HumanDuration.Format(policy.Duration)} exceeds maximum of {HumanDuration.Format(limit)} for use case '{usecase}'");
+    }
+
+    /// <summary>
+    /// The longest lifetime the usecase allows objects of <paramref name="kind"/>, measured from the request time when
+    /// an expiry is extended; null when unlimited (and always for manual objects, which do not expire).
+    /// </summary>
+    public TimeSpan? MaxLifetime(string usecase, ExpirationKind kind) =>
+        usecases.TryGetValue(usecase, out var options) ? MaxOf(options, kind) : null;
+
+    private static TimeSpan? MaxOf(UsecaseOptions options, ExpirationKind kind)
+    {
+        if (kind == ExpirationKind.Manual) return null;
+        var own = kind == ExpirationKind.TimeToLive ? options.TtlMax : options.TtiMax;
+        return own is { } a && options.Max is { } b ? (a < b ? a : b) : own ?? options.Max;
     }
 }

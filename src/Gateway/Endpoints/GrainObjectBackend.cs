@@ -64,6 +64,10 @@ internal sealed class GrainObjectBackend(IGrainFactory grains, TieredStorage sto
             ? ObjectContract.ToMetadata(info)
             : null;
 
+    public Task<ExpiryResult> ExtendExpiryAsync(ObjectId id, ExpiryRequest request, CancellationToken cancellationToken) =>
+        Failover.RunAsync(static async (call, ct) => await call.grain.ExtendExpiry(call.request, ct).ConfigureAwait(false),
+            (grain: grains.GetObjectGrain(id), request), cancellationToken).AsTask();
+
     public Task DeleteAsync(ObjectId id, CancellationToken cancellationToken) =>
         Failover.RunAsync(static async (grain, ct) => await grain.Delete(ct).ConfigureAwait(false), grains.GetObjectGrain(id), cancellationToken).AsTask();
 

@@ -1,5 +1,6 @@
 using ObjectStore.Grains.Batch;
 using ObjectStore.Grains.Uploads;
+using ObjectStore.Grains.Objects;
 using ObjectStore.Storage.LongTerm;
 using ObjectStore.Storage.Objects;
 
@@ -19,6 +20,9 @@ internal interface IObjectBackend
 
     /// <summary>The object's metadata; null when absent or expired.</summary>
     Task<ObjectMetadata?> HeadAsync(ObjectId id, CancellationToken cancellationToken);
+
+    /// <summary>Extends the object's expiry to at least the requested deadline (never shortens); the grain's decision.</summary>
+    Task<ExpiryResult> ExtendExpiryAsync(ObjectId id, ExpiryRequest request, CancellationToken cancellationToken);
 
     /// <summary>Deletes the object; missing objects are fine.</summary>
     Task DeleteAsync(ObjectId id, CancellationToken cancellationToken);

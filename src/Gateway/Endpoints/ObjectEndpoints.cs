@@ -1,13 +1,15 @@
 using Microsoft.AspNetCore.Http;
 using ObjectStore.Gateway.Auth;
 using ObjectStore.Gateway.Http;
+using ObjectStore.Grains.Objects;
 using ObjectStore.Storage.Objects;
 
 namespace ObjectStore.Gateway.Endpoints;
 
 /// <summary>
 /// Single-object endpoints (api doc §3.2–§3.5, docs/api.md): POST 201 with a generated key, PUT 200, GET 200/206/416/404,
-/// HEAD 200/404 (204 up to objectstore 0.2.0), DELETE 204 even when missing. Bodies stream both ways.
+/// HEAD 200/404 (204 up to objectstore 0.2.0), PATCH expiry extension 204/404/409/422/400 (objectstore post-0.2.0),
+/// DELETE 204 even when missing. Bodies stream both ways.
 /// </summary>
 internal static class ObjectEndpoints
 {
@@ -22,6 +24,7 @@ internal static class ObjectEndpoints
         if (method is "GET") return GetAsync(request);
         if (method is "HEAD") return HeadAsync(request);
         if (!ObjectQuery.TryParse(request.Route.RawQuery, out var query, out var error)) throw new ApiException(error!);
+        if (method is "PATCH") return PatchAsync(request, query);
         return (method, query.Target) switch
         {
             ("POST", ObjectQueryTarget.None) => PutAsync(request, Guid.NewGuid().ToString(), StatusCodes.Status201Created),
@@ -112,6 +115,48 @@ internal static class ObjectEndpoints
         MetadataHeaders.Write(metadata, request.Http.Response.Headers);
         request.Http.Response.StatusCode = StatusCodes.Status200OK;
         if (metadata.Size is { } size) request.Http.Response.ContentLength = size;
+    }
+
+    /// <summary>The largest expiry-extension body read (the document is a few dozen bytes).</summary>
+    private const int PatchBodyLimit = 64 * 1024;
+
+    /// <summary>
+    /// Expiry extension, in upstream's order (server post-0.2.0 <c>object_patch</c>): the JSON body (415/413/400/422),
+    /// then <c>object.write</c> (403), then the grain's decision with the usecase's <c>expiration.max</c> as the cap:
+    /// 204 extended or already later, 404 absent or expired (empty), 409 non-expiring or a concurrent change, 400 beyond
+    /// the cap or beyond any timestamp. The resumable-upload parameters have no meaning here: 400.
+    /// </summary>
+    private static async Task PatchAsync(ApiRequest request, ObjectQuery query)
+    {
+        if (query.Target != ObjectQueryTarget.None)
+            throw ApiException.ClientError($"`{ObjectQuery.UploadTypeParameter}` and `{ObjectQuery.SessionParameter}` are not accepted on PATCH");
+        var id = request.ObjectId();
+        var extension = await ExpiryRequestBody.ReadAsync(request.Http.Request, PatchBodyLimit, request.Aborted).ConfigureAwait(false);
+        request.Authorize(Permissions.Write);
+        var policies = request.Services.UsecasePolicies;
+        extension = extension with
+        {
+            TtlMax = policies.MaxLifetime(id.Usecase, ExpirationKind.TimeToLive),
+            TtiMax = policies.MaxLifetime(id.Usecase, ExpirationKind.TimeToIdle),
+        };
+        ExpiryResult result;
+        using (await request.Services.ServiceLimiter.AcquireAsync(request.Aborted).ConfigureAwait(false))
+            result = await request.Services.Backend.ExtendExpiryAsync(id, extension, request.Aborted).ConfigureAwait(false);
+        switch (result)
+        {
+            case ExpiryResult.Extended or ExpiryResult.AlreadySatisfied:
+                request.Http.Response.StatusCode = StatusCodes.Status204NoContent;
+                return;
+            case ExpiryResult.NotFound:
+                await ErrorResponses.WriteAsync(request.Http.Response, ApiError.Empty(404), request.Aborted).ConfigureAwait(false);
+                return;
+            case ExpiryResult.NotExpiring or ExpiryResult.Conflict:
+                throw new ApiException(ApiError.Json(409, "expiry extension could not be satisfied"));
+            case ExpiryResult.BeyondLimit:
+                throw ApiException.ClientError($"expiration deadline exceeds the maximum lifetime from now for use case '{id.Usecase}'");
+            default:
+                throw ApiException.ClientError("expiration deadline is outside supported range");
+        }
     }
 
     private static async Task DeleteAsync(ApiRequest request)

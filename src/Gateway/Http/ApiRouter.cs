@@ -8,7 +8,7 @@ namespace ObjectStore.Gateway.Http;
 /// </summary>
 internal static class ApiRouter
 {
-    private const string ObjectAllow = "GET,HEAD,PUT,DELETE";
+    private const string ObjectAllow = "GET,HEAD,PUT,PATCH,DELETE";
     private const string PostAllow = "POST";
     private const string MultipartAllow = "PUT,DELETE";
     private const string PartsAllow = "GET,HEAD,PUT";

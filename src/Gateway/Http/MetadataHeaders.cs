@@ -14,7 +14,9 @@ internal interface IHeaderSink
 
 /// <summary>
 /// Object metadata on the wire (api doc §5): parsing request headers into <see cref="ObjectMetadata"/>
-/// with every rule of §5.1, and writing the §5.3 response header set with lowercase names.
+/// with every rule of §5.1, and writing the §5.3 response header set with lowercase names. Origin, filename and custom
+/// values are percent-encoded UTF-8 on the wire and logical strings in storage (objectstore-types 0.3.1
+/// <c>headers.rs</c>): decoded on the way in, minimally escaped on the way out (<see cref="PercentEncoding.EncodeHeaderValue"/>).
 /// </summary>
 internal static class MetadataHeaders
 {
@@ -86,19 +88,33 @@ internal static class MetadataHeaders
             }
             else if (name.Equals(Origin, StringComparison.OrdinalIgnoreCase))
             {
-                if (!IsVisibleAscii(value)) return Fail("error dealing with http headers", out error);
-                _origin = value;
+                if (!TryDecodeValue(Origin, value, out _origin, out error)) return false;
             }
             else if (name.Equals(Filename, StringComparison.OrdinalIgnoreCase))
             {
-                if (!IsVisibleAscii(value)) return Fail("error dealing with http headers", out error);
-                _filename = value;
+                if (!TryDecodeValue(Filename, value, out _filename, out error)) return false;
             }
             else if (name.StartsWith(CustomPrefix, StringComparison.OrdinalIgnoreCase))
             {
-                if (!IsVisibleAscii(value)) return Fail("error dealing with http headers", out error);
-                (_custom ??= new Dictionary<string, string>(StringComparer.Ordinal))[name[CustomPrefix.Length..].ToLowerInvariant()] = value;
+                var key = name[CustomPrefix.Length..].ToLowerInvariant();
+                if (!TryDecodeValue(CustomPrefix + key, value, out var decoded, out error)) return false;
+                (_custom ??= new Dictionary<string, string>(StringComparer.Ordinal))[key] = decoded!;
             }
+            return true;
+        }
+
+        /// <summary>
+        /// A free-form value's logical string (objectstore-types 0.3.1 <c>decode_header_value</c>): raw bytes outside
+        /// visible ASCII are refused (a conforming writer escapes them), escapes are decoded whatever the writer chose to
+        /// escape, an invalid escape stays literal, and the decoded bytes must be UTF-8.
+        /// </summary>
+        private static bool TryDecodeValue(string name, string value, out string? decoded, out ApiError? error)
+        {
+            decoded = null;
+            error = null;
+            if (!IsVisibleAscii(value)) return Fail("error dealing with http headers", out error);
+            if (!PercentEncoding.TryDecode(value, out var text)) return Fail($"invalid {name} value: not valid percent-encoded UTF-8", out error);
+            decoded = text;
             return true;
         }
 
@@ -161,14 +177,14 @@ internal static class MetadataHeaders
         if (metadata.Expiration.Expires) sink.Add(Expiration, metadata.Expiration.ToString());
         if (metadata.TimeCreated is { } created) sink.Add(TimeCreated, ObjectTimestamp.Format(created));
         if (metadata.TimeExpires is { } expires) sink.Add(TimeExpires, ObjectTimestamp.Format(expires));
-        if (metadata.Origin is { } origin) sink.Add(Origin, origin);
-        if (metadata.Filename is { } filename) sink.Add(Filename, filename);
+        if (metadata.Origin is { } origin) sink.Add(Origin, PercentEncoding.EncodeHeaderValue(origin));
+        if (metadata.Filename is { } filename) sink.Add(Filename, PercentEncoding.EncodeHeaderValue(filename));
         if (metadata.Custom.Count > 0)
         {
             // Sorted like the reference's ordered map, so output is deterministic.
             var names = metadata.Custom.Keys.ToArray();
             Array.Sort(names, StringComparer.Ordinal);
-            foreach (var name in names) sink.Add(CustomPrefix + name, metadata.Custom[name]);
+            foreach (var name in names) sink.Add(CustomPrefix + name, PercentEncoding.EncodeHeaderValue(metadata.Custom[name]));
         }
         if (!singleObject) return;
         if (metadata.Size is { } size) sink.Add(Size, size.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -187,8 +203,8 @@ internal static class MetadataHeaders
     /// <c>attachment; filename="…"</c> with the §5.2 sanitising: <c>/</c> and <c>\</c> become <c>-</c>,
     /// an all-dots name becomes dashes, <c>"</c> is escaped, and (as later servers do, objectstore-server
     /// <c>endpoints/objects.rs</c> <c>format_content_disposition</c>) each non-ASCII or control character becomes
-    /// <c>_</c>, so the value is always a valid header. Upstream's RFC 8187 <c>filename*</c> for non-ASCII names is
-    /// not sent yet: such names cannot be stored until percent-encoded metadata is implemented (docs/api.md).
+    /// <c>_</c>, so the value is always a valid header; a name that is not pure ASCII also gets the RFC 8187
+    /// <c>filename*</c> with its full UTF-8 value, the quoted one being the fallback for clients that ignore it.
     /// </summary>
     public static string ContentDisposition(string filename)
     {
@@ -217,6 +233,7 @@ internal static class MetadataHeaders
             }
         }
         sb.Append('"');
+        if (!Ascii.IsValid(filename)) sb.Append("; filename*=").Append(PercentEncoding.EncodeExtValue(filename));
         return sb.ToString();
     }
 

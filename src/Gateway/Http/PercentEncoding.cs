@@ -83,12 +83,34 @@ internal static class PercentEncoding
     }
 
     /// <summary>Encodes every UTF-8 byte outside <c>[A-Za-z0-9]</c> as <c>%XX</c> (uppercase hex).</summary>
-    public static string EncodeNonAlphanumeric(string value)
+    public static string EncodeNonAlphanumeric(string value) => Encode(value, static b => char.IsAsciiLetterOrDigit((char)b));
+
+    /// <summary>
+    /// Escapes a free-form metadata value for a header (objectstore-types 0.3.1 <c>headers.rs</c> <c>HEADER_ESCAPE</c>):
+    /// controls, DEL, <c>%</c> and every non-ASCII byte; all other visible ASCII and space stay as they are, so a plain
+    /// ASCII value is byte-identical on the wire. <see cref="TryDecode(ReadOnlySpan{char}, out string)"/> reverses it.
+    /// </summary>
+    public static string EncodeHeaderValue(string value) => Encode(value, static b => b is >= 0x20 and < 0x7F and not (byte)'%');
+
+    /// <summary>
+    /// An RFC 8187 <c>ext-value</c> with its charset prefix (<c>UTF-8''r%C3%A9port.pdf</c>), for header parameters
+    /// like <c>filename*</c>: everything but <c>attr-char</c> (letters, digits, <c>!#$&amp;+-.^_`|~</c>) escaped.
+    /// </summary>
+    public static string EncodeExtValue(string value) => "UTF-8''" + Encode(value, static b => char.IsAsciiLetterOrDigit((char)b) || b is (byte)'!' or (byte)'#' or (byte)'$' or (byte)'&' or (byte)'+' or (byte)'-' or (byte)'.' or (byte)'^' or (byte)'_' or (byte)'`' or (byte)'|' or (byte)'~');
+
+    /// <summary>Escapes every UTF-8 byte of <paramref name="value"/> that <paramref name="keep"/> rejects as <c>%XX</c> (uppercase hex).</summary>
+    private static string Encode(string value, Func<byte, bool> keep)
     {
-        var needed = 0;
+        var needed = false;
         foreach (var c in value)
-            if (!char.IsAsciiLetterOrDigit(c)) needed++;
-        if (needed == 0) return value;
+        {
+            if (c >= 0x80 || !keep((byte)c))
+            {
+                needed = true;
+                break;
+            }
+        }
+        if (!needed) return value;
         var byteCount = Encoding.UTF8.GetByteCount(value);
         byte[]? rented = null;
         var bytes = byteCount <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(byteCount));
@@ -96,13 +118,13 @@ internal static class PercentEncoding
         {
             bytes = bytes[..Encoding.UTF8.GetBytes(value, bytes)];
             var length = 0;
-            foreach (var b in bytes) length += IsUnreserved(b) ? 1 : 3;
+            foreach (var b in bytes) length += b < 0x80 && keep(b) ? 1 : 3;
             char[]? rentedChars = null;
             var chars = length <= StackLimit ? stackalloc char[StackLimit] : (rentedChars = ArrayPool<char>.Shared.Rent(length));
             var j = 0;
             foreach (var b in bytes)
             {
-                if (IsUnreserved(b))
+                if (b < 0x80 && keep(b))
                 {
                     chars[j++] = (char)b;
                     continue;
@@ -120,8 +142,6 @@ internal static class PercentEncoding
             if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
         }
     }
-
-    private static bool IsUnreserved(byte b) => b < 0x80 && char.IsAsciiLetterOrDigit((char)b);
 
     private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
 

@@ -40,8 +40,9 @@ internal readonly record struct RouteMatch
     public bool HasObjectPath => RawUsecase is not null;
 
     /// <summary>
-    /// Percent-decodes usecase, scopes and key (§2.1): scopes parsed strictly, the key decoded once
-    /// with <c>+</c> literal; false with the plain-text 400 body (<c>Invalid URL: …</c>) otherwise.
+    /// Percent-decodes usecase, scopes and key (§2.1): the usecase checked against <see cref="UsecaseName"/>
+    /// (objectstore-types 0.3.0+), scopes parsed strictly, the key decoded once with <c>+</c> literal; false with the
+    /// plain-text 400 body (<c>Invalid URL: …</c>) otherwise.
     /// </summary>
     public bool TryDecodePath(out ObjectPath path, out string error)
     {
@@ -55,6 +56,11 @@ internal readonly record struct RouteMatch
         if (!PercentEncoding.TryDecode(RawUsecase, out var usecase))
         {
             error = "Invalid URL: usecase is not valid UTF-8 after percent-decoding";
+            return false;
+        }
+        if (UsecaseName.Validate(usecase) is { } usecaseError)
+        {
+            error = "Invalid URL: " + usecaseError;
             return false;
         }
         if (!PercentEncoding.TryDecode(RawScopes, out var scopesText))

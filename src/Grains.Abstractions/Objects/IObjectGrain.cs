@@ -38,6 +38,13 @@ public interface IObjectGrain : IGrainWithStringKey
     [Alias("Head")]
     Task<ObjectInfo?> Head(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Extends the expiry of a TTL or TTI object to at least the requested deadline, keeping payload and metadata (a
+    /// TTL is re-derived to describe the new deadline). Never shortens; a mutation in the grain's turn.
+    /// </summary>
+    [Alias("ExtendExpiry")]
+    Task<ExpiryResult> ExtendExpiry(ExpiryRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes the object; idempotent.</summary>
     [Alias("Delete")]
     Task Delete(CancellationToken cancellationToken = default);

@@ -31,6 +31,7 @@ public static class ObjectContract
     public static ObjectId ParseGrainKey(string grainKey)
     {
         var (usecase, scopes, key) = ObjectGrainKey.Parse(grainKey);
+        if (UsecaseName.Validate(usecase) is { } usecaseError) throw new FormatException($"object grain key names an invalid object id: {usecaseError}");
         try
         {
             return new ObjectId(usecase, Scopes.Create(scopes.Select(s => new Scope(s.Name, s.Value))), key);
@@ -98,6 +99,44 @@ public static class ObjectContract
         };
     }
 
+    /// <summary>
+    /// An expiry request as storage decides it, a <see cref="ExpiryAnchor.Now"/> one resolved against
+    /// <paramref name="now"/>; null when that deadline cannot be represented.
+    /// </summary>
+    /// <exception cref="ArgumentException">A request without the field its anchor needs, or with a negative duration.</exception>
+    public static Storage.Objects.ExpiryExtension? ToExtension(ExpiryRequest request, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        TimeSpan After() => request.After is { } after && after >= TimeSpan.Zero
+            ? after
+            : throw new ArgumentException($"an expiry request from {request.Anchor} needs a non-negative After", nameof(request));
+        switch (request.Anchor)
+        {
+            case ExpiryAnchor.Absolute:
+                return Storage.Objects.ExpiryExtension.ToDeadline(
+                    request.At ?? throw new ArgumentException("an absolute expiry request needs At", nameof(request)), request.TtlMax, request.TtiMax);
+            case ExpiryAnchor.Now:
+                var after = After();
+                return DateTimeOffset.MaxValue - now < after ? null : Storage.Objects.ExpiryExtension.ToDeadline(now + after, request.TtlMax, request.TtiMax);
+            case ExpiryAnchor.Creation:
+                return Storage.Objects.ExpiryExtension.FromCreation(After(), request.TtlMax, request.TtiMax);
+            default:
+                throw new ArgumentException($"unknown expiry anchor {request.Anchor}", nameof(request));
+        }
+    }
+
+    /// <summary>A storage expiry outcome as the contract answers it.</summary>
+    public static ExpiryResult ToResult(ExpiryOutcome outcome) => outcome switch
+    {
+        ExpiryOutcome.Extended => ExpiryResult.Extended,
+        ExpiryOutcome.AlreadySatisfied => ExpiryResult.AlreadySatisfied,
+        ExpiryOutcome.NotFound => ExpiryResult.NotFound,
+        ExpiryOutcome.NotExpiring => ExpiryResult.NotExpiring,
+        ExpiryOutcome.Conflict => ExpiryResult.Conflict,
+        ExpiryOutcome.BeyondLimit => ExpiryResult.BeyondLimit,
+        _ => ExpiryResult.OutOfRange,
+    };
+
     /// <summary>A requested range as storage takes it; <see cref="ArgumentException"/> for a malformed one.</summary>
     public static ByteRange? ToByteRange(ReadRange? range)
     {
@@ -142,10 +181,22 @@ public static class ObjectContract
     public static MultipartCompletion ToCompletion(MultipartOutcome outcome) =>
         outcome.Succeeded ? MultipartCompletion.Success : MultipartCompletion.Failed(outcome.ErrorCode!, outcome.ErrorMessage ?? outcome.ErrorCode!);
 
+    // Free-form values are logical strings (the gateway percent-encodes them on the wire, objectstore-types 0.3.1):
+    // anything that is text, i.e. encodes as UTF-8.
     private static void CheckText(string? value, string what)
     {
-        if (value is not null && !IsHeaderText(value))
-            throw new ArgumentException($"invalid {what}: visible ASCII, space or tab only (it is sent back as an HTTP header)", what);
+        if (value is not null && !IsWellFormed(value))
+            throw new ArgumentException($"invalid {what}: not well-formed text (a lone UTF-16 surrogate cannot be sent as UTF-8)", what);
+    }
+
+    private static bool IsWellFormed(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])) i++;
+            else if (char.IsSurrogate(value[i])) return false;
+        }
+        return true;
     }
 
     // What a header value may be as text: the gateway's rule for metadata headers.

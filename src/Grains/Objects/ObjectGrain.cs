@@ -28,6 +28,11 @@ namespace ObjectStore.Grains.Objects;
 /// row, cached when it fits the per-silo budget; Head: metadata, cached for tombstones). Then the debounced TTI bump
 /// in HV (cache hits included) and the cached deadline follows it. Inline → bytes (sliced to the range);
 /// tombstone → redirect to R, which the caller streams from LT.</item>
+/// <item><b>ExtendExpiry.</b> Resolve a now-relative request at the grain's now → drop the cached row → read HV's redirect
+/// state (the target, if a tombstone) → <c>IHighVolumeStore.ExtendExpiryAsync</c> expecting exactly that state: the row is
+/// re-read under the write lock, decided (<c>ExpiryExtension.Decide</c>) and its deadline and policy written together, the
+/// same conditional write the TTI bump takes. A writer that replaced the row in between makes it a Conflict, never a
+/// write to the wrong revision.</item>
 /// <item><b>Delete / multipart complete.</b> Drop the cached row → <c>TieredStorage</c>.</item>
 /// </list>
 /// </summary>
@@ -144,6 +149,21 @@ public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObj
 
     /// <inheritdoc/>
     public Task AbortLargeWrite(Guid changeId, CancellationToken cancellationToken) => AbandonAsync(changeId, null);
+
+    /// <inheritdoc/>
+    public Task<ExpiryResult> ExtendExpiry(ExpiryRequest request, CancellationToken cancellationToken)
+    {
+        var now = services.Time.GetUtcNow();
+        if (ObjectContract.ToExtension(request, now) is not { } extension) return Task.FromResult(ExpiryResult.OutOfRange);
+        return MutateAsync(async ct =>
+        {
+            // Decided on the row HV holds, under its lock: the cached copy may be behind a writer on another silo.
+            Forget();
+            var target = (await services.HighVolume.ReadRedirectAsync(_id, ct))?.Target;
+            var outcome = await services.HighVolume.ExtendExpiryAsync(_id, target, extension, now, ct);
+            return ObjectContract.ToResult(outcome);
+        });
+    }
 
     /// <inheritdoc/>
     public Task Delete(CancellationToken cancellationToken) => MutateAsync(async ct =>

@@ -319,6 +319,7 @@ internal static class ConfigBinder
                     TtlMax = ttl?.Duration("max"),
                     TtiAllowed = tti?.Bool("allowed") ?? true,
                     TtiMax = tti?.Duration("max"),
+                    Max = e.Duration("max"),
                 };
                 manual?.WarnUnknownKeys();
                 ttl?.WarnUnknownKeys();

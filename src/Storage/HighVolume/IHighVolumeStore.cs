@@ -53,11 +53,14 @@ public interface IHighVolumeStore
     Task<bool> CompareAndWriteAsync(ObjectId id, ObjectId? expectedTarget, TieredWrite write, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// TTI bump: sets the deadline to <paramref name="newExpiry"/> if the row is live, matches
-    /// <paramref name="expectedTarget"/> as in <see cref="CompareAndWriteAsync"/>, and its current deadline
-    /// is earlier. Never creates a row. Returns true when applied or already satisfied.
+    /// Extends the deadline of a live row that matches <paramref name="expectedTarget"/> as in
+    /// <see cref="CompareAndWriteAsync"/>, deciding on the row read under the write lock with
+    /// <see cref="ExpiryExtension.Decide"/>; on <see cref="ExpiryOutcome.Extended"/> the deadline and the (re-derived)
+    /// policy are written together, nothing else. Absent or expired (at <paramref name="now"/>) →
+    /// <see cref="ExpiryOutcome.NotFound"/>; another redirect state → <see cref="ExpiryOutcome.Conflict"/>. Never creates,
+    /// revives or shortens a row. The one expiry mutation: PATCH extensions and TTI bumps (<see cref="ExpiryBump"/>).
     /// </summary>
-    Task<bool> BumpExpiryAsync(ObjectId id, ObjectId? expectedTarget, DateTimeOffset newExpiry, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<ExpiryOutcome> ExtendExpiryAsync(ObjectId id, ObjectId? expectedTarget, ExpiryExtension extension, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Up to <paramref name="limit"/> rows whose deadline is earlier than <paramref name="now"/>, oldest deadline first (uses the expiry index).</summary>
     Task<IReadOnlyList<ExpiredRow>> ListExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);

@@ -103,17 +103,19 @@ public sealed class InMemoryHighVolumeStore : IHighVolumeStore
     }
 
     /// <inheritdoc />
-    public Task<bool> BumpExpiryAsync(ObjectId id, ObjectId? expectedTarget, DateTimeOffset newExpiry, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<ExpiryOutcome> ExtendExpiryAsync(ObjectId id, ObjectId? expectedTarget, ExpiryExtension extension, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(extension);
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (Live(id, now) is not { } row || !MatchesRedirect(row, expectedTarget)) return Task.FromResult(false);
-            // A manual row never expires and a later deadline already covers this one: nothing to extend.
-            if (!row.Metadata.Expiration.Expires || row.Metadata.TimeExpires is not { } e || e >= newExpiry) return Task.FromResult(true);
-            var bumped = row.Metadata with { TimeExpires = newExpiry };
-            _rows[id] = row.Tombstone is { } t ? Row.Redirect(t with { Metadata = bumped }) : row with { Metadata = bumped };
-            return Task.FromResult(true);
+            if (Live(id, now) is not { } row) return Task.FromResult(ExpiryOutcome.NotFound);
+            if (!MatchesRedirect(row, expectedTarget)) return Task.FromResult(ExpiryOutcome.Conflict);
+            var decision = extension.Decide(row.Metadata, now);
+            if (decision.Outcome != ExpiryOutcome.Extended) return Task.FromResult(decision.Outcome);
+            var extended = row.Metadata with { Expiration = decision.Policy, TimeExpires = decision.Deadline };
+            _rows[id] = row.Tombstone is { } t ? Row.Redirect(t with { Metadata = extended }) : row with { Metadata = extended };
+            return Task.FromResult(ExpiryOutcome.Extended);
         }
     }
 

@@ -30,7 +30,7 @@ public readonly record struct ExpirationPolicy(ExpirationKind Kind, TimeSpan Dur
     public bool Expires => Kind != ExpirationKind.Manual;
 
     /// <summary>The deadline for an object written or accessed at <paramref name="now"/>, or null for manual.</summary>
-    public DateTimeOffset? DeadlineFrom(DateTimeOffset now) => Expires ? SaturatingAdd(now, Duration) : null;
+    public DateTimeOffset? DeadlineFrom(DateTimeOffset now) => Expires ? ObjectTimestamp.SaturatingAdd(now, Duration) : null;
 
     /// <summary>
     /// TTI debounce: <c>min(tti / 4, 24 h)</c>. An access bumps the deadline only when the stored one is
@@ -60,7 +60,4 @@ public readonly record struct ExpirationPolicy(ExpirationKind Kind, TimeSpan Dur
         ExpirationKind.TimeToIdle => "tti:" + WireDuration.Format(Duration),
         _ => "manual",
     };
-
-    private static DateTimeOffset SaturatingAdd(DateTimeOffset t, TimeSpan d) =>
-        DateTimeOffset.MaxValue - t < d ? DateTimeOffset.MaxValue : t + d;
 }

@@ -11,7 +11,7 @@ namespace ObjectStore.Storage.Sql;
 /// One row per object: <c>id_hash</c> (SHA-256 of the id, the primary key), the full id parts,
 /// <c>kind</c> (0 inline, 1 tombstone), the tombstone target, <c>expires_at</c> (microseconds,
 /// null for manual; indexed for expiry scans), the metadata (<see cref="MetadataCodec"/>) and the
-/// inline payload. <c>expires_at</c> is the source of truth for the deadline (TTI bumps write only it).
+/// inline payload. <c>expires_at</c> is the source of truth for the deadline (expiry extensions write it with the metadata).
 /// <para>
 /// Conditional writes decide in C# on a row read under the write lock (<c>FOR UPDATE</c> / SQLite's
 /// single writer), using the same redirect-state rule as objectstore: a row "matches" an expected
@@ -159,22 +159,25 @@ public abstract class SqlHighVolumeStore : IHighVolumeStore
     }
 
     /// <inheritdoc />
-    public Task<bool> BumpExpiryAsync(ObjectId id, ObjectId? expectedTarget, DateTimeOffset newExpiry, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<ExpiryOutcome> ExtendExpiryAsync(ObjectId id, ObjectId? expectedTarget, ExpiryExtension extension, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(extension);
         var sid = StoredId.From(id);
-        var newMicros = SqlTime.ToMicros(newExpiry);
         return _db.WriteAsync(transactional: true, async (connection, transaction) =>
         {
-            var row = await ReadRowAsync(connection, transaction, sid, withMetadata: false, lockRow: true, cancellationToken);
-            if (row is null || !row.IsLive(now) || !MatchesRedirect(row, expectedTarget)) return Attempt<bool>.Done(false);
-            // A manual row never expires and a later deadline already covers this one: nothing to extend.
-            if (row.ExpiresAt is not { } current || current >= newMicros) return Attempt<bool>.Done(true);
-            await using var update = SqlDatabase.Command(connection, transaction, "UPDATE hv_objects SET expires_at = @exp WHERE id_hash = @h");
-            SqlDatabase.Add(update, "exp", DbType.Int64, newMicros);
+            var row = await ReadRowAsync(connection, transaction, sid, withMetadata: true, lockRow: true, cancellationToken);
+            if (row is null || !row.IsLive(now)) return Attempt<ExpiryOutcome>.Done(ExpiryOutcome.NotFound);
+            if (!MatchesRedirect(row, expectedTarget)) return Attempt<ExpiryOutcome>.Done(ExpiryOutcome.Conflict);
+            var decision = extension.Decide(row.Metadata!, now);
+            if (decision.Outcome != ExpiryOutcome.Extended) return Attempt<ExpiryOutcome>.Done(decision.Outcome);
+            var extended = row.Metadata! with { Expiration = decision.Policy, TimeExpires = decision.Deadline };
+            await using var update = SqlDatabase.Command(connection, transaction, "UPDATE hv_objects SET expires_at = @exp, metadata = @meta WHERE id_hash = @h");
+            SqlDatabase.Add(update, "exp", DbType.Int64, SqlTime.ToMicros(decision.Deadline!.Value));
+            _db.AddBinary(update, "meta", MetadataCodec.Serialize(extended));
             _db.AddBinary(update, "h", sid.Hash);
             await update.PrepareAsync(cancellationToken);
             await update.ExecuteNonQueryAsync(cancellationToken);
-            return Attempt<bool>.Done(true);
+            return Attempt<ExpiryOutcome>.Done(ExpiryOutcome.Extended);
         }, cancellationToken);
     }
 

@@ -19,7 +19,7 @@ public sealed class ServiceCollectionTests(ServerFixture server)
         await using var provider = services.BuildServiceProvider(validateScopes: true);
         provider.GetRequiredService<IStartupValidator>().Validate();
 
-        var session = provider.GetRequiredService<ObjectStoreClient>().Session(new Usecase("di"), ("org", "1"));
+        var session = provider.GetRequiredService<ObjectStoreClient>().Session(new Usecase("dependency-injection"), ("org", "1"));
         var key = await session.PutAsync("from DI");
 
         await using var retrieved = await session.GetAsync(key);

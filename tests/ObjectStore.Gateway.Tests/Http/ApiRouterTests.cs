@@ -61,17 +61,17 @@ public sealed class ApiRouterTests
     [Fact]
     public void Underscore_scopes_are_the_empty_list()
     {
-        Assert.Equal(Scopes.Empty, Decode(ApiRouter.Match("GET", "/v1/objects/u/_/k")).Scopes);
+        Assert.Equal(Scopes.Empty, Decode(ApiRouter.Match("GET", "/v1/objects/use/_/k")).Scopes);
     }
 
     [Theory]
-    [InlineData("/v1/objects/u/org/k")]
-    [InlineData("/v1/objects/u/org=/k")]
-    [InlineData("/v1/objects/u/=1/k")]
-    [InlineData("/v1/objects/u/org=1;/k")]
-    [InlineData("/v1/objects/u/org=a%20b/k")]
-    [InlineData("/v1/objects/u/org=%C3%A9/k")]
-    [InlineData("/v1/objects/u/_/bad%FF%FEutf8")]
+    [InlineData("/v1/objects/use/org/k")]
+    [InlineData("/v1/objects/use/org=/k")]
+    [InlineData("/v1/objects/use/=1/k")]
+    [InlineData("/v1/objects/use/org=1;/k")]
+    [InlineData("/v1/objects/use/org=a%20b/k")]
+    [InlineData("/v1/objects/use/org=%C3%A9/k")]
+    [InlineData("/v1/objects/use/_/bad%FF%FEutf8")]
     [InlineData("/v1/objects/%C3%28/_/k")]
     public void Bad_scopes_or_undecodable_pieces_are_a_plain_400(string target)
     {
@@ -83,24 +83,50 @@ public sealed class ApiRouterTests
     }
 
     [Theory]
-    [InlineData("POST", "/v1/objects/u/s", nameof(ApiRoute.ObjectCollection))]
-    [InlineData("POST", "/v1/objects/u/s/", nameof(ApiRoute.ObjectCollection))]
-    [InlineData("GET", "/v1/objects/u/s/k", nameof(ApiRoute.Object))]
-    [InlineData("HEAD", "/v1/objects/u/s/k", nameof(ApiRoute.Object))]
-    [InlineData("PUT", "/v1/objects/u/s/k", nameof(ApiRoute.Object))]
-    [InlineData("DELETE", "/v1/objects/u/s/k", nameof(ApiRoute.Object))]
-    [InlineData("POST", "/v1/objects:batch/u/s/", nameof(ApiRoute.Batch))]
-    [InlineData("POST", "/v1/objects:multipart/u/s", nameof(ApiRoute.MultipartCollection))]
-    [InlineData("POST", "/v1/objects:multipart/u/s/", nameof(ApiRoute.MultipartCollection))]
-    [InlineData("PUT", "/v1/objects:multipart/u/s/k", nameof(ApiRoute.Multipart))]
-    [InlineData("DELETE", "/v1/objects:multipart/u/s/k?upload_id=x", nameof(ApiRoute.Multipart))]
-    [InlineData("PUT", "/v1/objects:multipart:parts/u/s/k?upload_id=x&part_number=1", nameof(ApiRoute.MultipartParts))]
-    [InlineData("GET", "/v1/objects:multipart:parts/u/s/k?upload_id=x", nameof(ApiRoute.MultipartParts))]
-    [InlineData("POST", "/v1/objects:multipart:complete/u/s/k?upload_id=x", nameof(ApiRoute.MultipartComplete))]
+    [InlineData("ab", "invalid usecase name: must be 3-64 ASCII characters long")]
+    [InlineData("a123456789b123456789c123456789d123456789e123456789f123456789g1234", "invalid usecase name: must be 3-64 ASCII characters long")]
+    [InlineData("attach.ments", "invalid usecase name: expected ASCII letters, digits, '_' or '-'")]
+    [InlineData("caf%C3%A9", "invalid usecase name: expected ASCII letters, digits, '_' or '-'")]
+    [InlineData("a%20b", "invalid usecase name: expected ASCII letters, digits, '_' or '-'")]
+    public void A_usecase_outside_the_naming_rule_is_a_plain_400_with_upstreams_message(string usecase, string message)
+    {
+        var match = ApiRouter.Match("PUT", $"/v1/objects/{usecase}/_/k");
+
+        Assert.True(match.IsMatch);
+        Assert.False(match.TryDecodePath(out _, out var error));
+        Assert.Equal("Invalid URL: " + message, error);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("___")]
+    [InlineData("Debug-Files_2")]
+    [InlineData("a123456789b123456789c123456789d123456789e123456789f123456789g123")]
+    public void Usecases_of_3_to_64_name_characters_decode_unchanged(string usecase)
+    {
+        Assert.Equal(usecase, Decode(ApiRouter.Match("GET", $"/v1/objects/{usecase}/_/k")).Usecase);
+    }
+
+    [Theory]
+    [InlineData("POST", "/v1/objects/use/s", nameof(ApiRoute.ObjectCollection))]
+    [InlineData("POST", "/v1/objects/use/s/", nameof(ApiRoute.ObjectCollection))]
+    [InlineData("GET", "/v1/objects/use/s/k", nameof(ApiRoute.Object))]
+    [InlineData("HEAD", "/v1/objects/use/s/k", nameof(ApiRoute.Object))]
+    [InlineData("PUT", "/v1/objects/use/s/k", nameof(ApiRoute.Object))]
+    [InlineData("DELETE", "/v1/objects/use/s/k", nameof(ApiRoute.Object))]
+    [InlineData("PATCH", "/v1/objects/use/s/k", nameof(ApiRoute.Object))]
+    [InlineData("POST", "/v1/objects:batch/use/s/", nameof(ApiRoute.Batch))]
+    [InlineData("POST", "/v1/objects:multipart/use/s", nameof(ApiRoute.MultipartCollection))]
+    [InlineData("POST", "/v1/objects:multipart/use/s/", nameof(ApiRoute.MultipartCollection))]
+    [InlineData("PUT", "/v1/objects:multipart/use/s/k", nameof(ApiRoute.Multipart))]
+    [InlineData("DELETE", "/v1/objects:multipart/use/s/k?upload_id=x", nameof(ApiRoute.Multipart))]
+    [InlineData("PUT", "/v1/objects:multipart:parts/use/s/k?upload_id=x&part_number=1", nameof(ApiRoute.MultipartParts))]
+    [InlineData("GET", "/v1/objects:multipart:parts/use/s/k?upload_id=x", nameof(ApiRoute.MultipartParts))]
+    [InlineData("POST", "/v1/objects:multipart:complete/use/s/k?upload_id=x", nameof(ApiRoute.MultipartComplete))]
     [InlineData("GET", "/health", nameof(ApiRoute.Health))]
     [InlineData("GET", "/ready", nameof(ApiRoute.Ready))]
     [InlineData("GET", "/keda", nameof(ApiRoute.Keda))]
-    [InlineData("GET", "http://example.com:8888/v1/objects/u/s/k", nameof(ApiRoute.Object))]
+    [InlineData("GET", "http://example.com:8888/v1/objects/use/s/k", nameof(ApiRoute.Object))]
     public void Routes_match_the_contract_table(string method, string target, string route)
     {
         var match = ApiRouter.Match(method, target);
@@ -110,15 +136,15 @@ public sealed class ApiRouterTests
     }
 
     [Theory]
-    [InlineData("/v1/objects:batch/u/s")]
-    [InlineData("/v1/objects:batch/u/s/k")]
+    [InlineData("/v1/objects:batch/use/s")]
+    [InlineData("/v1/objects:batch/use/s/k")]
     [InlineData("/v1/objects%3Abatch/u/s/")]
     [InlineData("/v1/objects//s/k")]
-    [InlineData("/v1/objects/u//k")]
+    [InlineData("/v1/objects/use//k")]
     [InlineData("/v1/objects/u")]
-    [InlineData("/v1/objects/u/")]
-    [InlineData("/v1/objects:multipart:parts/u/s/")]
-    [InlineData("/v1/objects:multipart:complete/u/s")]
+    [InlineData("/v1/objects/use/")]
+    [InlineData("/v1/objects:multipart:parts/use/s/")]
+    [InlineData("/v1/objects:multipart:complete/use/s")]
     [InlineData("/v1/other/u/s/k")]
     [InlineData("/v2/objects/u/s/k")]
     [InlineData("/objects/u/s/k")]
@@ -133,15 +159,14 @@ public sealed class ApiRouterTests
     }
 
     [Theory]
-    [InlineData("GET", "/v1/objects/u/s/", "POST")]
-    [InlineData("PUT", "/v1/objects/u/s/", "POST")]
-    [InlineData("DELETE", "/v1/objects/u/s", "POST")]
-    [InlineData("HEAD", "/v1/objects/u/s/", "POST")]
-    [InlineData("POST", "/v1/objects/u/s/k", "GET,HEAD,PUT,DELETE")]
-    [InlineData("PATCH", "/v1/objects/u/s/k", "GET,HEAD,PUT,DELETE")]
-    [InlineData("GET", "/v1/objects:batch/u/s/", "POST")]
+    [InlineData("GET", "/v1/objects/use/s/", "POST")]
+    [InlineData("PUT", "/v1/objects/use/s/", "POST")]
+    [InlineData("DELETE", "/v1/objects/use/s", "POST")]
+    [InlineData("HEAD", "/v1/objects/use/s/", "POST")]
+    [InlineData("POST", "/v1/objects/use/s/k", "GET,HEAD,PUT,PATCH,DELETE")]
+    [InlineData("GET", "/v1/objects:batch/use/s/", "POST")]
     [InlineData("POST", "/health", "GET,HEAD")]
-    [InlineData("GET", "/v1/objects:multipart/u/s/k", "PUT,DELETE")]
+    [InlineData("GET", "/v1/objects:multipart/use/s/k", "PUT,DELETE")]
     public void Known_routes_with_other_methods_are_405_with_allow(string method, string target, string allow)
     {
         var match = ApiRouter.Match(method, target);
@@ -153,17 +178,17 @@ public sealed class ApiRouterTests
     [Fact]
     public void The_trailing_slash_collection_has_no_key_and_the_query_is_split_off()
     {
-        var match = ApiRouter.Match("POST", "/v1/objects/u/_/?x=1&y=%20");
+        var match = ApiRouter.Match("POST", "/v1/objects/use/_/?x=1&y=%20");
 
         Assert.Null(Decode(match).Key);
         Assert.Equal("x=1&y=%20", match.RawQuery);
-        Assert.Equal("/v1/objects/u/_/", match.RawPath);
+        Assert.Equal("/v1/objects/use/_/", match.RawPath);
     }
 
     [Fact]
     public void A_key_keeps_a_question_mark_only_when_encoded()
     {
-        var match = ApiRouter.Match("GET", "/v1/objects/u/_/what%3F?is=this");
+        var match = ApiRouter.Match("GET", "/v1/objects/use/_/what%3F?is=this");
 
         Assert.Equal("what?", Decode(match).Key);
         Assert.Equal("is=this", match.RawQuery);

@@ -142,6 +142,43 @@ public sealed class MetadataHeadersTests
         Reject((name, "line\u0001break"));
     }
 
+    [Theory]
+    [InlineData("x-sn-origin")]
+    [InlineData("x-sn-filename")]
+    [InlineData("x-snme-note")]
+    public void Free_form_values_are_percent_decoded_and_invalid_utf8_is_rejected(string name)
+    {
+        static string? Value(ObjectMetadata m, string name) => name switch
+        {
+            "x-sn-origin" => m.Origin,
+            "x-sn-filename" => m.Filename,
+            _ => m.Custom["note"],
+        };
+        Assert.Equal("r\u00e9port-\U0001F4C4.pdf", Value(Read((name, "r%C3%A9port-%F0%9F%93%84.pdf")), name));
+        Assert.Equal("100% done", Value(Read((name, "100%25 done")), name));
+        Assert.Equal("key-1", Value(Read((name, "%6B%65%79%2D%31")), name));
+        Assert.Equal("a\r\nb", Value(Read((name, "a%0D%0Ab")), name));
+        // An escape that is not one stays literal, as upstream's percent_decode_str leaves it.
+        Assert.Equal("100% and %zz", Value(Read((name, "100% and %zz")), name));
+        Assert.Equal($"service error: metadata error: invalid {name} value: not valid percent-encoded UTF-8", Reject((name, "%FF.pdf")).Detail);
+    }
+
+    [Fact]
+    public void Free_form_values_are_escaped_minimally_on_the_way_out()
+    {
+        var sink = new ListSink();
+        MetadataHeaders.Write(new ObjectMetadata
+        {
+            Origin = "100% done",
+            Filename = "r\u00e9port.pdf",
+            Custom = new Dictionary<string, string> { ["plain"] = "has\"quote path/to.txt!$&'()*+,;=:@?<>[]{}|^`~#", ["ctl"] = "a\r\nb\tc\u007f" },
+        }, ref sink, singleObject: false);
+        Assert.Contains(("x-sn-origin", "100%25 done"), sink.Lines);
+        Assert.Contains(("x-sn-filename", "r%C3%A9port.pdf"), sink.Lines);
+        Assert.Contains(("x-snme-plain", "has\"quote path/to.txt!$&'()*+,;=:@?<>[]{}|^`~#"), sink.Lines);
+        Assert.Contains(("x-snme-ctl", "a%0D%0Ab%09c%7F"), sink.Lines);
+    }
+
     [Fact]
     public void Non_ascii_values_in_unrelated_headers_do_not_matter()
     {
@@ -225,12 +262,16 @@ public sealed class MetadataHeadersTests
     [Fact]
     public void Content_disposition_replaces_non_ASCII_and_control_characters_and_is_attachment_without_a_filename()
     {
-        Assert.Equal("attachment; filename=\"caf_\"", MetadataHeaders.ContentDisposition("caf\u00e9"));
-        Assert.Equal("attachment; filename=\"emoji-_\"", MetadataHeaders.ContentDisposition("emoji-\U0001F600"));
+        // Non-ASCII names add the RFC 8187 filename* (objectstore server post-0.2.0 format_content_disposition).
+        Assert.Equal("attachment; filename=\"caf_\"; filename*=UTF-8''caf%C3%A9", MetadataHeaders.ContentDisposition("caf\u00e9"));
+        Assert.Equal("attachment; filename=\"emoji-_\"; filename*=UTF-8''emoji-%F0%9F%98%80", MetadataHeaders.ContentDisposition("emoji-\U0001F600"));
+        Assert.Equal("attachment; filename=\"r_port _.pdf\"; filename*=UTF-8''r%C3%A9port%20%F0%9F%93%84.pdf", MetadataHeaders.ContentDisposition("r\u00e9port \U0001F4C4.pdf"));
+        Assert.Equal("attachment; filename=\"a\\\"b;_\"; filename*=UTF-8''a%22b%3B%C3%A9", MetadataHeaders.ContentDisposition("a\"b;\u00e9"));
         var sink = new ListSink();
         MetadataHeaders.Write(new ObjectMetadata { Filename = "bad\u0001name\tx" }, ref sink, singleObject: true);
+        // Control characters are ASCII: no filename*, and the stored name travels percent-encoded.
         Assert.Contains(("content-disposition", "attachment; filename=\"bad_name_x\""), sink.Lines);
-        Assert.Contains(("x-sn-filename", "bad\u0001name\tx"), sink.Lines);
+        Assert.Contains(("x-sn-filename", "bad%01name%09x"), sink.Lines);
         var none = new ListSink();
         MetadataHeaders.Write(new ObjectMetadata { Size = 7 }, ref none, singleObject: true);
         Assert.Equal(

@@ -59,13 +59,13 @@ public sealed class WireEndToEndTests
         await using var server = await KestrelTestServer.StartAsync(Handle);
         await using var connection = await RawHttpConnection.OpenAsync(server.Port);
 
-        await connection.SendAsync("GET /v1/objects/u/org=1/a%2Fb/../c%20d+e HTTP/1.1\r\nHost: x\r\n\r\n");
+        await connection.SendAsync("GET /v1/objects/use/org=1/a%2Fb/../c%20d+e HTTP/1.1\r\nHost: x\r\n\r\n");
         var get = await connection.ReadResponseAsync();
-        await connection.SendAsync("HEAD /v1/objects/u/_/k HTTP/1.1\r\nHost: x\r\n\r\n");
+        await connection.SendAsync("HEAD /v1/objects/use/_/k HTTP/1.1\r\nHost: x\r\n\r\n");
         var head = await connection.ReadResponseAsync(headRequest: true);
-        await connection.SendAsync("GET /v1/objects/u/org/k HTTP/1.1\r\nHost: x\r\n\r\n");
+        await connection.SendAsync("GET /v1/objects/use/org/k HTTP/1.1\r\nHost: x\r\n\r\n");
         var badScopes = await connection.ReadResponseAsync();
-        await connection.SendAsync("GET /v1/objects/u/_/ HTTP/1.1\r\nHost: x\r\n\r\n");
+        await connection.SendAsync("GET /v1/objects/use/_/ HTTP/1.1\r\nHost: x\r\n\r\n");
         var collection = await connection.ReadResponseAsync();
 
         Assert.Equal("a/b/../c d+e", Encoding.UTF8.GetString(get.Body));
@@ -93,9 +93,9 @@ public sealed class WireEndToEndTests
         foreach (var piece in body.Chunk(40)) chunks.Append($"{piece.Length:x}\r\n").Append(piece).Append("\r\n");
         chunks.Append("0\r\n\r\n");
 
-        await connection.SendAsync($"POST /v1/objects:batch/u/_/ HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=\"b\"\r\nTransfer-Encoding: chunked\r\n\r\n{chunks}");
+        await connection.SendAsync($"POST /v1/objects:batch/use/_/ HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=\"b\"\r\nTransfer-Encoding: chunked\r\n\r\n{chunks}");
         var response = await connection.ReadResponseAsync();
-        await connection.SendAsync("POST /v1/objects:batch/u/_/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+        await connection.SendAsync("POST /v1/objects:batch/use/_/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
         var notMultipart = await connection.ReadResponseAsync();
 
         Assert.Equal(200, response.Status);

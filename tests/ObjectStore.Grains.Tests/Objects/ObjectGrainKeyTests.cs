@@ -8,8 +8,8 @@ public sealed class ObjectGrainKeyTests
     public static TheoryData<string, string, string> Ids => new()
     {
         { "attachments", "_", "plain" },
-        { "u:c", "org=1;project=2", "a/b%20c d" },
-        { "1:x", "_", "2:y3:z" },
+        { "u_c", "org=1;project=2", "a/b%20c d" },
+        { "1-x", "_", "2:y3:z" },
         { "emoji", "org=42", "🦀/../\n:" },
     };
 
@@ -20,6 +20,15 @@ public sealed class ObjectGrainKeyTests
         var id = new ObjectId(usecase, Scopes.Parse(scopes), key);
 
         Assert.Equal(id, ObjectContract.ParseGrainKey(ObjectContract.GrainKey(id)));
+    }
+
+    [Fact]
+    public void The_key_format_itself_round_trips_usecases_no_object_id_may_have()
+    {
+        // ObjectGrainKey (the in-cluster contract) frames any strings; the usecase rule is the contract's check on top.
+        var grainKey = ObjectGrainKey.Format("1:x", [new ObjectScope("org", "1")], "2:y3:z");
+        Assert.Equal(("1:x", "2:y3:z"), (ObjectGrainKey.Parse(grainKey).Usecase, ObjectGrainKey.Parse(grainKey).Key));
+        Assert.Throws<FormatException>(() => ObjectContract.ParseGrainKey(grainKey));
     }
 
     [Fact]

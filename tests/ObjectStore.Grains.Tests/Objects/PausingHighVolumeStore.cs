@@ -54,8 +54,8 @@ public sealed class PausingHighVolumeStore(IHighVolumeStore inner) : IHighVolume
         return await inner.CompareAndWriteAsync(id, expectedTarget, write, now, cancellationToken);
     }
 
-    public Task<bool> BumpExpiryAsync(ObjectId id, ObjectId? expectedTarget, DateTimeOffset newExpiry, DateTimeOffset now, CancellationToken cancellationToken) =>
-        inner.BumpExpiryAsync(id, expectedTarget, newExpiry, now, cancellationToken);
+    public Task<ExpiryOutcome> ExtendExpiryAsync(ObjectId id, ObjectId? expectedTarget, ExpiryExtension extension, DateTimeOffset now, CancellationToken cancellationToken) =>
+        inner.ExtendExpiryAsync(id, expectedTarget, extension, now, cancellationToken);
 
     public Task<IReadOnlyList<ExpiredRow>> ListExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
         inner.ListExpiredAsync(now, limit, cancellationToken);

@@ -9,6 +9,7 @@ public sealed class UsecasePoliciesTests
     {
         ["attachments"] = new() { ManualAllowed = false, TtlMax = TimeSpan.FromDays(30), TtiAllowed = false },
         ["debug-files"] = new() { TtiMax = TimeSpan.FromHours(1) },
+        ["replays"] = new() { Max = TimeSpan.FromDays(90), TtiMax = TimeSpan.FromDays(7) },
     });
 
     [Fact]
@@ -47,5 +48,26 @@ public sealed class UsecasePoliciesTests
         var e = Assert.Throws<UsecasePolicyException>(() => Policies.Check("attachments", ExpirationPolicy.TimeToLive(TimeSpan.FromDays(31))));
         Assert.Equal("client error: expiration duration 1month 13h 26m 24s exceeds maximum of 30days for use case 'attachments'", e.Detail);
         Policies.Check("debug-files", ExpirationPolicy.TimeToLive(TimeSpan.FromDays(365)));
+    }
+
+    [Fact]
+    public void Expiration_max_caps_ttl_and_tti_alike_and_the_smaller_of_two_limits_counts()
+    {
+        Policies.Check("replays", ExpirationPolicy.TimeToLive(TimeSpan.FromDays(90)));
+        var ttl = Assert.Throws<UsecasePolicyException>(() => Policies.Check("replays", ExpirationPolicy.TimeToLive(TimeSpan.FromDays(91))));
+        Assert.Equal($"client error: expiration duration {HumanDuration.Format(TimeSpan.FromDays(91))} exceeds maximum of {HumanDuration.Format(TimeSpan.FromDays(90))} for use case 'replays'", ttl.Detail);
+        Assert.Throws<UsecasePolicyException>(() => Policies.Check("replays", ExpirationPolicy.TimeToIdle(TimeSpan.FromDays(8))));
+        Policies.Check("replays", ExpirationPolicy.Manual);
+    }
+
+    [Fact]
+    public void The_maximum_lifetime_an_extension_may_reach_is_per_kind_and_none_for_manual_or_unlisted()
+    {
+        Assert.Equal(TimeSpan.FromDays(90), Policies.MaxLifetime("replays", ExpirationKind.TimeToLive));
+        Assert.Equal(TimeSpan.FromDays(7), Policies.MaxLifetime("replays", ExpirationKind.TimeToIdle));
+        Assert.Null(Policies.MaxLifetime("replays", ExpirationKind.Manual));
+        Assert.Equal(TimeSpan.FromDays(30), Policies.MaxLifetime("attachments", ExpirationKind.TimeToLive));
+        Assert.Null(Policies.MaxLifetime("attachments", ExpirationKind.TimeToIdle));
+        Assert.Null(Policies.MaxLifetime("other", ExpirationKind.TimeToLive));
     }
 }

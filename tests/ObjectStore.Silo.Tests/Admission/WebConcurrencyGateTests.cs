@@ -29,7 +29,7 @@ public sealed class WebConcurrencyGateTests
     [InlineData("/ready", true)]
     [InlineData("/keda", true)]
     [InlineData("/debug/pprof/heap", true)]
-    [InlineData("/v1/objects/u/_/k", false)]
+    [InlineData("/v1/objects/use/_/k", false)]
     [InlineData("/healthz", false)]
     public void Internal_endpoints_are_exempt(string path, bool exempt) =>
         Assert.Equal(exempt, WebConcurrencyGate.IsInternalPath(path));

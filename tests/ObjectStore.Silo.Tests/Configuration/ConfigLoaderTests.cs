@@ -169,9 +169,11 @@ public sealed class ConfigLoaderTests : IDisposable
     [Fact]
     public void Durations_use_humantime()
     {
-        var o = Load("service: { concurrency_timeout: 250ms }\nusecases: { a: { expiration: { ttl: { max: 30d } } } }").Options;
+        var o = Load("service: { concurrency_timeout: 250ms }\nusecases: { a: { expiration: { ttl: { max: 30d } } }, b: { expiration: { max: 90d } } }").Options;
         Assert.Equal(TimeSpan.FromMilliseconds(250), o.Service.ConcurrencyTimeout);
         Assert.Equal(TimeSpan.FromDays(30), o.Usecases["a"].TtlMax);
+        Assert.Null(o.Usecases["a"].Max);
+        Assert.Equal(TimeSpan.FromDays(90), o.Usecases["b"].Max);
         Assert.Equal("service.concurrency_timeout: expected a duration like '1s' or '30d', got 'soon'", Error("service: { concurrency_timeout: soon }"));
     }
 

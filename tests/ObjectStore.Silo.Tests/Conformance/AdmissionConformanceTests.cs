@@ -25,9 +25,9 @@ public sealed class AdmissionConformanceTests
     {
         // Capacity 2 and a refill far slower than the test: the third request must be rejected.
         await using var server = await ConformanceServer.StartAsync(("RATE_LIMITS__THROUGHPUT__GLOBAL_RPS", "0.001"), ("RATE_LIMITS__THROUGHPUT__BURST", "2"));
-        Assert.Equal(404, (await server.SendAsync("GET", "/v1/objects/rl/_/a")).Status);
-        Assert.Equal(404, (await server.SendAsync("GET", "/v1/objects/rl/_/b")).Status);
-        var limited = await server.SendAsync("GET", "/v1/objects/rl/_/c");
+        Assert.Equal(404, (await server.SendAsync("GET", "/v1/objects/limited/_/a")).Status);
+        Assert.Equal(404, (await server.SendAsync("GET", "/v1/objects/limited/_/b")).Status);
+        var limited = await server.SendAsync("GET", "/v1/objects/limited/_/c");
         Assert.Equal(429, limited.Status);
         Assert.Equal("Object access is rate limited", Wire.Text(limited));
         Assert.Null(limited.Header("retry-after"));
@@ -42,8 +42,8 @@ public sealed class AdmissionConformanceTests
     {
         // 1 byte/s without burst: a 100-byte upload puts the bucket 100 s in debt, far beyond the test.
         await using var server = await ConformanceServer.StartAsync(("RATE_LIMITS__BANDWIDTH__GLOBAL_BPS", "1"), ("RATE_LIMITS__BANDWIDTH__BURST_MS", "0"));
-        Assert.Equal(200, (await server.SendAsync("PUT", "/v1/objects/bw/_/a", new byte[100], chunked: true)).Status);
-        var limited = await server.SendAsync("GET", "/v1/objects/bw/_/a");
+        Assert.Equal(200, (await server.SendAsync("PUT", "/v1/objects/bandwidth/_/a", new byte[100], chunked: true)).Status);
+        var limited = await server.SendAsync("GET", "/v1/objects/bandwidth/_/a");
         Assert.Equal(429, limited.Status);
         Assert.Equal("Object access is rate limited", Wire.Text(limited));
         var keda = Wire.Text(await server.SendAsync("GET", "/keda"));
@@ -55,7 +55,8 @@ public sealed class AdmissionConformanceTests
     public async Task A_usecase_policy_violation_is_400_json()
     {
         await using var server = await ConformanceServer.StartAsync(
-            ("USECASES__ATTACHMENTS__EXPIRATION__MANUAL__ALLOWED", "false"), ("USECASES__ATTACHMENTS__EXPIRATION__TTL__MAX", "1h"));
+            ("USECASES__ATTACHMENTS__EXPIRATION__MANUAL__ALLOWED", "false"), ("USECASES__ATTACHMENTS__EXPIRATION__TTL__MAX", "1h"),
+            ("USECASES__REPLAYS__EXPIRATION__MAX", "1h"));
         var manual = await server.SendAsync("PUT", "/v1/objects/attachments/_/k", "x"u8.ToArray());
         Assert.Equal(400, manual.Status);
         Assert.Equal("client error: expiration policy 'manual' is not allowed for use case 'attachments'", Wire.Detail(manual));
@@ -63,6 +64,33 @@ public sealed class AdmissionConformanceTests
         Assert.Equal(400, tooLong.Status);
         Assert.Equal(200, (await server.SendAsync("PUT", "/v1/objects/attachments/_/k", "x"u8.ToArray(), [("x-sn-expiration", "ttl:1h")])).Status);
         Assert.Equal(200, (await server.SendAsync("PUT", "/v1/objects/other/_/k", "x"u8.ToArray())).Status);
+        // expiration.max (objectstore post-0.2.0) caps TTL and TTI alike.
+        foreach (var policy in new[] { "ttl:2h", "tti:2h" })
+        {
+            var capped = await server.SendAsync("PUT", "/v1/objects/replays/_/k", "x"u8.ToArray(), [("x-sn-expiration", policy)]);
+            Assert.Equal(400, capped.Status);
+            Assert.Equal("client error: expiration duration 2h exceeds maximum of 1h for use case 'replays'", Wire.Detail(capped));
+        }
+        Assert.Equal(200, (await server.SendAsync("PUT", "/v1/objects/replays/_/k", "x"u8.ToArray(), [("x-sn-expiration", "tti:1h")])).Status);
+    }
+
+    [Fact]
+    public async Task An_expiry_extension_beyond_the_usecase_max_from_now_is_400_and_changes_nothing()
+    {
+        await using var server = await ConformanceServer.StartAsync(("USECASES__REPLAYS__EXPIRATION__MAX", "2d"));
+        const string path = "/v1/objects/replays/_/k";
+        Assert.Equal(200, (await server.SendAsync("PUT", path, "x"u8.ToArray(), [("x-sn-expiration", "ttl:1d")])).Status);
+        var before = (await server.SendAsync("HEAD", path)).Header("x-sn-time-expires");
+        static byte[] Body(string after, string from) => Encoding.UTF8.GetBytes("{\"extend_expiry\": {\"after\": \"" + after + "\", \"from\": \"" + from + "\"}}");
+
+        var beyond = await server.SendAsync("PATCH", path, Body("3d", "now"), [("content-type", "application/json")]);
+
+        Assert.Equal(400, beyond.Status);
+        Assert.Equal("client error: expiration deadline exceeds the maximum lifetime from now for use case 'replays'", Wire.Detail(beyond));
+        Assert.Equal(before, (await server.SendAsync("HEAD", path)).Header("x-sn-time-expires"));
+        // Within the cap, measured from now, the same object extends.
+        Assert.Equal(204, (await server.SendAsync("PATCH", path, Body("2d", "creation"), [("content-type", "application/json")])).Status);
+        Assert.Equal("ttl:2d", (await server.SendAsync("HEAD", path)).Header("x-sn-expiration"));
     }
 
     [Fact]

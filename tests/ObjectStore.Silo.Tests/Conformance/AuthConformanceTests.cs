@@ -102,6 +102,20 @@ public sealed class AuthConformanceTests : IAsyncLifetime
         Assert.Equal(201, (await _server.SendAsync("PUT", path + "?session=" + session, "abc"u8.ToArray(), [writer, ("upload-offset", "0")])).Status);
     }
 
+    [Fact]
+    public async Task Extending_an_expiry_needs_object_write()
+    {
+        var path = "/v1/objects/conformance/org=1/patched";
+        Assert.Equal(200, (await _server.SendAsync("PUT", path, "v"u8.ToArray(), [("x-os-auth", "Bearer " + Token()), ("x-sn-expiration", "ttl:1h")])).Status);
+        var body = System.Text.Encoding.UTF8.GetBytes("""{"extend_expiry": {"after": "1d", "from": "now"}}""");
+
+        var readOnly = await _server.SendAsync("PATCH", path, body, [("x-os-auth", "Bearer " + Token(permissions: "object.read")), ("content-type", "application/json")]);
+        var deleteOnly = await _server.SendAsync("PATCH", path, body, [("x-os-auth", "Bearer " + Token(permissions: "object.delete")), ("content-type", "application/json")]);
+        var writer = await _server.SendAsync("PATCH", path, body, [("x-os-auth", "Bearer " + Token(permissions: "object.write")), ("content-type", "application/json")]);
+
+        Assert.Equal((403, 403, 204), (readOnly.Status, deleteOnly.Status, writer.Status));
+    }
+
     [Theory]
     [InlineData("with space")]
     [InlineData("café-unicode")]

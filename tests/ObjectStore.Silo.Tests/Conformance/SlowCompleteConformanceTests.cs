@@ -1,3 +1,4 @@
+using ObjectStore.Grains.Objects;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
@@ -108,6 +109,7 @@ public sealed class SlowCompleteConformanceTests : IAsyncLifetime
         public Task<ObjectMetadata?> HeadAsync(ObjectId id, CancellationToken cancellationToken) => inner.HeadAsync(id, cancellationToken);
 
         public Task DeleteAsync(ObjectId id, CancellationToken cancellationToken) => inner.DeleteAsync(id, cancellationToken);
+        public Task<ExpiryResult> ExtendExpiryAsync(ObjectId id, ExpiryRequest request, CancellationToken cancellationToken) => inner.ExtendExpiryAsync(id, request, cancellationToken);
 
         public Task<string> InitiateMultipartAsync(ObjectId id, ObjectMetadata metadata, CancellationToken cancellationToken) =>
             inner.InitiateMultipartAsync(id, metadata, cancellationToken);

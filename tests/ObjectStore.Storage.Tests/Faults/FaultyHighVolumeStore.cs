@@ -20,7 +20,7 @@ public class HighVolumeHooks
     public virtual ValueTask BeforeDeleteUnlessTombstone(ObjectId id) => default;
     public virtual ValueTask BeforeCompareAndWrite(ObjectId id, ObjectId? expectedTarget, TieredWrite write) => default;
     public virtual ValueTask AfterCompareAndWrite(ObjectId id, ObjectId? expectedTarget, TieredWrite write, bool applied) => default;
-    public virtual ValueTask BeforeBumpExpiry(ObjectId id) => default;
+    public virtual ValueTask BeforeExtendExpiry(ObjectId id) => default;
     public virtual ValueTask BeforeDeleteIfExpired(ObjectId id) => default;
 }
 
@@ -73,10 +73,10 @@ public sealed class FaultyHighVolumeStore(IHighVolumeStore inner) : IHighVolumeS
         return applied;
     }
 
-    public async Task<bool> BumpExpiryAsync(ObjectId id, ObjectId? expectedTarget, DateTimeOffset newExpiry, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<ExpiryOutcome> ExtendExpiryAsync(ObjectId id, ObjectId? expectedTarget, ExpiryExtension extension, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await Hooks.BeforeBumpExpiry(id);
-        return await Inner.BumpExpiryAsync(id, expectedTarget, newExpiry, now, cancellationToken);
+        await Hooks.BeforeExtendExpiry(id);
+        return await Inner.ExtendExpiryAsync(id, expectedTarget, extension, now, cancellationToken);
     }
 
     public Task<IReadOnlyList<ExpiredRow>> ListExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>

@@ -582,6 +582,84 @@ public abstract class HighVolumeStoreContract : IAsyncLifetime
         Assert.Equal(EntryKind.Inline, (await Read(Id("k"), now: DateTimeOffset.MaxValue)).Kind);
     }
 
+    private Task<ExpiryOutcome> Extend(ObjectId id, ObjectId? expected, ExpiryExtension extension, DateTimeOffset? now = null) =>
+        Store.ExtendExpiryAsync(id, expected, extension, now ?? Now, CancellationToken.None);
+
+    [Fact]
+    public async Task Extending_a_ttl_object_moves_its_deadline_rederives_its_ttl_and_keeps_everything_else()
+    {
+        await Put(Id("k"), Bytes("payload"), Meta(ExpirationPolicy.TimeToLive(TimeSpan.FromDays(1))));
+        var before = (await ReadMeta(Id("k"))).Metadata!;
+
+        Assert.Equal(ExpiryOutcome.Extended, await Extend(Id("k"), null, ExpiryExtension.ToDeadline(Now + TimeSpan.FromDays(30))));
+
+        var entry = await Read(Id("k"));
+        Assert.Equal(Now + TimeSpan.FromDays(30), entry.Metadata!.TimeExpires);
+        Assert.Equal(ExpirationPolicy.TimeToLive(TimeSpan.FromDays(30)), entry.Metadata.Expiration);
+        Assert.Equal("payload", Encoding.UTF8.GetString(entry.Payload.Span));
+        Assert.Equal((before.ContentType, before.Compression, before.Origin, before.Filename, before.TimeCreated),
+            (entry.Metadata.ContentType, entry.Metadata.Compression, entry.Metadata.Origin, entry.Metadata.Filename, entry.Metadata.TimeCreated));
+        Assert.Equal(before.Custom, entry.Metadata.Custom);
+        Assert.Equal(EntryKind.Inline, (await Read(Id("k"), now: Now + TimeSpan.FromDays(29))).Kind);
+    }
+
+    [Fact]
+    public async Task Extending_a_tti_tombstone_keeps_its_tti_and_its_target()
+    {
+        var tti = ExpirationPolicy.TimeToIdle(TimeSpan.FromHours(1));
+        await SeedTombstone(Id("k"), Tomb(Rev(Id("k"), 1), tti));
+
+        Assert.Equal(ExpiryOutcome.Extended, await Extend(Id("k"), Rev(Id("k"), 1), ExpiryExtension.FromCreation(TimeSpan.FromDays(2))));
+
+        var entry = await ReadMeta(Id("k"));
+        Assert.Equal(Now + TimeSpan.FromDays(2), entry.Metadata!.TimeExpires);
+        Assert.Equal(tti, entry.Metadata.Expiration);
+        Assert.Equal(Rev(Id("k"), 1), entry.Tombstone!.Target);
+        Assert.Equal(5_000_000, entry.Metadata.Size);
+    }
+
+    [Fact]
+    public async Task Extending_never_shortens_and_reports_an_earlier_target_as_satisfied()
+    {
+        await Put(Id("k"), Bytes("x"), Meta(ExpirationPolicy.TimeToLive(TimeSpan.FromDays(10))));
+        Assert.Equal(ExpiryOutcome.AlreadySatisfied, await Extend(Id("k"), null, ExpiryExtension.ToDeadline(Now + TimeSpan.FromDays(1))));
+        Assert.Equal(ExpiryOutcome.AlreadySatisfied, await Extend(Id("k"), null, ExpiryExtension.FromCreation(TimeSpan.FromDays(10))));
+        var entry = await ReadMeta(Id("k"));
+        Assert.Equal(Now + TimeSpan.FromDays(10), entry.Metadata!.TimeExpires);
+        Assert.Equal(ExpirationPolicy.TimeToLive(TimeSpan.FromDays(10)), entry.Metadata.Expiration);
+    }
+
+    [Fact]
+    public async Task Extending_an_absent_expired_manual_or_other_row_changes_nothing()
+    {
+        var later = ExpiryExtension.ToDeadline(Now + TimeSpan.FromDays(1));
+        Assert.Equal(ExpiryOutcome.NotFound, await Extend(Id("absent"), null, later));
+        await Put(Id("old"), Bytes("x"), Meta(ExpirationPolicy.TimeToLive(TimeSpan.FromMinutes(1)), Now - TimeSpan.FromHours(1)));
+        Assert.Equal(ExpiryOutcome.NotFound, await Extend(Id("old"), null, later));
+        await Put(Id("manual"), Bytes("x"));
+        Assert.Equal(ExpiryOutcome.NotExpiring, await Extend(Id("manual"), null, later));
+        await SeedTombstone(Id("large"), Tomb(Rev(Id("large"), 1), ExpirationPolicy.TimeToLive(TimeSpan.FromHours(1))));
+        Assert.Equal(ExpiryOutcome.Conflict, await Extend(Id("large"), null, later));
+        Assert.Equal(ExpiryOutcome.Conflict, await Extend(Id("large"), Rev(Id("large"), 2), later));
+
+        Assert.Equal(EntryKind.NotFound, (await ReadMeta(Id("absent"))).Kind);
+        Assert.Equal(EntryKind.NotFound, (await ReadMeta(Id("old"))).Kind);
+        Assert.Null((await ReadMeta(Id("manual"))).Metadata!.TimeExpires);
+        Assert.Equal(Now + TimeSpan.FromHours(1), (await ReadMeta(Id("large"))).Metadata!.TimeExpires);
+    }
+
+    [Fact]
+    public async Task Extending_beyond_the_kinds_limit_from_now_changes_nothing()
+    {
+        await Put(Id("k"), Bytes("x"), Meta(ExpirationPolicy.TimeToLive(TimeSpan.FromHours(1))));
+        var at = Now + TimeSpan.FromHours(2);
+        Assert.Equal(ExpiryOutcome.BeyondLimit, await Extend(Id("k"), null, ExpiryExtension.ToDeadline(Now + TimeSpan.FromDays(2), ttlMax: TimeSpan.FromDays(1))));
+        // The limit counts from the decision's now, not from creation; a TTI limit does not bind a TTL object.
+        Assert.Equal(ExpiryOutcome.Extended, await Extend(Id("k"), null, ExpiryExtension.ToDeadline(at, ttlMax: TimeSpan.FromHours(1)), now: Now + TimeSpan.FromHours(1)));
+        Assert.Equal(ExpiryOutcome.AlreadySatisfied, await Extend(Id("k"), null, ExpiryExtension.ToDeadline(at, ttiMax: TimeSpan.Zero)));
+        Assert.Equal(at, (await ReadMeta(Id("k"))).Metadata!.TimeExpires);
+    }
+
     [Fact]
     public async Task List_expired_returns_only_expired_rows_oldest_first_up_to_the_limit()
     {
