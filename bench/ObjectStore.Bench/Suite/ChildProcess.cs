@@ -121,13 +121,16 @@ internal sealed class ChildProcess : IAsyncDisposable
     }
 }
 
-/// <summary>The one POSIX call the suite needs beyond <see cref="Process"/>.</summary>
+/// <summary>The POSIX signals the suite sends beyond <see cref="Process"/>, through <c>kill(1)</c>.</summary>
 internal static class Posix
 {
-    /// <summary>Sends SIGTERM (a graceful stop for the silo and nginx alike) through <c>kill(1)</c>.</summary>
-    public static void Terminate(int pid)
+    /// <summary>Sends SIGTERM: a graceful stop for the silo and nginx alike.</summary>
+    public static void Terminate(int pid) => Signal(pid, "TERM");
+
+    /// <summary>Sends the signal named <paramref name="signal"/> (<c>KILL</c>, <c>STOP</c>, <c>CONT</c>, …).</summary>
+    public static void Signal(int pid, string signal)
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false });
         kill?.WaitForExit();
     }
 }

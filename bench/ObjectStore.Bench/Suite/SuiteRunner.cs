@@ -1,4 +1,5 @@
 using ObjectStore.Bench.Load;
+using ObjectStore.Bench.Suite.Failover;
 using ObjectStore.Bench.Suite.Memory;
 
 namespace ObjectStore.Bench.Suite;
@@ -14,7 +15,7 @@ internal static class SuiteRunner
         var failed = 0;
         await using (var systems = new SuiteSystems(options, log))
         {
-            foreach (var name in options.Groups.Where(g => g != "memory"))
+            foreach (var name in options.Groups.Where(g => !SuiteOptions.SpecialGroups.Contains(g)))
             {
                 var group = await RunGroupAsync(LoadScenarios.Plan(name, options), systems, machine, options.Quick, log, ct);
                 await SuiteJson.WriteAsync(Path.Combine(options.ResultsDirectory, name + ".json"), group, ct);
@@ -26,6 +27,12 @@ internal static class SuiteRunner
             var memory = await MemoryBenchmark.RunAsync(options, machine, log, ct);
             await SuiteJson.WriteAsync(Path.Combine(options.ResultsDirectory, "memory.json"), memory, ct);
             if (memory.Failed) failed++;
+        }
+        if (options.Groups.Contains("failover"))
+        {
+            var failover = await FailoverBenchmark.RunAsync(options, machine, log, ct);
+            await SuiteJson.WriteAsync(Path.Combine(options.ResultsDirectory, "failover.json"), failover, ct);
+            if (failover.Failed) failed++;
         }
         return failed;
     }

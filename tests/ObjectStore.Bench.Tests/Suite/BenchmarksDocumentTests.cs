@@ -1,4 +1,6 @@
+using System.Text.Json;
 using ObjectStore.Bench.Suite;
+using ObjectStore.Bench.Suite.Failover;
 using ObjectStore.Bench.Suite.Memory;
 using ObjectStore.Bench.Suite.Report;
 using static ObjectStore.Bench.Tests.Suite.SuiteFixtures;
@@ -90,5 +92,70 @@ public sealed class BenchmarksDocumentTests
 
         Assert.Contains("| 100,000 |", text);
         Assert.Contains("The listing figure is missing", text);
+    }
+
+    [Fact]
+    public void The_failover_table_has_every_run_with_a_median_and_worst_per_fault_and_shows_a_failed_one()
+    {
+        var failover = new FailoverResults
+        {
+            Machine = Machine,
+            LoadAverage = "3.00 2.00 1.00",
+            Runs =
+            [
+                new FailoverRun { Fault = "KILL", Run = 1, Objects = 30, SecondsUntilReadable = 1.6, FailedReads = 12 },
+                new FailoverRun { Fault = "KILL", Run = 2, Objects = 30, SecondsUntilReadable = 2.4, FailedReads = 20 },
+                new FailoverRun { Fault = "KILL", Run = 3, Objects = 30, SecondsUntilReadable = 1.2, FailedReads = 9 },
+                new FailoverRun { Fault = "STOP", Run = 1, Objects = 30, Error = "3 of 30 writes not readable 60 s after SIGSTOP" },
+            ],
+        };
+
+        var text = BenchmarksDocument.Markdown(new ReportInputs([], null, null, false, null) { Failover = failover });
+
+        Assert.Contains("| SIGKILL | 2 | 30 | 2.4 | 20 |", text);
+        Assert.Contains("SIGKILL: median 1.6 s, worst 2.4 s over 3 runs.", text);
+        Assert.Contains("| SIGSTOP | 1 | 30 | **3 of 30 writes not readable 60 s after SIGSTOP** | 0 |", text);
+        Assert.DoesNotContain("SIGSTOP: median", text);
+        Assert.True(failover.Failed);
+    }
+
+    [Fact]
+    public void An_earlier_build_is_compared_row_by_row_on_its_own_ratios_and_ping_rates()
+    {
+        var now = Group("small",
+            Run("small 97/2/1", "3-silo PG+S3", false, 16, bytesPerSecond: 300, p99Ms: 4, opsPerSecond: 600),
+            Run("small 97/2/1", "postgres", true, 16, bytesPerSecond: 1000, p99Ms: 2));
+        var before = Group("small",
+            Run("small 97/2/1", "3-silo PG+S3", false, 16, bytesPerSecond: 100, p99Ms: 9, opsPerSecond: 200),
+            Run("small 97/2/1", "postgres", true, 16, bytesPerSecond: 1000, p99Ms: 2),
+            Run("small 97/2/1", "1-silo PG+S3", false, 16, bytesPerSecond: 100, p99Ms: 9));
+        using var pingNow = JsonDocument.Parse(PingJson(("local", 900_000), ("local", 1)));
+        using var pingBefore = JsonDocument.Parse(PingJson(("local", 600_000)));
+        var inputs = new ReportInputs([now], null, null, false, null) { Before = new EarlierBuild("the old runtime", [before], pingBefore.RootElement.Clone()) };
+
+        var text = BenchmarksDocument.Markdown(inputs);
+        var section = text.Split("## Compared with an earlier build")[1].Split("## What limits")[0];
+
+        Assert.Contains("with the old runtime:", section);
+        Assert.Contains("| small 97/2/1 | 3-silo PG+S3 | postgres | 16 | 200 | 600 | 0.10 | 0.30 |", section);
+        Assert.DoesNotContain("1-silo", section);
+        Assert.DoesNotContain("Grain-call ping (calls/s", section);
+
+        var withPing = BenchmarksDocument.Markdown(inputs with { Ping = pingNow });
+        Assert.Contains("| local | 600,000 | 900,000 | 1.50 |", withPing);
+    }
+
+    /// <summary>A ping results file as the ping command writes it, with one result per (scenario, calls/s).</summary>
+    private static string PingJson(params (string Scenario, double Rate)[] results)
+    {
+        var rows = results.Select((r, i) => $$"""
+            {"scenario": "{{r.Scenario}}", "run": {{i + 1}}, "capped": false, "calls": 1000, "failed": 0, "elapsedSeconds": 1,
+             "callsPerSecond": {{r.Rate}}, "p50Microseconds": 1, "p90Microseconds": 2, "p99Microseconds": 3, "maxMicroseconds": 4,
+             "allocatedBytesPerCall": 5, "loadAverageBefore": "1 1 1"}
+            """);
+        return $$"""
+            {"settings": {"workers": 100, "blockSize": 500, "durationCapSeconds": 3}, "measuredAt": "2026-12-05T12:00:00Z",
+             "results": [{{string.Join(",", rows)}}]}
+            """;
     }
 }

@@ -10,7 +10,7 @@ public sealed class LoadScenariosTests
     public void Every_result_has_a_baseline_with_the_same_seed_sizes_and_concurrency(bool quick)
     {
         var options = SuiteOptions.Parse(quick ? ["--quick"] : []);
-        foreach (var group in SuiteOptions.AllGroups.Where(g => g != "memory"))
+        foreach (var group in SuiteOptions.AllGroups.Where(g => !SuiteOptions.SpecialGroups.Contains(g)))
         {
             var plan = LoadScenarios.Plan(group, options);
             foreach (var result in plan.Runs.Where(r => !r.Baseline))

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using ObjectStore.Client.Http;
 using ObjectStore.Storage.LongTerm;
 using ObjectStore.Storage.Objects;
 using ObjectStore.Testing;
@@ -25,6 +26,12 @@ internal static class MemoryBenchmark
     /// <summary>The object sizes measured.</summary>
     public static IReadOnlyList<long> ObjectSizes(bool quick) => quick ? [16 * MiB, 64 * MiB] : [256 * MiB, 1024 * MiB, 4096 * MiB];
 
+    /// <summary>The object size of the resumable upload measured (chunk by chunk, as the newer clients upload).</summary>
+    public static long ResumableSize(bool quick) => quick ? 32 * MiB : 2048 * MiB;
+
+    /// <summary>The chunk size of the resumable upload: the largest a chunk test of the conformance suite uses.</summary>
+    public static long ResumableChunk(bool quick) => quick ? 8 * MiB : 64 * MiB;
+
     /// <summary>The listing lengths measured.</summary>
     public static IReadOnlyList<int> ListingLengths(bool quick) => quick ? [2_000, 20_000] : [100_000, 1_000_000];
 
@@ -33,7 +40,8 @@ internal static class MemoryBenchmark
     {
         var started = DateTimeOffset.UtcNow;
         var large = new List<LargeObjectMemory>();
-        foreach (var size in ObjectSizes(options.Quick)) large.Add(await LargeObjectAsync(options, size, log, ct));
+        foreach (var size in ObjectSizes(options.Quick)) large.Add(await LargeObjectAsync(options, size, null, log, ct));
+        large.Add(await LargeObjectAsync(options, ResumableSize(options.Quick), ResumableChunk(options.Quick), log, ct));
         var listing = new List<ListingMemory>();
         foreach (var entries in ListingLengths(options.Quick))
         {
@@ -46,16 +54,17 @@ internal static class MemoryBenchmark
         return new MemoryResults { Machine = machine, Started = started, Quick = options.Quick, Large = large, Listing = listing };
     }
 
-    private static async Task<LargeObjectMemory> LargeObjectAsync(SuiteOptions options, long size, TextWriter log, CancellationToken ct)
+    /// <summary>One object up and down; up as one chunked PUT, or as a resumable session of <paramref name="chunk"/>-byte chunks.</summary>
+    private static async Task<LargeObjectMemory> LargeObjectAsync(SuiteOptions options, long size, long? chunk, TextWriter log, CancellationToken ct)
     {
-        log.WriteLine($"[memory] {size / MiB} MiB object: fresh embedded silo");
+        log.WriteLine($"[memory] {size / MiB} MiB object{(chunk is null ? "" : $", resumable in {chunk / MiB} MiB chunks")}: fresh embedded silo");
         await using var fleet = await SiloFleet.StartAsync(options.SiloDll, 1, new Dictionary<string, string>(), ct);
         var silo = fleet.Silos[0];
         await using var sampler = new RssSampler(silo.Pid);
         var ready = sampler.Now?.RssBytes ?? 0;
         var url = fleet.TargetUri["objectstore:".Length..] + "/v1/objects/memory/org=1;project=1/big";
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var row = new LargeObjectMemory { SizeBytes = size, ReadyRssBytes = ready };
+        var row = new LargeObjectMemory { SizeBytes = size, ReadyRssBytes = ready, ResumableChunkBytes = chunk };
         try
         {
             sampler.Restart();
@@ -63,13 +72,8 @@ internal static class MemoryBenchmark
             byte[] sent;
             using (var payload = new GeneratedPayload(size, (ulong)size))
             {
-                using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new StreamContent(payload, 1 << 20) };
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-                request.Headers.TransferEncodingChunked = true;
-                request.Headers.Add("x-sn-expiration", "manual");
-                using var response = await http.SendAsync(request, ct);
-                if (response.StatusCode != HttpStatusCode.OK)
-                    throw new HttpRequestException($"PUT answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+                if (chunk is { } chunkBytes) await UploadResumableAsync(http, url, payload, size, chunkBytes, ct);
+                else await UploadAsync(http, url, payload, ct);
                 sent = payload.Hash();
             }
             var uploadSeconds = clock.Elapsed.TotalSeconds;
@@ -110,6 +114,44 @@ internal static class MemoryBenchmark
         {
             log.WriteLine($"[memory] {size / MiB} MiB failed: {e.Message}");
             return row with { Error = e.Message };
+        }
+    }
+
+    private static async Task UploadAsync(HttpClient http, string url, Stream payload, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new StreamContent(payload, 1 << 20) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        request.Headers.TransferEncodingChunked = true;
+        request.Headers.Add("x-sn-expiration", "manual");
+        using var response = await http.SendAsync(request, ct);
+        if (response.StatusCode != HttpStatusCode.OK)
+            throw new HttpRequestException($"PUT answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+    }
+
+    /// <summary>Creates a resumable session and sends <paramref name="payload"/> as consecutive chunks, each with its offset (docs/api.md).</summary>
+    private static async Task UploadResumableAsync(HttpClient http, string url, Stream payload, long size, long chunk, CancellationToken ct)
+    {
+        using var create = new HttpRequestMessage(HttpMethod.Put, url + "?upload_type=resumable") { Content = new ByteArrayContent([]) };
+        create.Headers.Add("upload-length", size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        create.Headers.Add("x-sn-expiration", "manual");
+        using var created = await http.SendAsync(create, ct);
+        var body = await created.Content.ReadAsStringAsync(ct);
+        if (created.StatusCode != HttpStatusCode.OK) throw new HttpRequestException($"resumable create answered {(int)created.StatusCode}: {body}");
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        var session = json.RootElement.GetProperty("session").GetString();
+        for (long offset = 0; offset < size; offset += chunk)
+        {
+            var length = Math.Min(chunk, size - offset);
+            using var request = new HttpRequestMessage(HttpMethod.Put, $"{url}?session={Uri.EscapeDataString(session!)}")
+            {
+                Content = new StreamContent(new LengthLimitedStream(payload, length), 1 << 20),
+            };
+            request.Content.Headers.ContentLength = length;
+            request.Headers.Add("upload-offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            using var response = await http.SendAsync(request, ct);
+            var expected = offset + length == size ? HttpStatusCode.Created : HttpStatusCode.NoContent;
+            if (response.StatusCode != expected)
+                throw new HttpRequestException($"chunk at {offset} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
         }
     }
 

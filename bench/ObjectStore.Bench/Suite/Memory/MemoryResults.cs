@@ -8,6 +8,9 @@ internal sealed record LargeObjectMemory
     /// <summary>The object size.</summary>
     public long SizeBytes { get; init; }
 
+    /// <summary>The chunk size when the object went up as a resumable session; null for one streamed PUT.</summary>
+    public long? ResumableChunkBytes { get; init; }
+
     /// <summary>VmRSS of the fresh silo once ready, before the upload.</summary>
     public long ReadyRssBytes { get; init; }
 

@@ -2,12 +2,23 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ObjectStore.Bench.Load;
+using ObjectStore.Bench.Suite.Failover;
 using ObjectStore.Bench.Suite.Memory;
 
 namespace ObjectStore.Bench.Suite.Report;
 
 /// <summary>What the document is generated from: the group files, the memory file and the ping file (each may be missing).</summary>
-internal sealed record ReportInputs(IReadOnlyList<SuiteGroup> Groups, MemoryResults? Memory, JsonDocument? Ping, bool Charts, string? WallTime);
+internal sealed record ReportInputs(IReadOnlyList<SuiteGroup> Groups, MemoryResults? Memory, JsonDocument? Ping, bool Charts, string? WallTime)
+{
+    /// <summary>The failover group, if measured.</summary>
+    public FailoverResults? Failover { get; init; }
+
+    /// <summary>An earlier build's results to compare with, if kept.</summary>
+    public EarlierBuild? Before { get; init; }
+}
+
+/// <summary>An earlier build's results on the same machine: what it was, its scenario groups and its ping results.</summary>
+internal sealed record EarlierBuild(string Label, IReadOnlyList<SuiteGroup> Groups, JsonElement? Ping);
 
 /// <summary>Generates docs/BENCHMARKS.md from the results: pure text, so it is tested on canned results.</summary>
 internal static class BenchmarksDocument
@@ -34,7 +45,9 @@ internal static class BenchmarksDocument
         RatiosSection(s, inputs.Groups);
         foreach (var group in inputs.Groups) GroupSection(s, group, inputs.Charts);
         MemorySection(s, inputs.Memory);
+        FailoverSection(s, inputs.Failover);
         PingSection(s, inputs.Ping);
+        BeforeSection(s, inputs);
         Limits(s, inputs.Groups);
         return s.ToString();
     }
@@ -46,7 +59,7 @@ internal static class BenchmarksDocument
         s.AppendLine("```sh");
         s.AppendLine("bench/run.sh                      # everything (< 15 min on 2 cores): Release build, servers, scenarios, memory, ping, this document");
         s.AppendLine("bench/run.sh --quick              # smoke run: 1.5 s per measurement, small memory sizes");
-        s.AppendLine("bench/run.sh --only small,sweep   # some groups: small, medium, batch, large, hot-cold, sweep, memory (and ping)");
+        s.AppendLine("bench/run.sh --only small,sweep   # some groups: small, medium, batch, large, hot-cold, sweep, memory, failover (and ping)");
         s.AppendLine("bench/run.sh --seconds 10         # longer measurements");
         s.AppendLine("```");
         s.AppendLine();
@@ -65,7 +78,8 @@ internal static class BenchmarksDocument
         s.AppendLine("| hot-cold | `bench/run.sh --only hot-cold` | read-only: 16 hot keys (grain cache) vs Zipf reads over a prefilled pool |");
         s.AppendLine("| sweep | `bench/run.sh --only sweep` | small 97/2/1 at concurrency 1, 4, 16, 64 on embedded, 3-silo, nginx, Npgsql (the charts) |");
         s.AppendLine("| memory | `bench/run.sh --only memory` | peak silo RSS: one 256 MiB / 1 GiB / 4 GiB object up and down; orphan-sweep listing of 100,000 / 1,000,000 LT entries |");
-        s.AppendLine("| ping | `bench/run-ping.sh` | the runtime's grain-call path (run.sh runs it with a 3 s cap) |");
+        s.AppendLine("| failover | `bench/run.sh --only failover` | seconds until every acknowledged write answers from the survivors after SIGKILL / SIGSTOP of one of 3 silos |");
+        s.AppendLine("| ping | `bench/run-ping.sh` | Orleans' grain-call path: local, cross-silo, cluster client (run.sh runs it with a 3 s cap) |");
         s.AppendLine();
         s.AppendLine("Without the script: `dotnet bench/ObjectStore.Bench/bin/Release/net10.0/objectstore-bench.dll suite --help` and `… report`.");
         s.AppendLine();
@@ -170,16 +184,18 @@ internal static class BenchmarksDocument
         }
         s.AppendLine("A fresh embedded-default silo per measurement; its VmRSS is read from `/proc/<pid>/status` every 20 ms and the");
         s.AppendLine("peak of each phase reported (VmHWM, the kernel's lifetime peak, as a cross-check). One client streams a single");
-        s.AppendLine("generated object up (chunked PUT) and down (GET, SHA-256 verified); the bench holds neither in memory.");
+        s.AppendLine("generated object up (chunked PUT, or a resumable session of fixed-size chunks as the newer clients upload) and");
+        s.AppendLine("down (GET, SHA-256 verified); the bench holds neither in memory.");
         s.AppendLine();
         s.AppendLine("| object | RSS at ready MiB | upload peak MiB | download peak MiB | VmHWM MiB | up s | down s | up MiB/s | down MiB/s | verified |");
         s.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var l in memory.Large)
         {
-            s.AppendLine(C, $"| {Size(l.SizeBytes)} | {l.ReadyRssBytes / MiB:F0} | {l.UploadPeakRssBytes / MiB:F0} | {l.DownloadPeakRssBytes / MiB:F0} | {l.HwmBytes / MiB:F0} | {l.UploadSeconds:F1} | {l.DownloadSeconds:F1} | {Rate(l.SizeBytes, l.UploadSeconds)} | {Rate(l.SizeBytes, l.DownloadSeconds)} | {(l.HashMatches ? "yes" : "**no: " + Cell(l.Error) + "**")} |");
+            var upload = l.ResumableChunkBytes is { } chunk ? $" resumable, {Size(chunk)} chunks" : "";
+            s.AppendLine(C, $"| {Size(l.SizeBytes)}{upload} | {l.ReadyRssBytes / MiB:F0} | {l.UploadPeakRssBytes / MiB:F0} | {l.DownloadPeakRssBytes / MiB:F0} | {l.HwmBytes / MiB:F0} | {l.UploadSeconds:F1} | {l.DownloadSeconds:F1} | {Rate(l.SizeBytes, l.UploadSeconds)} | {Rate(l.SizeBytes, l.DownloadSeconds)} | {(l.HashMatches ? "yes" : "**no: " + Cell(l.Error) + "**")} |");
         }
         s.AppendLine();
-        var measured = memory.Large.Where(l => l.HashMatches).ToArray();
+        var measured = memory.Large.Where(l => l.HashMatches && l.ResumableChunkBytes is null).ToArray();
         if (measured.Length >= 2)
         {
             var smallest = measured.MinBy(l => l.SizeBytes)!;
@@ -218,9 +234,93 @@ internal static class BenchmarksDocument
         s.AppendLine();
     }
 
+    private static void FailoverSection(StringBuilder s, FailoverResults? failover)
+    {
+        s.AppendLine("## Failover");
+        s.AppendLine();
+        if (failover is null)
+        {
+            s.AppendLine("Not measured in this run (`bench/run.sh --only failover`).");
+            s.AppendLine();
+            return;
+        }
+        s.AppendLine("Per fault, a fresh 3-silo PG+S3 cluster with the default `cluster.membership.*` settings takes 30 acknowledged");
+        s.AppendLine("writes (every fifth a 2 MiB S3 object), each through silo (i mod 3), so a third of the grains live on silo 2. Then");
+        s.AppendLine("silo 2 gets SIGKILL (a crash: its sockets close) or SIGSTOP (a hung process: sockets open, no answers, so only");
+        s.AppendLine("missed probes can declare it dead), and the clock runs until every write reads back byte-identical from silo 0 or 1.");
+        s.AppendLine("Each write has its own reader, whose read waits as long as the survivor takes to answer (a call to a grain on the");
+        s.AppendLine("failed silo completes once the cluster has moved it); a read answered with an error is retried at once and counted.");
+        s.AppendLine();
+        s.AppendLine(C, $"Started {failover.Started:yyyy-MM-dd HH:mm} UTC, load average {failover.LoadAverage}.");
+        s.AppendLine();
+        s.AppendLine("| fault | run | writes | seconds until all readable | failed reads while waiting |");
+        s.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var r in failover.Runs)
+        {
+            var seconds = r.Error is null ? r.SecondsUntilReadable.ToString("F1", C) : "**" + Cell(r.Error) + "**";
+            s.AppendLine(C, $"| SIG{r.Fault} | {r.Run} | {r.Objects} | {seconds} | {r.FailedReads:N0} |");
+        }
+        s.AppendLine();
+        foreach (var fault in failover.Runs.GroupBy(r => r.Fault))
+        {
+            var measured = fault.Where(r => r.Error is null).Select(r => r.SecondsUntilReadable).Order().ToArray();
+            if (measured.Length == 0) continue;
+            s.AppendLine(C, $"- SIG{fault.Key}: median {measured[measured.Length / 2]:F1} s, worst {measured[^1]:F1} s over {measured.Length} run{(measured.Length == 1 ? "" : "s")}.");
+        }
+        s.AppendLine();
+    }
+
+    private static void BeforeSection(StringBuilder s, ReportInputs inputs)
+    {
+        if (inputs.Before is not { } before) return;
+        s.AppendLine("## Compared with an earlier build");
+        s.AppendLine();
+        s.AppendLine(C, $"The same scenarios on the same machine with {before.Label}: its results are kept in `bench/results/before/`,");
+        s.AppendLine("measured by its own `bench/run.sh` just before this run. Each row pairs the same scenario, system, baseline and");
+        s.AppendLine("concurrency; the ratios are each build's result ÷ the baseline of its own run, so the load of each run cancels out.");
+        s.AppendLine();
+        s.AppendLine("| scenario | system | baseline | in flight | system ops/s before | now | ratio before | ratio now |");
+        s.AppendLine("|---|---|---|---:|---:|---:|---:|---:|");
+        foreach (var group in inputs.Groups)
+        {
+            if (before.Groups.FirstOrDefault(g => g.Group == group.Group) is not { } earlier) continue;
+            var then = Ratios.Of(earlier.Runs).ToDictionary(r => (r.Scenario, r.System, r.Baseline, r.Concurrency));
+            foreach (var now in Ratios.Of(group.Runs))
+            {
+                if (!then.TryGetValue((now.Scenario, now.System, now.Baseline, now.Concurrency), out var old)) continue;
+                s.AppendLine(C, $"| {now.Scenario} | {now.System} | {now.Baseline} | {now.Concurrency} | {OpsPerSecond(earlier, now):N0} | {OpsPerSecond(group, now):N0} | {old.Throughput:F2} | {now.Throughput:F2} |");
+            }
+        }
+        s.AppendLine();
+        if (before.Ping is { } oldPing && inputs.Ping is { } ping)
+        {
+            s.AppendLine("Grain-call ping (calls/s, the first run of each scenario; both capped at the same seconds):");
+            s.AppendLine();
+            s.AppendLine("| scenario | calls/s before | now | now ÷ before |");
+            s.AppendLine("|---|---:|---:|---:|");
+            var then = FirstPingRates(oldPing);
+            foreach (var (scenario, rate) in FirstPingRates(ping.RootElement))
+                if (then.TryGetValue(scenario, out var old) && old > 0)
+                    s.AppendLine(C, $"| {scenario} | {old:N0} | {rate:N0} | {rate / old:F2} |");
+            s.AppendLine();
+        }
+    }
+
+    private static double OpsPerSecond(SuiteGroup group, Ratio ratio) =>
+        group.Runs.FirstOrDefault(r => !r.Baseline && r.Scenario == ratio.Scenario && r.System == ratio.System && r.Concurrency == ratio.Concurrency)
+            ?.Result?.Total.OpsPerSecond ?? double.NaN;
+
+    private static Dictionary<string, double> FirstPingRates(JsonElement ping)
+    {
+        var rates = new Dictionary<string, double>();
+        foreach (var r in ping.GetProperty("results").EnumerateArray())
+            rates.TryAdd(r.GetProperty("scenario").GetString()!, r.GetProperty("callsPerSecond").GetDouble());
+        return rates;
+    }
+
     private static void PingSection(StringBuilder s, JsonDocument? ping)
     {
-        s.AppendLine("## Runtime ping");
+        s.AppendLine("## Grain-call ping");
         s.AppendLine();
         if (ping is null)
         {
@@ -233,7 +333,7 @@ internal static class BenchmarksDocument
         s.AppendLine("Orleans' ping-grain benchmark replicated (`ping` command): N workers, each calling its own grain strictly one call");
         s.AppendLine("after another in blocks of 500; warm-up discarded; throughput = calls ÷ (last block end − first block start);");
         s.AppendLine("allocations are process-wide (both ends of a call). `local`: caller inside the silo; `cross-silo`: silo A to");
-        s.AppendLine("silo B over HTTP/2 on loopback; `client`: a cluster client to the owner silo.");
+        s.AppendLine("silo B over Orleans' silo-to-silo connection on loopback; `client`: an Orleans cluster client through a gateway to the owner silo.");
         s.AppendLine();
         s.AppendLine(C, $"{settings.GetProperty("workers").GetInt32()} workers, blocks of {settings.GetProperty("blockSize").GetInt32()}, cap {settings.GetProperty("durationCapSeconds").GetDouble()} s per run, measured {root.GetProperty("measuredAt").GetDateTimeOffset():yyyy-MM-dd HH:mm} UTC.");
         s.AppendLine();
@@ -262,12 +362,13 @@ internal static class BenchmarksDocument
         s.AppendLine("- **Small objects vs nginx**: nginx writes a file and answers in C with no metadata, no database and no grain");
         s.AppendLine("  call; each objectstore PUT parses metadata headers, goes through a grain activation and a SQLite/PostgreSQL");
         s.AppendLine("  transaction. Vs `postgres` (Npgsql alone doing the same insert and point read) the gap is the HTTP server,");
-        s.AppendLine("  the grain hop and in the 3-silo case the silo-to-silo HTTP/2 forward of two requests in three.");
-        s.AppendLine("- **3 silos on 2 cores** (the worst ratios; profiled with `perf record -a` and `DOTNET_PerfMapEnabled=1` during a");
-        s.AppendLine("  warmed small 97/2/1 run): the CPU is saturated. Of all samples, 26 % were the kernel (loopback TCP, scheduling),");
+        s.AppendLine("  the grain call, which in the 3-silo case crosses to another silo for about half the requests (55.9 % measured");
+        s.AppendLine("  with local placement, docs/orleans.md).");
+        s.AppendLine("- **3 silos on 2 cores** (the worst ratios; profiled before the Orleans move with `perf record -a` and");
+        s.AppendLine("  `DOTNET_PerfMapEnabled=1` during a warmed small 97/2/1 run): the CPU is saturated. Of all samples, 26 % were the kernel (loopback TCP, scheduling),");
         s.AppendLine("  18 % the .NET runtime (GC, thread pool, stubs), 13 % the JIT still tiering up, 10 % PostgreSQL and only 22 %");
         s.AppendLine("  managed code, ours and ASP.NET's:");
-        s.AppendLine("  three processes each sized for two cores, plus the forward of two requests in three (per-process CPU counts of an");
+        s.AppendLine("  three processes each sized for two cores, plus the cross-silo calls (per-process CPU counts of an");
         s.AppendLine("  unwarmed run put the three silos at about 2.5× the 1-silo CPU per operation). More silos than cores");
         s.AppendLine("  measures contention, not scale-out; on one machine the 1-silo figures are the cluster's per-silo cost.");
         s.AppendLine("- **Large objects**: the embedded default writes through the filesystem like the `fs` baseline and adds the HTTP");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ObjectStore.Bench.Suite.Failover;
 using ObjectStore.Bench.Suite.Memory;
 
 namespace ObjectStore.Bench.Suite.Report;
@@ -9,17 +10,12 @@ internal static class BenchmarksReport
     /// <summary>Regenerates the document; 0 on success, 1 when there is nothing to report.</summary>
     public static async Task<int> WriteAsync(ReportOptions options, TextWriter log, CancellationToken ct)
     {
-        var groups = new List<SuiteGroup>();
-        foreach (var name in SuiteOptions.AllGroups.Where(g => g != "memory"))
-        {
-            var path = Path.Combine(options.ResultsDirectory, name + ".json");
-            if (File.Exists(path)) groups.Add(await SuiteJson.ReadAsync<SuiteGroup>(path, ct));
-        }
-        var memoryPath = Path.Combine(options.ResultsDirectory, "memory.json");
-        var memory = File.Exists(memoryPath) ? await SuiteJson.ReadAsync<MemoryResults>(memoryPath, ct) : null;
-        var pingPath = Path.Combine(options.ResultsDirectory, "ping.json");
-        using var ping = File.Exists(pingPath) ? JsonDocument.Parse(await File.ReadAllTextAsync(pingPath, ct)) : null;
-        if (groups.Count == 0 && memory is null && ping is null)
+        var groups = await GroupsAsync(options.ResultsDirectory, ct);
+        var memory = await ReadAsync<MemoryResults>(options.ResultsDirectory, "memory", ct);
+        var failover = await ReadAsync<FailoverResults>(options.ResultsDirectory, "failover", ct);
+        using var ping = await PingAsync(options.ResultsDirectory, ct);
+        var before = await BeforeAsync(options.BeforeDirectory, ct);
+        if (groups.Count == 0 && memory is null && ping is null && failover is null)
         {
             log.WriteLine($"nothing to report: no JSON in {options.ResultsDirectory} (run bench/run.sh)");
             return 1;
@@ -27,9 +23,39 @@ internal static class BenchmarksReport
         var charts = false;
         if (groups.FirstOrDefault(g => g.Group == "sweep") is { } sweep && options.Gnuplot is { } gnuplot)
             charts = await Charts.DrawAsync(sweep, options.ResultsDirectory, options.PlotScript, gnuplot, log, ct);
-        var text = BenchmarksDocument.Markdown(new ReportInputs(groups, memory, ping, charts, options.WallTime));
+        var text = BenchmarksDocument.Markdown(new ReportInputs(groups, memory, ping, charts, options.WallTime) { Failover = failover, Before = before });
         await File.WriteAllTextAsync(options.Document, text, ct);
         log.WriteLine($"wrote {options.Document}{(charts ? " and the charts" : "")}");
         return 0;
+    }
+
+    private static async Task<List<SuiteGroup>> GroupsAsync(string directory, CancellationToken ct)
+    {
+        var groups = new List<SuiteGroup>();
+        foreach (var name in SuiteOptions.AllGroups.Where(g => !SuiteOptions.SpecialGroups.Contains(g)))
+            if (await ReadAsync<SuiteGroup>(directory, name, ct) is { } group) groups.Add(group);
+        return groups;
+    }
+
+    private static async Task<T?> ReadAsync<T>(string directory, string name, CancellationToken ct) where T : class
+    {
+        var path = Path.Combine(directory, name + ".json");
+        return File.Exists(path) ? await SuiteJson.ReadAsync<T>(path, ct) : null;
+    }
+
+    private static async Task<JsonDocument?> PingAsync(string directory, CancellationToken ct)
+    {
+        var path = Path.Combine(directory, "ping.json");
+        return File.Exists(path) ? JsonDocument.Parse(await File.ReadAllTextAsync(path, ct)) : null;
+    }
+
+    /// <summary>The earlier build's results kept for comparison: its group files and its <c>label.txt</c> naming the build.</summary>
+    private static async Task<EarlierBuild?> BeforeAsync(string? directory, CancellationToken ct)
+    {
+        if (directory is null || !Directory.Exists(directory)) return null;
+        var labelPath = Path.Combine(directory, "label.txt");
+        var label = File.Exists(labelPath) ? (await File.ReadAllTextAsync(labelPath, ct)).Trim() : directory;
+        using var ping = await PingAsync(directory, ct);
+        return new EarlierBuild(label, await GroupsAsync(directory, ct), ping?.RootElement.Clone());
     }
 }

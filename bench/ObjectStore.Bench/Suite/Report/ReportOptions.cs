@@ -15,6 +15,9 @@ internal sealed class ReportOptions
     /// <summary>The gnuplot binary, or null to skip the charts.</summary>
     public string? Gnuplot { get; private set; } = "/usr/bin/gnuplot";
 
+    /// <summary>An earlier build's results (group files, <c>ping.json</c>, <c>label.txt</c>) to compare with, if the directory exists.</summary>
+    public string? BeforeDirectory { get; private set; } = Path.Combine("bench", "results", "before");
+
     /// <summary>The wall time of the whole suite run, when the caller measured it (shown in the document).</summary>
     public string? WallTime { get; private set; }
 
@@ -26,6 +29,7 @@ internal sealed class ReportOptions
           --plot FILE       the gnuplot script (default bench/plot.gnuplot)
           --gnuplot FILE    the gnuplot binary (default /usr/bin/gnuplot); --no-charts skips the charts
           --wall TEXT       the suite's wall time, shown in the document
+          --before DIR      an earlier build's results to compare with (default bench/results/before, if present)
         """;
 
     /// <summary>Parses the arguments after <c>report</c>; throws <see cref="ArgumentException"/> naming a bad one.</summary>
@@ -43,6 +47,7 @@ internal sealed class ReportOptions
                 case "--gnuplot": options.Gnuplot = Value(); break;
                 case "--no-charts": options.Gnuplot = null; break;
                 case "--wall": options.WallTime = Value(); break;
+                case "--before": options.BeforeDirectory = Value(); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
