@@ -2,6 +2,7 @@ using ObjectStore.Grains.Uploads;
 using System.Text;
 using ObjectStore.Gateway.Endpoints;
 using ObjectStore.Grains.Batch;
+using ObjectStore.Grains.Objects;
 using ObjectStore.Silo.Tests.Conformance;
 using ObjectStore.Storage.LongTerm;
 using ObjectStore.Storage.Objects;
@@ -35,6 +36,17 @@ public sealed class DependencyOutageConformanceTests : IAsyncLifetime
         if (method != "HEAD") Assert.StartsWith("service unavailable: the owner silo of the object is unavailable", Wire.Detail(response));
     }
 
+    [Fact]
+    public async Task An_expiry_extension_on_an_unreachable_owner_silo_is_503_with_retry_after()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"extend_expiry": {"after": "1d", "from": "now"}}""");
+        var response = await _server.SendAsync("PATCH", "/v1/objects/conformance/org=1/k", body, [("content-type", "application/json")]);
+
+        Assert.Equal(503, response.Status);
+        Assert.Equal("1", response.Header("retry-after"));
+        Assert.StartsWith("service unavailable: the owner silo of the object is unavailable", Wire.Detail(response));
+    }
+
     /// <summary>Every call fails the way Orleans reports a dead owner silo.</summary>
     private sealed class UnreachableOwnerBackend : IObjectBackend
     {
@@ -53,6 +65,8 @@ public sealed class DependencyOutageConformanceTests : IAsyncLifetime
         public Task<ObjectMetadata?> HeadAsync(ObjectId id, CancellationToken cancellationToken) => throw Down();
 
         public Task DeleteAsync(ObjectId id, CancellationToken cancellationToken) => throw Down();
+
+        public Task<ExpiryResult> ExtendExpiryAsync(ObjectId id, ExpiryRequest request, CancellationToken cancellationToken) => throw Down();
 
         public Task<string> InitiateMultipartAsync(ObjectId id, ObjectMetadata metadata, CancellationToken cancellationToken) => throw Down();
 
