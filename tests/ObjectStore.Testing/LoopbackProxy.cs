@@ -4,9 +4,10 @@ using System.Net.Sockets;
 namespace ObjectStore.Testing;
 
 /// <summary>
-/// A TCP forwarder on a loopback port that sends each new connection to the next of its targets (round robin): a
-/// stand-in for a load balancer without key affinity in front of several silos. Hand-written because it is a few lines
-/// of test plumbing that no package in the copy offers without a server of its own.
+/// A TCP forwarder on a loopback port that sends each new connection to the next of its targets (round robin), and can
+/// be cut: a fault test's stand-in for a load balancer in front of several silos, or for a network path to a dependency
+/// (S3, PostgreSQL) that goes away and comes back while the server behind it keeps its data. Hand-written because it is
+/// test plumbing with two verbs (forward, cut) that no package in the copy offers without a server of its own.
 /// </summary>
 public sealed class LoopbackProxy : IAsyncDisposable
 {
@@ -16,6 +17,7 @@ public sealed class LoopbackProxy : IAsyncDisposable
     private readonly List<(TcpClient Inbound, TcpClient Outbound)> _open = [];
     private readonly Task _accepting;
     private int _next;
+    private volatile bool _cut;
 
     private LoopbackProxy(TcpListener listener, IReadOnlyList<IPEndPoint> targets)
     {
@@ -39,6 +41,25 @@ public sealed class LoopbackProxy : IAsyncDisposable
         return new LoopbackProxy(listener, targets);
     }
 
+    /// <summary>Drops every open connection and refuses new ones (they are accepted and closed at once) until <see cref="Restore"/>.</summary>
+    public void Cut()
+    {
+        _cut = true;
+        lock (_open)
+        {
+            foreach (var (inbound, outbound) in _open)
+            {
+                inbound.Client.LingerState = new LingerOption(true, 0);
+                inbound.Dispose();
+                outbound.Dispose();
+            }
+            _open.Clear();
+        }
+    }
+
+    /// <summary>Forwards new connections again.</summary>
+    public void Restore() => _cut = false;
+
     private async Task AcceptAsync()
     {
         while (!_stop.IsCancellationRequested)
@@ -51,6 +72,12 @@ public sealed class LoopbackProxy : IAsyncDisposable
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
             {
                 return;
+            }
+            if (_cut)
+            {
+                inbound.Client.LingerState = new LingerOption(true, 0);
+                inbound.Dispose();
+                continue;
             }
             Accepted++;
             var target = _targets[_next++ % _targets.Count];
@@ -103,15 +130,7 @@ public sealed class LoopbackProxy : IAsyncDisposable
     {
         _stop.Cancel();
         _listener.Stop();
-        lock (_open)
-        {
-            foreach (var (inbound, outbound) in _open)
-            {
-                inbound.Dispose();
-                outbound.Dispose();
-            }
-            _open.Clear();
-        }
+        Cut();
         await _accepting.ConfigureAwait(false);
         _stop.Dispose();
     }

@@ -44,8 +44,10 @@ internal static class DependencyFailure
         NpgsqlException { IsTransient: true } => "PostgreSQL is unreachable",
         SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked } => "the SQLite database is busy",
         AmazonServiceException { StatusCode: >= HttpStatusCode.InternalServerError } => "S3 is unavailable",
-        HttpRequestException => "S3 is unreachable",
-        SocketException => "a dependency is unreachable",
+        // Raw HTTP and socket failures can only be S3's: it is the one dependency a silo reaches through HttpClient,
+        // while Npgsql and Orleans wrap their transport errors in their own exceptions (matched above), and a client
+        // that went away is answered before this mapping. A connection cut mid-response is an HttpIOException.
+        HttpRequestException or HttpIOException or SocketException => "S3 is unreachable",
         TimeoutException => "a dependency did not answer in time",
         _ => null,
     };

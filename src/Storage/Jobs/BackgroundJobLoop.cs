@@ -167,7 +167,9 @@ public sealed class BackgroundJobLoop : IAsyncDisposable
             catch (Exception e) when (!_forced.IsCancellationRequested)
             {
                 var delay = _options.BackoffAfter(failures);
-                _logger.LogWarning(e, "Background job {Job} failed (attempt {Attempt}); retrying in {Delay}", job.Name, failures, delay);
+                // The stack trace once per job: during an outage every job retries for as long as it lasts.
+                if (failures == 1) _logger.LogWarning(e, "Background job {Job} failed (attempt {Attempt}); retrying in {Delay}", job.Name, failures, delay);
+                else _logger.LogWarning("Background job {Job} failed again (attempt {Attempt}): {Error}; retrying in {Delay}", job.Name, failures, e.Message, delay);
             }
             catch (Exception)
             {

@@ -22,6 +22,8 @@ public sealed class DependencyFailureTests
         { "sqlite busy", new SqliteException("SQLite Error 5: 'database is locked'.", 5), "the SQLite database is busy" },
         { "s3 slow down", new AmazonServiceException("Please reduce your request rate.", ErrorType.Receiver, "SlowDown", "r1", HttpStatusCode.ServiceUnavailable), "S3 is unavailable" },
         { "s3 refused", new HttpRequestException("Connection refused (127.0.0.1:9000)", new SocketException((int)SocketError.ConnectionRefused)), "S3 is unreachable" },
+        { "s3 cut mid-response", new HttpIOException(HttpRequestError.ResponseEnded, "The response ended prematurely. (ResponseEnded)"), "S3 is unreachable" },
+        { "s3 cut mid-upload", new IOException("Unable to write data to the transport connection", new SocketException((int)SocketError.NotConnected)), "S3 is unreachable" },
         { "timeout", new TimeoutException("Response did not arrive on time"), "a dependency did not answer in time" },
         { "wrapped", new InvalidOperationException("put failed", new AggregateException(new SiloUnavailableException("gone"))), "the owner silo of the object is unavailable" },
     };

@@ -34,7 +34,8 @@ internal sealed class SiloProcessCluster : IAsyncDisposable
     /// <summary>An HTTP client without keep-alive surprises.</summary>
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    public static async Task<SiloProcessCluster> StartAsync(int silos)
+    /// <summary>Starts <paramref name="silos"/> silos; <paramref name="s3Endpoint"/> replaces moto's address (e.g. a cuttable proxy in front of it).</summary>
+    public static async Task<SiloProcessCluster> StartAsync(int silos, string? s3Endpoint = null)
     {
         var postgres = await PostgresServer.Shared;
         var database = await postgres.CreateDatabaseAsync("processes");
@@ -49,7 +50,7 @@ internal sealed class SiloProcessCluster : IAsyncDisposable
             ["OS__STORAGE__HIGH_VOLUME__TYPE"] = "postgres",
             ["OS__STORAGE__HIGH_VOLUME__CONNECTION_STRING"] = database,
             ["OS__STORAGE__LONG_TERM__TYPE"] = "s3",
-            ["OS__STORAGE__LONG_TERM__ENDPOINT"] = s3.Endpoint,
+            ["OS__STORAGE__LONG_TERM__ENDPOINT"] = s3Endpoint ?? s3.Endpoint,
             ["OS__STORAGE__LONG_TERM__BUCKET"] = bucket,
             ["OS__STORAGE__LONG_TERM__REGION"] = MotoS3Server.Region,
             ["OS__STORAGE__LONG_TERM__ACCESS_KEY"] = MotoS3Server.AccessKey,

@@ -1,5 +1,7 @@
 using ObjectStore.Storage.Jobs;
 using ObjectStore.Storage.Tests.Faults;
+using ObjectStore.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace ObjectStore.Storage.Tests.Jobs;
 
@@ -57,6 +59,29 @@ public sealed class BackgroundJobLoopTests : IAsyncDisposable
         await loop.JoinAsync(Ct);
         Assert.Equal(4, attempts);
         Assert.Equal(0, loop.Outstanding);
+    }
+
+    [Fact]
+    public async Task A_job_failing_through_an_outage_logs_its_stack_trace_once_then_one_line_per_retry()
+    {
+        var clock = new ManualTimeProvider();
+        using var log = new CapturedLog();
+        var loop = new BackgroundJobLoop(time: clock, logger: log.CreateLogger<BackgroundJobLoop>());
+        _loops.Add(loop);
+        var attempts = 0;
+        await loop.EnqueueAsync("cleanup", _ => ++attempts <= 3 ? throw new IOException("S3 is away") : Task.CompletedTask, Ct);
+
+        for (var retry = 0; retry < 3; retry++)
+        {
+            await WaitUntil(() => clock.PendingDelays.Count == 1, Ct);
+            clock.Advance(clock.PendingDelays[0]);
+        }
+        await loop.JoinAsync(Ct);
+
+        Assert.Equal(3, log.Entries.Count);
+        Assert.IsType<IOException>(log.Entries[0].Exception);
+        Assert.All(log.Entries.Skip(1), e => Assert.Null(e.Exception));
+        Assert.Contains("failed again (attempt 3): S3 is away", log.Entries[2].Message);
     }
 
     [Fact]

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace ObjectStore.Silo.Tests.Faults;
+namespace ObjectStore.Testing;
 
 /// <summary>A logger factory that keeps every entry at <see cref="LogLevel.Warning"/> or above, for asserting what a server logged.</summary>
-internal sealed class CapturedLog : ILoggerFactory
+public sealed class CapturedLog : ILoggerFactory
 {
     private readonly ConcurrentQueue<Entry> _entries = new();
 
