@@ -75,6 +75,12 @@ internal static class Commands
         {
             host = await ServerHost.StartAsync(configuration);
         }
+        catch (UnreachableDependencyException e)
+        {
+            // A configuration to fix or a server to start, like an invalid key: the same exit code, one line.
+            Console.Error.WriteLine($"objectstore: cannot start: {e.Message}");
+            return 2;
+        }
         catch (Exception e) when (e is IOException or SocketException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"objectstore: cannot start: {e.Message}");

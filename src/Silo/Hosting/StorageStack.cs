@@ -96,8 +96,22 @@ internal sealed class StorageStack : IAsyncDisposable
         }
         try
         {
-            await sql.InitializeAsync(cancellationToken).ConfigureAwait(false);
-            await longTerm.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await sql.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (UnreachableDependencyException.IsPostgresFailure(e))
+            {
+                throw new UnreachableDependencyException("PostgreSQL", "storage.high_volume.connection_string", e);
+            }
+            try
+            {
+                await longTerm.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (UnreachableDependencyException.IsS3Failure(e))
+            {
+                throw new UnreachableDependencyException("S3", "storage.long_term.endpoint", e);
+            }
         }
         catch
         {

@@ -193,6 +193,34 @@ public sealed class ExecutableTests
         Directory.Delete(directory, recursive: true);
     }
 
+    [Theory]
+    [InlineData("postgres", "PostgreSQL is unreachable (storage.high_volume.connection_string): ")]
+    [InlineData("s3", "S3 is unreachable (storage.long_term.endpoint): ")]
+    public async Task A_dependency_unreachable_at_start_is_one_line_naming_it_and_its_key_and_exit_2(string dependency, string line)
+    {
+        var directory = TempDirectory();
+        var closed = $"127.0.0.1:{FreePort()}";
+        var environment = new Dictionary<string, string>
+        {
+            ["OS__STORAGE__TYPE"] = "tiered",
+            ["OS__STORAGE__HIGH_VOLUME__TYPE"] = dependency == "postgres" ? "postgres" : "sqlite",
+            ["OS__STORAGE__HIGH_VOLUME__CONNECTION_STRING"] = $"Host=127.0.0.1;Port={closed.Split(':')[1]};Username=u;Password=p;Database=d",
+            ["OS__STORAGE__HIGH_VOLUME__PATH"] = Path.Combine(directory, "hv.db"),
+            ["OS__STORAGE__LONG_TERM__TYPE"] = dependency == "s3" ? "s3" : "filesystem",
+            ["OS__STORAGE__LONG_TERM__PATH"] = Path.Combine(directory, "lt"),
+            ["OS__STORAGE__LONG_TERM__ENDPOINT"] = "http://" + closed,
+            ["OS__STORAGE__LONG_TERM__BUCKET"] = "bucket",
+            ["OS__STORAGE__LONG_TERM__ACCESS_KEY"] = "key",
+            ["OS__STORAGE__LONG_TERM__SECRET_KEY"] = "secret",
+        };
+        await using var server = Start(directory, environment, "run");
+
+        Assert.Equal(2, await ExitCodeAsync(server));
+        Assert.Contains("objectstore: cannot start: " + line, server.Output);
+        Assert.DoesNotContain("   at ", server.Output);
+        Directory.Delete(directory, recursive: true);
+    }
+
     [Fact]
     public async Task A_second_server_on_the_same_data_directory_refuses_to_start_and_the_first_keeps_serving()
     {
