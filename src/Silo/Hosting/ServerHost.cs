@@ -99,7 +99,15 @@ internal sealed partial class ServerHost : IAsyncDisposable
             if (orleansDatabase is not null)
             {
                 await using var dataSource = Npgsql.NpgsqlDataSource.Create(orleansDatabase);
-                await Storage.Sql.OrleansSchema.MigratePostgresAsync(dataSource, loggerFactory, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await Storage.Sql.OrleansSchema.MigratePostgresAsync(dataSource, loggerFactory, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (UnreachableDependencyException.IsPostgresFailure(e))
+                {
+                    var key = options.Cluster.Membership == MembershipType.Postgres ? "cluster.membership.connection_string" : "storage.high_volume.connection_string";
+                    throw new UnreachableDependencyException("PostgreSQL", key, e);
+                }
             }
             var limiter = new ServiceConcurrencyLimiter(options.Service, TimeProvider.System);
             var readiness = new Readiness(settings.DownFile);

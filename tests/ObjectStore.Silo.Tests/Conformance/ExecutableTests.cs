@@ -196,6 +196,7 @@ public sealed class ExecutableTests
     [Theory]
     [InlineData("postgres", "PostgreSQL is unreachable (storage.high_volume.connection_string): ")]
     [InlineData("s3", "S3 is unreachable (storage.long_term.endpoint): ")]
+    [InlineData("membership", "PostgreSQL is unreachable (cluster.membership.connection_string): ")]
     public async Task A_dependency_unreachable_at_start_is_one_line_naming_it_and_its_key_and_exit_2(string dependency, string line)
     {
         var directory = TempDirectory();
@@ -213,6 +214,11 @@ public sealed class ExecutableTests
             ["OS__STORAGE__LONG_TERM__ACCESS_KEY"] = "key",
             ["OS__STORAGE__LONG_TERM__SECRET_KEY"] = "secret",
         };
+        if (dependency == "membership")
+        {
+            environment["OS__CLUSTER__MEMBERSHIP__TYPE"] = "postgres";
+            environment["OS__CLUSTER__MEMBERSHIP__CONNECTION_STRING"] = environment["OS__STORAGE__HIGH_VOLUME__CONNECTION_STRING"];
+        }
         await using var server = Start(directory, environment, "run");
 
         Assert.Equal(2, await ExitCodeAsync(server));
