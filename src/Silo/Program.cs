@@ -61,10 +61,12 @@ internal static class Commands
     public static async Task<int> RunAsync(LoadedConfiguration configuration)
     {
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stopping = new CancellationTokenSource();
         void OnSignal(PosixSignalContext context)
         {
             context.Cancel = true;
             stop.TrySetResult();
+            stopping.Cancel();
         }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
@@ -73,13 +75,17 @@ internal static class Commands
         ServerHost host;
         try
         {
-            host = await ServerHost.StartAsync(configuration);
+            host = await StartWaitingForDependenciesAsync(configuration, stopping.Token);
         }
         catch (UnreachableDependencyException e)
         {
             // A configuration to fix or a server to start, like an invalid key: the same exit code, one line.
             Console.Error.WriteLine($"objectstore: cannot start: {e.Message}");
             return 2;
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return 0;
         }
         catch (Exception e) when (e is IOException or SocketException or UnauthorizedAccessException)
         {
@@ -89,6 +95,30 @@ internal static class Commands
         await stop.Task;
         await host.StopAsync(TimeSpan.FromSeconds(30));
         return 0;
+    }
+
+    /// <summary>
+    /// Starts the server; while a dependency is unreachable and <c>startup.wait_for_dependencies</c> has not run out,
+    /// says so in one line and retries after a backoff (1 s doubling to 30 s), so a silo may start before its database.
+    /// </summary>
+    private static async Task<ServerHost> StartWaitingForDependenciesAsync(LoadedConfiguration configuration, CancellationToken stopping)
+    {
+        var deadline = DateTimeOffset.UtcNow + configuration.Options.Startup.WaitForDependencies;
+        var backoff = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            try
+            {
+                // A signal while starting lets the start finish, then drains (RunAsync); it only cuts a wait short.
+                return await ServerHost.StartAsync(configuration);
+            }
+            catch (UnreachableDependencyException e) when (DateTimeOffset.UtcNow + backoff < deadline)
+            {
+                Console.Error.WriteLine($"objectstore: waiting for {e.Dependency} ({e.Key}, startup.wait_for_dependencies): {e.InnerException?.Message}; retrying in {backoff.TotalSeconds:0} s");
+                await Task.Delay(backoff, stopping);
+                backoff = TimeSpan.FromSeconds(Math.Min(backoff.TotalSeconds * 2, 30));
+            }
+        }
     }
 
     /// <summary>GET /health on the configured address; 0 when it answers 200.</summary>

@@ -43,6 +43,7 @@ internal static class ConfigBinder
             Logging = s.Section("logging") is { } log ? BindLogging(log) : defaults.Logging,
             Cluster = s.Section("cluster") is { } cluster ? BindCluster(cluster) : defaults.Cluster,
             Metrics = s.Section("metrics") is { } metrics ? BindMetrics(metrics) : defaults.Metrics,
+            Startup = s.Section("startup") is { } startup ? BindStartup(startup) : defaults.Startup,
         };
         s.WarnUnknownKeys();
         return options;
@@ -408,6 +409,13 @@ internal static class ConfigBinder
             s.Error("prometheus_addr", "set, but metrics.prometheus is false: remove one of them");
         s.WarnUnknownKeys();
         return result;
+    }
+
+    private static StartupOptions BindStartup(ConfigSection s)
+    {
+        var wait = s.Duration("wait_for_dependencies") ?? TimeSpan.Zero;
+        s.WarnUnknownKeys();
+        return new StartupOptions { WaitForDependencies = wait };
     }
 
     private static ClusterOptions BindCluster(ConfigSection s)

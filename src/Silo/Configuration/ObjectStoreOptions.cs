@@ -48,6 +48,9 @@ internal sealed record ObjectStoreOptions
     /// <summary><c>metrics</c>.</summary>
     public MetricsOptions Metrics { get; init; } = new();
 
+    /// <summary><c>startup</c>.</summary>
+    public StartupOptions Startup { get; init; } = new();
+
     /// <summary>True when <see cref="HttpAddr"/> is a loopback address.</summary>
     public bool BindsLoopback => IPAddress.IsLoopback(HttpAddr.Address);
 }
@@ -177,6 +180,16 @@ internal sealed record LoggingOptions
 
     /// <summary><c>logging.levels</c>: minimum level per category prefix (e.g. <c>Orleans: info</c>), over the defaults.</summary>
     public IReadOnlyDictionary<string, LogLevel> Levels { get; init; } = new Dictionary<string, LogLevel>();
+}
+
+/// <summary><c>startup</c>: what start-up does when a dependency is not there yet.</summary>
+internal sealed record StartupOptions
+{
+    /// <summary>
+    /// <c>startup.wait_for_dependencies</c>: how long start-up retries, with backoff, while PostgreSQL or S3 is
+    /// unreachable (e.g. <c>2m</c>: a silo started before its database); zero (the default) fails at once with exit 2.
+    /// </summary>
+    public TimeSpan WaitForDependencies { get; init; } = TimeSpan.Zero;
 }
 
 /// <summary><c>metrics</c>: OpenTelemetry export.</summary>

@@ -228,6 +228,39 @@ public sealed class ExecutableTests
     }
 
     [Fact]
+    public async Task With_wait_for_dependencies_a_server_started_before_its_database_serves_once_the_database_answers()
+    {
+        var postgres = await PostgresServer.Shared;
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync("startup"));
+        await using var proxy = LoopbackProxy.Start(0, new IPEndPoint(IPAddress.Loopback, database.Port));
+        proxy.Cut();
+        (database.Host, database.Port) = ("127.0.0.1", proxy.Port);
+        var directory = TempDirectory();
+        var port = FreePort();
+        await using var server = Start(directory, new Dictionary<string, string>
+        {
+            ["OS__HTTP_ADDR"] = $"127.0.0.1:{port}",
+            ["OS__STORAGE__TYPE"] = "tiered",
+            ["OS__STORAGE__HIGH_VOLUME__TYPE"] = "postgres",
+            ["OS__STORAGE__HIGH_VOLUME__CONNECTION_STRING"] = database.ConnectionString,
+            ["OS__STORAGE__LONG_TERM__TYPE"] = "filesystem",
+            ["OS__STORAGE__LONG_TERM__PATH"] = Path.Combine(directory, "lt"),
+            ["OS__STARTUP__WAIT_FOR_DEPENDENCIES"] = "2m",
+        }, "run");
+
+        await Eventually.True(() => server.Output.Contains("objectstore: waiting for PostgreSQL (storage.high_volume.connection_string, startup.wait_for_dependencies): "),
+            "the server says it waits for PostgreSQL", 60_000);
+        Assert.False(server.Process.HasExited, server.Output);
+
+        proxy.Restore();
+        using var client = await WaitForHealthAsync(server, port);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync("/v1/objects/exe/_/after-the-wait", new ByteArrayContent("up"u8.ToArray()))).StatusCode);
+        Assert.Equal("up", await client.GetStringAsync("/v1/objects/exe/_/after-the-wait"));
+        Assert.DoesNotContain("   at ", server.Output);
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
     public async Task A_second_server_on_the_same_data_directory_refuses_to_start_and_the_first_keeps_serving()
     {
         var directory = TempDirectory();
