@@ -21,11 +21,22 @@ internal static class GatewayTelemetry
     private static readonly ActivitySource s_source = new(Name);
     private static readonly Meter s_meter = new(Name);
 
+    // Without advice the SDK's default buckets (0, 5, 10, 25 … 10000) suit milliseconds: every request in seconds fell
+    // into le="5" and every quantile was meaningless. Latency: 1 ms to 2 min (large objects); size: 1 KiB to 4 GiB.
+    private static readonly InstrumentAdvice<double> s_seconds = new()
+    {
+        HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    };
+    private static readonly InstrumentAdvice<long> s_bytesAdvice = new()
+    {
+        HistogramBucketBoundaries = [1L << 10, 4L << 10, 16L << 10, 64L << 10, 256L << 10, 1L << 20, 4L << 20, 16L << 20, 64L << 20, 256L << 20, 1L << 30, 4L << 30],
+    };
+
     private static readonly Counter<long> s_requests = s_meter.CreateCounter<long>("objectstore.server.requests", "{request}", "API requests answered");
-    private static readonly Histogram<double> s_duration = s_meter.CreateHistogram<double>("objectstore.server.requests.duration", "s", "API request duration, from routing to the last byte written");
+    private static readonly Histogram<double> s_duration = s_meter.CreateHistogram("objectstore.server.requests.duration", "s", "API request duration, from routing to the last byte written", tags: null, advice: s_seconds);
     private static readonly Counter<long> s_bytes = s_meter.CreateCounter<long>("objectstore.server.bytes", "By", "Object payload bytes received (direction=in) and sent (direction=out)");
-    private static readonly Histogram<long> s_putSize = s_meter.CreateHistogram<long>("objectstore.put.size", "By", "Size of each object written");
-    private static readonly Histogram<long> s_getSize = s_meter.CreateHistogram<long>("objectstore.get.size", "By", "Size of each object body sent");
+    private static readonly Histogram<long> s_putSize = s_meter.CreateHistogram("objectstore.put.size", "By", "Size of each object written", tags: null, advice: s_bytesAdvice);
+    private static readonly Histogram<long> s_getSize = s_meter.CreateHistogram("objectstore.get.size", "By", "Size of each object body sent", tags: null, advice: s_bytesAdvice);
     private static readonly Counter<long> s_webRejected = s_meter.CreateCounter<long>("objectstore.web.concurrency.rejected", "{request}", "Requests refused by the web concurrency gate (http.max_requests)");
 
     /// <summary>Every operation name, each with its own latency histogram (objectstore's names, e.g. <c>put.latency</c>).</summary>
@@ -36,7 +47,7 @@ internal static class GatewayTelemetry
     ];
 
     private static readonly Dictionary<string, Histogram<double>> s_latency = Operations.ToDictionary(
-        op => op, op => s_meter.CreateHistogram<double>($"objectstore.{op}.latency", "s", $"Latency of {op} requests"));
+        op => op, op => s_meter.CreateHistogram($"objectstore.{op}.latency", "s", $"Latency of {op} requests", tags: null, advice: s_seconds));
 
     /// <summary>The operation a routed request performs (objectstore's metric vocabulary).</summary>
     public static string OperationOf(ApiRoute route, string method) => route switch

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using OpenTelemetry.Trace;
 
@@ -11,7 +12,7 @@ namespace ObjectStore.Silo.Tests.Conformance;
 /// the concurrency gauges, Orleans' meter), its switches (<c>metrics.prometheus</c>, <c>metrics.prometheus_addr</c>),
 /// and one trace per request from a caller's <c>traceparent</c> through gateway → grain → storage.
 /// </summary>
-public sealed class TelemetryConformanceTests
+public sealed partial class TelemetryConformanceTests
 {
     private static readonly HttpClient Client = new() { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -42,6 +43,10 @@ public sealed class TelemetryConformanceTests
         AssertSeries(text, "objectstore_put_size_bytes_sum", ("usecase", usecase), ("tier", "lt"));
         AssertSeries(text, "objectstore_get_size_bytes_sum", ("usecase", usecase), ("tier", "lt"));
         AssertSeries(text, "objectstore_server_bytes_total", ("operation", "put"), ("usecase", usecase), ("direction", "in"));
+        // Buckets in seconds and bytes, not the SDK's millisecond defaults (every request in le="5").
+        AssertSeries(text, "objectstore_put_latency_seconds_bucket", ("usecase", usecase), ("le", "0.005"));
+        AssertSeries(text, "objectstore_server_requests_duration_seconds_bucket", ("usecase", usecase), ("le", "0.25"));
+        AssertSeries(text, "objectstore_put_size_bytes_bucket", ("usecase", usecase), ("le", "1048576"));
         foreach (var gauge in (string[])["objectstore_server_requests_in_flight", "objectstore_server_requests_limit", "objectstore_service_concurrency_in_use",
                      "objectstore_service_concurrency_limit", "objectstore_service_concurrency_queued", "objectstore_changelog_backlog", "objectstore_grains_cache_hit_ratio"])
             Assert.Matches(new Regex($"^{gauge}(\\{{| )", RegexOptions.Multiline), text);
@@ -128,6 +133,35 @@ public sealed class TelemetryConformanceTests
             lock (Items) base.InsertItem(index, item);
         }
     }
+
+    [Fact]
+    public async Task Every_metric_the_Grafana_dashboard_queries_is_exported_by_a_running_server()
+    {
+        using var dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "docker", "grafana", "objectstore.json")));
+        var queries = dashboard.RootElement.GetProperty("panels").EnumerateArray()
+            .SelectMany(p => p.GetProperty("targets").EnumerateArray()).Select(t => t.GetProperty("expr").GetString()!).ToArray();
+        var metrics = queries.SelectMany(q => MetricName().Matches(q).Select(m => m.Value)).Distinct().ToArray();
+        Assert.True(metrics.Length >= 10, $"the dashboard queries only {metrics.Length} metrics");
+
+        await using var server = await ConformanceServer.StartAsync();
+        var usecase = "dashboard";
+        Assert.Equal(200, (await server.SendAsync("PUT", $"/v1/objects/{usecase}/org=1/small", new byte[100])).Status);
+        Assert.Equal(200, (await server.SendAsync("PUT", $"/v1/objects/{usecase}/org=1/large", new byte[1_100_000])).Status);
+        Assert.Equal(200, (await server.SendAsync("GET", $"/v1/objects/{usecase}/org=1/large")).Status);
+        Assert.Equal(404, (await server.SendAsync("GET", $"/v1/objects/{usecase}/org=1/missing")).Status);
+        var text = await ScrapeAsync(server.PortOf(0));
+
+        var exported = text.Split('\n').Where(l => l.Length > 0 && l[0] != '#').Select(l => l.Split('{', ' ')[0]).ToHashSet();
+        var missing = metrics.Where(m => !exported.Contains(m)).ToArray();
+        Assert.True(missing.Length == 0, $"the dashboard queries metrics the server does not export: {string.Join(", ", missing)}");
+    }
+
+    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", ".."));
+
+    // Metric names in PromQL: ours and Orleans' (functions, labels and $__ variables never start with these).
+    [GeneratedRegex(@"\b(?:objectstore|orleans)_[a-z0-9_]+")]
+    private static partial Regex MetricName();
 
     private static async Task<string> ScrapeAsync(int port)
     {
