@@ -19,6 +19,9 @@ if (!CommandLine.TryParse(args, out var commandLine, out var parseError))
 
 switch (commandLine.Command)
 {
+    case "help":
+        Console.Write(CommandLine.Help(commandLine.Topic));
+        return 0;
     case "version":
         Console.WriteLine("objectstore " + Commands.Version);
         return 0;

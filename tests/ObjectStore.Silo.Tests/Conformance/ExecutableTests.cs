@@ -317,4 +317,38 @@ public sealed class ExecutableTests
         if (args is ["version"]) Assert.Contains("objectstore 0.1.0", process.Output);
         Directory.Delete(directory, recursive: true);
     }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("help")]
+    [InlineData("-c", "no-such-file.yaml", "--help")]
+    public async Task Help_prints_every_command_and_where_the_keys_are_and_exits_0(params string[] args)
+    {
+        var directory = TempDirectory();
+        await using var process = Start(directory, new Dictionary<string, string>(), args);
+        Assert.Equal(0, await ExitCodeAsync(process));
+        foreach (var command in (string[])["run", "healthcheck", "version", "sleep", "down", "put, get, head, rm", "docs/configuration.md"])
+            Assert.Contains(command, process.Output);
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("run", "serve the HTTP API")]
+    [InlineData("down", "not ready")]
+    [InlineData("sleep", "sleep <seconds>")]
+    public async Task A_command_s_help_describes_it_and_exits_0_without_running_it(string command, string description)
+    {
+        var directory = TempDirectory();
+        foreach (var args in (string[][])[[command, "--help"], ["help", command]])
+        {
+            await using var process = Start(directory, new Dictionary<string, string>(), args);
+            Assert.Equal(0, await ExitCodeAsync(process));
+            Assert.Contains($"usage: objectstore [-c|--config <file>] {command}", process.Output);
+            Assert.Contains(description, process.Output);
+            Assert.DoesNotContain("objectstore serving HTTP", process.Output);
+        }
+        Assert.False(File.Exists(Path.Combine(directory, "data", "hv.db")));
+        Directory.Delete(directory, recursive: true);
+    }
 }
