@@ -9,6 +9,9 @@ internal sealed class ConfigDiagnostics
     public List<string> Errors { get; } = [];
 
     public List<string> Warnings { get; } = [];
+
+    /// <summary>Every key path the binder asked for, present or not: what docs/configuration.md is checked against.</summary>
+    public HashSet<string> Read { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -36,6 +39,7 @@ internal sealed class ConfigSection(string path, ConfigTable table, ConfigDiagno
     public ConfigNode? Node(string key)
     {
         _read.Add(key);
+        diagnostics.Read.Add(KeyOf(key));
         return table[key] is ConfigScalar { Text: null } ? null : table[key];
     }
 
@@ -124,6 +128,7 @@ internal sealed class ConfigSection(string path, ConfigTable table, ConfigDiagno
         foreach (var entry in table.Entries)
         {
             _read.Add(entry.Key);
+            diagnostics.Read.Add(KeyOf(entry.Key));
             yield return entry;
         }
     }
