@@ -45,6 +45,10 @@ internal static class ConfigBinder
             Metrics = s.Section("metrics") is { } metrics ? BindMetrics(metrics) : defaults.Metrics,
             Startup = s.Section("startup") is { } startup ? BindStartup(startup) : defaults.Startup,
         };
+        AcceptUnused(s, "runtime", ["worker_threads", "metrics_interval"],
+            "the .NET runtime sizes its own thread pool and the metrics are collected at scrape time");
+        AcceptUnused(s, "sentry", ["dsn", "environment", "server_name", "sample_rate", "traces_sample_rate", "inherit_sampling_decision", "debug", "tags"],
+            "Sentry error reporting is not built in; errors are logged and traces exported over OTLP (metrics.otlp_endpoint)");
         s.WarnUnknownKeys();
         return options;
     }
@@ -409,6 +413,22 @@ internal static class ConfigBinder
             s.Error("prometheus_addr", "set, but metrics.prometheus is false: remove one of them");
         s.WarnUnknownKeys();
         return result;
+    }
+
+    /// <summary>
+    /// objectstore's keys of a section this server has no use for: accepted so an objectstore configuration loads, each
+    /// present one reported as a warning saying why (any other key of the section stays an unknown-key warning).
+    /// </summary>
+    private static void AcceptUnused(ConfigSection root, string section, string[] keys, string why)
+    {
+        if (root.Section(section) is not { } s) return;
+        foreach (var key in keys)
+        {
+            if (!s.Has(key)) continue;
+            s.Node(key);
+            s.Diagnostics.Warnings.Add($"{s.KeyOf(key)}: objectstore's key is accepted but not used: {why}");
+        }
+        s.WarnUnknownKeys();
     }
 
     private static StartupOptions BindStartup(ConfigSection s)

@@ -26,6 +26,20 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Objectstore_runtime_and_sentry_keys_load_with_a_warning_saying_they_are_not_used()
+    {
+        var loaded = Load("""
+            runtime: { worker_threads: 8, metrics_interval: 10s }
+            sentry: { dsn: "https://key@sentry.example/1", environment: prod, traces_sample_rate: 0.1, tags: { region: eu } }
+            """, ("OS__SENTRY__DEBUG", "true"), ("OS__SENTRY__DSNN", "typo"));
+
+        foreach (var key in (string[])["runtime.worker_threads", "runtime.metrics_interval", "sentry.dsn", "sentry.environment", "sentry.traces_sample_rate", "sentry.tags", "sentry.debug"])
+            Assert.Contains(loaded.Warnings, w => w.StartsWith(key + ": objectstore's key is accepted but not used", StringComparison.Ordinal));
+        Assert.Contains("unknown configuration key 'sentry.dsnn' ignored", loaded.Warnings);
+        Assert.DoesNotContain(loaded.Warnings, w => w.Contains("'runtime", StringComparison.Ordinal) || w.Contains("'sentry.dsn'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Defaults_are_the_embedded_loopback_server_without_auth()
     {
         var loaded = Load();
@@ -268,8 +282,8 @@ public sealed class ConfigLoaderTests : IDisposable
     [Fact]
     public void Unknown_keys_are_ignored_with_a_warning_naming_them()
     {
-        var loaded = Load("runtime: { worker_threads: 4 }\nstorage: { path: /d, colour: blue }\nhttp: { max_requests: 1, speed: fast }");
-        Assert.Contains("unknown configuration key 'runtime' ignored", loaded.Warnings);
+        var loaded = Load("runtimes: { worker_threads: 4 }\nstorage: { path: /d, colour: blue }\nhttp: { max_requests: 1, speed: fast }");
+        Assert.Contains("unknown configuration key 'runtimes' ignored", loaded.Warnings);
         Assert.Contains("unknown configuration key 'storage.colour' ignored", loaded.Warnings);
         Assert.Contains("unknown configuration key 'http.speed' ignored", loaded.Warnings);
         Assert.Equal("/d", loaded.Options.Storage.Path);

@@ -48,6 +48,8 @@ public sealed partial class ConfigurationReferenceTests
           tls: { certificate: c.pfx, password: p }
         metrics: { prometheus: true, prometheus_addr: 127.0.0.1:4, otlp_endpoint: "http://otlp", addr: a, prefix: p, buffer_size: 1, tags: { t: v } }
         startup: { wait_for_dependencies: 0s }
+        runtime: { worker_threads: 1, metrics_interval: 10s }
+        sentry: { dsn: d, environment: e, server_name: s, sample_rate: 1, traces_sample_rate: 1, inherit_sampling_decision: true, debug: false, tags: { t: v } }
         """;
 
     [Fact]
@@ -67,7 +69,7 @@ public sealed partial class ConfigurationReferenceTests
     private static string Placeholders(string key) => IndexOf().Replace(key, "[]")
         .Replace(".KID", ".<kid>", StringComparison.Ordinal).Replace(".USECASE", ".<usecase>", StringComparison.Ordinal)
         .Replace(".SCOPE", ".<scope>", StringComparison.Ordinal).Replace(".CATEGORY", ".<category>", StringComparison.Ordinal)
-        .Replace("metrics.tags.t", "metrics.tags", StringComparison.Ordinal);
+        .Replace("metrics.tags.t", "metrics.tags", StringComparison.Ordinal).Replace("sentry.tags.t", "sentry.tags", StringComparison.Ordinal);
 
     /// <summary>Every backticked key in the first column of the document's tables.</summary>
     private static HashSet<string> DocumentedKeys()
