@@ -66,7 +66,7 @@ public sealed class PostgresServer : IAsyncDisposable
         [
             "-D", dataDir, "-p", port.ToString(), "-k", dataDir,
             "-c", "listen_addresses=127.0.0.1",
-            "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+            .. DurabilitySettings(),
             "-c", "max_connections=300", "-c", "shared_buffers=128MB",
         ], user, stopSignal: "INT");
         await process.WaitForPortAsync(port, TimeSpan.FromSeconds(30), "postgres");
@@ -74,6 +74,16 @@ public sealed class PostgresServer : IAsyncDisposable
         await server.WaitUntilAcceptingAsync();
         return server;
     }
+
+    // Throwaway servers skip durability (fast tests and benchmarks); OBJECTSTORE_PG_DURABLE=1 turns it on, for a
+    // benchmark run that measures what commits cost on a real server (issue #14).
+    private static string[] DurabilitySettings() =>
+        Environment.GetEnvironmentVariable("OBJECTSTORE_PG_DURABLE") switch
+        {
+            null or "" or "0" => ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
+            "1" => ["-c", "fsync=on", "-c", "synchronous_commit=on", "-c", "full_page_writes=on"],
+            var other => throw new InvalidOperationException($"OBJECTSTORE_PG_DURABLE: '{other}' is not 0 or 1"),
+        };
 
     private async Task WaitUntilAcceptingAsync()
     {
