@@ -371,7 +371,7 @@ internal static class BenchmarksDocument
         s.AppendLine("  three processes each sized for two cores, plus the cross-silo calls (per-process CPU counts of an");
         s.AppendLine("  unwarmed run put the three silos at about 2.5× the 1-silo CPU per operation). More silos than cores");
         s.AppendLine("  measures contention, not scale-out; on one machine the 1-silo figures are the cluster's per-silo cost.");
-        s.AppendLine("- **1 silo, small PUTs with group commit** (issue #14): where a warmed small PUT's CPU goes, by component, is in");
+        s.AppendLine("- **1 silo, small PUTs** (issue #14): where a warmed small PUT's CPU goes, by component, is in");
         s.AppendLine("  [PROFILE.md](PROFILE.md): PostgreSQL about a sixth of the samples, the .NET processes three quarters.");
         s.AppendLine("- **Large objects**: the embedded default writes through the filesystem like the `fs` baseline and adds the HTTP");
         s.AppendLine("  transfer and multipart assembly. The 3-silo figures are bounded by moto, a Python S3 emulator (~30 MB/s here):");
