@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # THE benchmark command (docs/BENCHMARKS.md): Release build, every server on loopback, every scenario with its
-# baselines, memory bounds, the runtime ping, then bench/results/*.json, the PNG charts and docs/BENCHMARKS.md.
-#   bench/run.sh [--quick] [--only small,medium,batch,large,hot-cold,sweep,memory,ping] [--seconds S]
+# baselines, memory bounds, the runtime ping, the CLI's file transfers (bench/cli-gib.sh, with the client group), then
+# bench/results/*.json, the PNG charts and docs/BENCHMARKS.md.
+#   bench/run.sh [--quick] [--only small,medium,batch,large,hot-cold,sweep,client,memory,ping] [--seconds S]
 # Exits non-zero if any measured operation failed. Progress on stderr.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -56,6 +57,14 @@ if [ "$only" != "ping" ]; then
     echo "== Suite ${suite_args[*]:-}" >&2
     "${bench[@]}" suite --silo src/Silo/bin/Release/net10.0/objectstore.dll --nginx "${NGINX:-/usr/sbin/nginx}" "${suite_args[@]}" || status=$?
 fi
+
+case ",${only:-client}," in
+    *,client,*)
+        echo "== CLI file transfers (bench/cli-gib.sh)" >&2
+        cli_sizes="64 1024"; [ "$quick" = 1 ] && cli_sizes="16 128"
+        bench/cli-gib.sh --no-build --mib "$cli_sizes" >/dev/null || status=1
+        ;;
+esac
 
 wall=$(( $(date +%s) - start ))
 echo "== Report (suite wall time ${wall} s)" >&2

@@ -60,6 +60,10 @@ internal static class LoadScenarios
                     new[] { Systems.Embedded, Systems.ThreeSilo, Systems.Nginx, Systems.Postgres }.Select(system =>
                         new PlannedRun($"sweep c={c}", system, system, SmallBaselines.Contains(system),
                             spec with { Name = "sweep", Sizes = smallSizes, Concurrency = c }))).ToArray()),
+            "client" => new PlannedGroup(group,
+                "the .NET SDK (ObjectStore.Client) vs raw HttpClient on the embedded silo, small objects, 16 in flight: puts and reads; " +
+                "SDK batch (1000 inserts per ManyAsync) vs SDK single puts, 4 in flight",
+                [.. ClientRuns(spec with { Name = "client", Sizes = smallSizes }, poolSize)]),
             _ => throw new ArgumentException($"unknown load group '{group}'", nameof(group)),
         };
     }
@@ -84,6 +88,28 @@ internal static class LoadScenarios
         new($"batch {system}", $"{system} batch", system, false, spec with { Mode = WorkloadMode.Batch, BatchSize = 1000, Actions = new(1, 0, 0) }),
         new($"batch {system}", $"{system} single", system, true, spec with { Actions = new(1, 0, 0) }),
     ];
+
+    /// <summary>
+    /// The SDK's overhead (SDK ÷ raw HttpClient, same requests: server-generated keys, chunked bodies, same seeds) and
+    /// its batch gain (ManyAsync ÷ single puts, both through the SDK). The zstd run shows what the SDK's default
+    /// compression costs on incompressible payloads; its throughput counts payload bytes, as every run does.
+    /// </summary>
+    private static IEnumerable<PlannedRun> ClientRuns(LoadSpec spec, int pool)
+    {
+        var puts = spec with { Actions = new(1, 0, 0) };
+        var reads = spec with { Actions = new(0, 1, 0), Prefill = pool / 4 };
+        var batch = spec with { Concurrency = 4, Actions = new(1, 0, 0) };
+        return
+        [
+            new("client put", Systems.EmbeddedSdk, Systems.EmbeddedSdk, false, puts),
+            new("client put", Systems.EmbeddedSdkZstd, Systems.EmbeddedSdkZstd, false, puts),
+            new("client put", "embedded HttpClient", Systems.Embedded, true, puts),
+            new("client get", Systems.EmbeddedSdk, Systems.EmbeddedSdk, false, reads),
+            new("client get", "embedded HttpClient", Systems.Embedded, true, reads),
+            new("client batch", "embedded SDK batch", Systems.EmbeddedSdk, false, batch with { Mode = WorkloadMode.Batch, BatchSize = 1000 }),
+            new("client batch", "embedded SDK single", Systems.EmbeddedSdk, true, batch),
+        ];
+    }
 
     private static IEnumerable<PlannedRun> HotVsCold(string system, LoadSpec spec, int pool) =>
     [

@@ -22,6 +22,10 @@ internal static class Systems
     public const string Filesystem = "fs";
     /// <summary>Raw S3 calls on moto.</summary>
     public const string S3 = "s3";
+    /// <summary>The embedded silo through the .NET SDK, uploads uncompressed (the raw HttpClient target's bytes).</summary>
+    public const string EmbeddedSdk = "embedded SDK";
+    /// <summary>The embedded silo through the .NET SDK with its default zstd uploads.</summary>
+    public const string EmbeddedSdkZstd = "embedded SDK zstd";
 }
 
 /// <summary>
@@ -40,12 +44,17 @@ internal sealed class SuiteSystems(SuiteOptions options, TextWriter log) : IAsyn
         Systems.Embedded => (await FleetAsync(system, 1, _ => Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>()), ct)).TargetUri,
         Systems.OneSilo => (await FleetAsync(system, 1, ClusterEnvironmentAsync, ct)).TargetUri,
         Systems.ThreeSilo => (await FleetAsync(system, 3, ClusterEnvironmentAsync, ct)).TargetUri,
+        Systems.EmbeddedSdk => "sdk:" + EmbeddedBaseUrl(await TargetAsync(Systems.Embedded, ct)),
+        Systems.EmbeddedSdkZstd => "sdk+zstd:" + EmbeddedBaseUrl(await TargetAsync(Systems.Embedded, ct)),
         Systems.Nginx => (_nginx ??= await StartNginxAsync(ct)).TargetUri,
         Systems.Postgres => "postgres:" + await (await PostgresServer.Shared).CreateDatabaseAsync("bench"),
         Systems.S3 => $"s3:{(await MotoS3Server.Shared).Endpoint}|{await CreateBucketAsync(ct)}",
         Systems.Filesystem => "fs:" + Directory(),
         _ => throw new ArgumentException($"unknown system '{system}'", nameof(system)),
     };
+
+    /// <summary>The one base URL of the embedded silo's <c>objectstore:</c> target, for the SDK targets on the same silo.</summary>
+    private static string EmbeddedBaseUrl(string target) => target["objectstore:".Length..];
 
     private async Task<NginxServer> StartNginxAsync(CancellationToken ct)
     {

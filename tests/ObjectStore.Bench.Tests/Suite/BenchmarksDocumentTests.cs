@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ObjectStore.Bench.Suite;
+using ObjectStore.Bench.Suite.Client;
 using ObjectStore.Bench.Suite.Failover;
 using ObjectStore.Bench.Suite.Memory;
 using ObjectStore.Bench.Suite.Report;
@@ -143,6 +144,36 @@ public sealed class BenchmarksDocumentTests
 
         var withPing = BenchmarksDocument.Markdown(inputs with { Ping = pingNow });
         Assert.Contains("| local | 600,000 | 900,000 | 1.50 |", withPing);
+    }
+
+    [Fact]
+    public async Task The_client_section_states_the_SDK_ratios_and_whether_the_CLI_s_peak_grows_with_the_file()
+    {
+        var group = await RoundTripAsync(Group("client",
+            Run("client put", "embedded SDK", false, 16, bytesPerSecond: 900, p99Ms: 3),
+            Run("client put", "embedded HttpClient", true, 16, bytesPerSecond: 1000, p99Ms: 2),
+            Run("client batch", "embedded SDK batch", false, 4, bytesPerSecond: 3000, p99Ms: 500),
+            Run("client batch", "embedded SDK single", true, 4, bytesPerSecond: 1000, p99Ms: 5)));
+        static CliTransferRun Transfer(long mib, long putRssMiB) => new()
+        {
+            SizeBytes = mib << 20,
+            HashMatches = true,
+            ServerReadyRssKiB = 131 << 10,
+            ServerLifetimePeakRssKiB = 170 << 10,
+            Put = new CliTransferPhase { Seconds = 2, CliPeakRssKiB = putRssMiB << 10, ServerPeakRssKiB = 160 << 10 },
+            Get = new CliTransferPhase { Seconds = 1, CliPeakRssKiB = 50 << 10, ServerPeakRssKiB = 165 << 10 },
+        };
+        var bounded = new CliTransferResults { Runs = [Transfer(64, 118), Transfer(1024, 127)] };
+        var growing = new CliTransferResults { Runs = [Transfer(64, 118), Transfer(1024, 1100)] };
+
+        var text = BenchmarksDocument.Markdown(new ReportInputs([group], null, null, false, null) { Cli = bounded });
+
+        Assert.Contains("- client put: embedded SDK ÷ embedded HttpClient = 0.90× the throughput, 1.50× the p99.", text);
+        Assert.Contains("- client batch: embedded SDK batch ÷ embedded SDK single = 3.00× the throughput", text);
+        Assert.Contains("| 1 GiB | put | 2.0 | 512 | 127 | 131 | 160 | yes |", text);
+        Assert.Contains("CLI `put` peak RSS does not grow with the object size: 118 MiB at 64 MiB, 127 MiB at 1 GiB.", text);
+        Assert.Contains("CLI `put` peak RSS **grows with the object size**",
+            BenchmarksDocument.Markdown(new ReportInputs([group], null, null, false, null) { Cli = growing }));
     }
 
     /// <summary>A ping results file as the ping command writes it, with one result per (scenario, calls/s).</summary>

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using ObjectStore.Bench.Load;
 using ObjectStore.Bench.Suite.Failover;
+using ObjectStore.Bench.Suite.Client;
 using ObjectStore.Bench.Suite.Memory;
 
 namespace ObjectStore.Bench.Suite.Report;
@@ -12,6 +13,9 @@ internal sealed record ReportInputs(IReadOnlyList<SuiteGroup> Groups, MemoryResu
 {
     /// <summary>The failover group, if measured.</summary>
     public FailoverResults? Failover { get; init; }
+
+    /// <summary>The CLI's file transfers (<c>bench/cli-gib.sh</c>), if measured.</summary>
+    public CliTransferResults? Cli { get; init; }
 
     /// <summary>An earlier build's results to compare with, if kept.</summary>
     public EarlierBuild? Before { get; init; }
@@ -43,7 +47,17 @@ internal static class BenchmarksDocument
         HowToRun(s);
         Machine(s, inputs);
         RatiosSection(s, inputs.Groups);
-        foreach (var group in inputs.Groups) GroupSection(s, group, inputs.Charts);
+        foreach (var group in inputs.Groups)
+        {
+            GroupSection(s, group, inputs.Charts);
+            if (group.Group == "client") ClientSection(s, group, inputs.Cli);
+        }
+        if (inputs.Cli is not null && inputs.Groups.All(g => g.Group != "client"))
+        {
+            s.AppendLine("## Client");
+            s.AppendLine();
+            ClientSection(s, null, inputs.Cli);
+        }
         MemorySection(s, inputs.Memory);
         FailoverSection(s, inputs.Failover);
         PingSection(s, inputs.Ping);
@@ -59,7 +73,7 @@ internal static class BenchmarksDocument
         s.AppendLine("```sh");
         s.AppendLine("bench/run.sh                      # everything (< 15 min on 2 cores): Release build, servers, scenarios, memory, ping, this document");
         s.AppendLine("bench/run.sh --quick              # smoke run: 1.5 s per measurement, small memory sizes");
-        s.AppendLine("bench/run.sh --only small,sweep   # some groups: small, medium, batch, large, hot-cold, sweep, memory, failover (and ping)");
+        s.AppendLine("bench/run.sh --only small,sweep   # some groups: small, medium, batch, large, hot-cold, sweep, client, memory, failover (and ping)");
         s.AppendLine("bench/run.sh --seconds 10         # longer measurements");
         s.AppendLine("```");
         s.AppendLine();
@@ -77,6 +91,7 @@ internal static class BenchmarksDocument
         s.AppendLine("| large | `bench/run.sh --only large` | p50 20 MiB / p99 100 MiB, multipart 10 MiB parts: embedded vs raw files, 3-silo vs raw S3 (moto) |");
         s.AppendLine("| hot-cold | `bench/run.sh --only hot-cold` | read-only: 16 hot keys (grain cache) vs Zipf reads over a prefilled pool |");
         s.AppendLine("| sweep | `bench/run.sh --only sweep` | small 97/2/1 at concurrency 1, 4, 16, 64 on embedded, 3-silo, nginx, Npgsql (the charts) |");
+        s.AppendLine("| client | `bench/run.sh --only client` | the .NET SDK vs raw HttpClient (small puts, reads), SDK batch vs SDK single puts (embedded); then `bench/cli-gib.sh`: the `objectstore` CLI puts and gets a 64 MiB and a 1 GiB file, peak RSS of CLI and server |");
         s.AppendLine("| memory | `bench/run.sh --only memory` | peak silo RSS: one 256 MiB / 1 GiB / 4 GiB object up and down; orphan-sweep listing of 100,000 / 1,000,000 LT entries |");
         s.AppendLine("| failover | `bench/run.sh --only failover` | seconds until every acknowledged write answers from the survivors after SIGKILL / SIGSTOP of one of 3 silos |");
         s.AppendLine("| ping | `bench/run-ping.sh` | Orleans' grain-call path: local, cross-silo, cluster client (run.sh runs it with a 3 s cap) |");
@@ -168,6 +183,59 @@ internal static class BenchmarksDocument
         if (group.Group == "sweep" && charts)
         {
             foreach (var file in Charts.Files) s.AppendLine(C, $"![{file}](../bench/results/{file})");
+            s.AppendLine();
+        }
+    }
+
+    /// <summary>What the client ratios mean, and the CLI's file transfers (<c>bench/cli-gib.sh</c>).</summary>
+    private static void ClientSection(StringBuilder s, SuiteGroup? group, CliTransferResults? cli)
+    {
+        var ratios = group is null ? [] : Ratios.Of(group.Runs);
+        if (ratios.Count > 0)
+        {
+            s.AppendLine("The SDK and raw HttpClient send the same requests (POST with a server-generated key, the body streamed; GET");
+            s.AppendLine("verifying every byte) of the same sizes and seeds at the same concurrency, so SDK ÷ HttpClient is what the SDK");
+            s.AppendLine("costs per request; `SDK zstd` is its default, compressing payloads that are random and so incompressible (the");
+            s.AppendLine("worst case: CPU spent for nothing, on cores the server shares). SDK batch ÷ SDK single is what `ManyAsync` gains.");
+            s.AppendLine();
+            foreach (var r in ratios)
+                s.AppendLine(C, $"- {r.Scenario}: {r.System} ÷ {r.Baseline} = {r.Throughput:F2}× the throughput, {Format(r.P99Latency, "F2")}× the p99.");
+            s.AppendLine();
+        }
+        s.AppendLine("### Command-line client: files in and out");
+        s.AppendLine();
+        if (cli is null || cli.Runs.Count == 0)
+        {
+            s.AppendLine("Not measured in this run (`bench/cli-gib.sh`).");
+            s.AppendLine();
+            return;
+        }
+        s.AppendLine(C, $"`bench/cli-gib.sh`, {cli.MeasuredAt:yyyy-MM-dd HH:mm} UTC: per size a fresh embedded server (Release, temp data directory),");
+        s.AppendLine("`objectstore put` of a random file and `objectstore get -o` back to a file, SHA-256 compared. CLI peak RSS from");
+        s.AppendLine("`/usr/bin/time -v`; the server's peak is its VmHWM over the phase alone (reset through `/proc/<pid>/clear_refs`).");
+        s.AppendLine("Files from 64 MiB go up as multipart uploads: 4 parts of 8 MiB in flight, each with its zstd frame buffer — 64 MiB of");
+        s.AppendLine("buffers by configuration (`MultipartConcurrency` × `MultipartPartSize` × 2); a get streams through a 1 MiB copy buffer.");
+        s.AppendLine();
+        s.AppendLine("| object | command | s | MiB/s | CLI peak RSS MiB | server RSS at ready MiB | server peak MiB | verified |");
+        s.AppendLine("|---:|---|---:|---:|---:|---:|---:|---|");
+        foreach (var run in cli.Runs)
+        {
+            foreach (var (command, phase) in new[] { ("put", run.Put), ("get", run.Get) })
+                s.AppendLine(C, $"| {Size(run.SizeBytes)} | {command} | {phase.Seconds:F1} | {Rate(run.SizeBytes, phase.Seconds)} | {phase.CliPeakRssKiB / 1024.0:F0} | {run.ServerReadyRssKiB / 1024.0:F0} | {phase.ServerPeakRssKiB / 1024.0:F0} | {(run.HashMatches ? "yes" : "**no**")} |");
+        }
+        s.AppendLine();
+        var verified = cli.Runs.Where(r => r.HashMatches).ToArray();
+        if (verified.Length >= 2)
+        {
+            var smallest = verified.MinBy(r => r.SizeBytes)!;
+            var largest = verified.MaxBy(r => r.SizeBytes)!;
+            foreach (var (command, pick) in new (string, Func<CliTransferRun, CliTransferPhase>)[] { ("put", r => r.Put), ("get", r => r.Get) })
+            {
+                var small = pick(smallest).CliPeakRssKiB * 1024;
+                var large = pick(largest).CliPeakRssKiB * 1024;
+                s.AppendLine(C, $"CLI `{command}` peak RSS {Verdict(small, large, "the object size")}: {small / MiB:F0} MiB at {Size(smallest.SizeBytes)}, {large / MiB:F0} MiB at {Size(largest.SizeBytes)}.");
+            }
+            s.AppendLine(C, $"Server lifetime peak RSS (`/usr/bin/time -v`): {smallest.ServerLifetimePeakRssKiB / 1024.0:F0} MiB at {Size(smallest.SizeBytes)}, {largest.ServerLifetimePeakRssKiB / 1024.0:F0} MiB at {Size(largest.SizeBytes)}.");
             s.AppendLine();
         }
     }
@@ -379,6 +447,10 @@ internal static class BenchmarksDocument
         s.AppendLine("- **Batch**: one request carries 1000 inserts, so per-request costs (HTTP parsing, routing, admission) are paid");
         s.AppendLine("  once per 1000; the ratio is how much of a single insert's cost is per-request overhead. Its p99 ratio compares");
         s.AppendLine("  a 1000-insert request with one insert, so it says only how long a whole batch takes.");
+        s.AppendLine("- **Client**: the SDK and HttpClient runs share the embedded silo and the generator's cores; the SDK's extra work");
+        s.AppendLine("  per request (its resilience pipeline, header and URL building, response parsing) competes with the silo for CPU,");
+        s.AppendLine("  so its ratio is an upper bound of what the SDK costs a caller on a machine of its own. Its batch sends the same");
+        s.AppendLine("  1000 inserts per request as the batch group but builds them in memory (`ManyAsync` takes bytes).");
         s.AppendLine("- **Hot vs cold**: the stresstest Zipf (s = 2, counted from the newest write) concentrates reads on recent objects");
         s.AppendLine("  even over a large pool, so \"cold\" still hits warm OS page caches; the gap is the grain cache vs a storage read.");
         s.AppendLine("- **Durations** are short (5 s per run, 1.5 s with `--quick`) to keep the suite under 15 minutes: expect a few");

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using ObjectStore.Bench.Suite.Failover;
+using ObjectStore.Bench.Suite.Client;
 using ObjectStore.Bench.Suite.Memory;
 
 namespace ObjectStore.Bench.Suite.Report;
 
-/// <summary>The <c>report</c> command: reads bench/results/*.json, draws the charts and writes docs/BENCHMARKS.md.</summary>
+/// <summary>The <c>report</c> command: reads bench/results/*.json (groups, memory, ping, cli-gib), draws the charts and writes docs/BENCHMARKS.md.</summary>
 internal static class BenchmarksReport
 {
     /// <summary>Regenerates the document; 0 on success, 1 when there is nothing to report.</summary>
@@ -15,7 +16,8 @@ internal static class BenchmarksReport
         var failover = await ReadAsync<FailoverResults>(options.ResultsDirectory, "failover", ct);
         using var ping = await PingAsync(options.ResultsDirectory, ct);
         var before = await BeforeAsync(options.BeforeDirectory, ct);
-        if (groups.Count == 0 && memory is null && ping is null && failover is null)
+        var cli = await ReadAsync<CliTransferResults>(options.ResultsDirectory, "cli-gib", ct);
+        if (groups.Count == 0 && memory is null && ping is null && failover is null && cli is null)
         {
             log.WriteLine($"nothing to report: no JSON in {options.ResultsDirectory} (run bench/run.sh)");
             return 1;
@@ -23,7 +25,7 @@ internal static class BenchmarksReport
         var charts = false;
         if (groups.FirstOrDefault(g => g.Group == "sweep") is { } sweep && options.Gnuplot is { } gnuplot)
             charts = await Charts.DrawAsync(sweep, options.ResultsDirectory, options.PlotScript, gnuplot, log, ct);
-        var text = BenchmarksDocument.Markdown(new ReportInputs(groups, memory, ping, charts, options.WallTime) { Failover = failover, Before = before });
+        var text = BenchmarksDocument.Markdown(new ReportInputs(groups, memory, ping, charts, options.WallTime) { Failover = failover, Before = before, Cli = cli });
         await File.WriteAllTextAsync(options.Document, text, ct);
         log.WriteLine($"wrote {options.Document}{(charts ? " and the charts" : "")}");
         return 0;
