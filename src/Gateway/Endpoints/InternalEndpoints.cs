@@ -18,9 +18,15 @@ internal static class InternalEndpoints
     public static Task HandleAsync(HttpContext http, ApiRoute route, GatewayServices services) => route switch
     {
         ApiRoute.Health => TextAsync(http, 200, "OK"),
-        ApiRoute.Ready => services.Readiness.IsReady ? TextAsync(http, 200, "OK") : TextAsync(http, 503, "Shutting down"),
+        ApiRoute.Ready => ReadyAsync(http, services.Readiness),
         _ => KedaAsync(http, services),
     };
+
+    private static async Task ReadyAsync(HttpContext http, Readiness readiness)
+    {
+        var reason = await readiness.NotReadyReasonAsync(http.RequestAborted).ConfigureAwait(false);
+        await (reason is null ? TextAsync(http, 200, "OK") : TextAsync(http, 503, reason)).ConfigureAwait(false);
+    }
 
     /// <summary>The gauges in the §3.6 order; the two limits only when configured.</summary>
     public static string Metrics(GatewayServices services)

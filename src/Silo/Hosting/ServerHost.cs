@@ -110,7 +110,7 @@ internal sealed partial class ServerHost : IAsyncDisposable
                 }
             }
             var limiter = new ServiceConcurrencyLimiter(options.Service, TimeProvider.System);
-            var readiness = new Readiness(settings.DownFile);
+            var readiness = new Readiness(settings.DownFile, storage.ReadinessProbe);
             app = BuildApp(options.HttpAddr, [
                     .. options.Cluster.Dashboard ? [options.Cluster.DashboardAddr] : Array.Empty<IPEndPoint>(),
                     .. options.Metrics is { Prometheus: true, PrometheusAddr: { } metricsAddr } ? [metricsAddr] : Array.Empty<IPEndPoint>(),
@@ -142,7 +142,19 @@ internal sealed partial class ServerHost : IAsyncDisposable
             // Said before the port opens, so nobody reaches an unauthenticated API before the log says so.
             if (!services.Authenticator.Enforce) LogAuthNotEnforced(logger);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            if (hostsGrains) await ObjectStoreGrains.StartMaintenanceAsync(grains, cancellationToken).ConfigureAwait(false);
+            if (hostsGrains)
+            {
+                try
+                {
+                    await ObjectStoreGrains.StartMaintenanceAsync(grains, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (UnreachableDependencyException.IsPostgresFailureInChain(e))
+                {
+                    // The maintenance grains read their state from the Orleans database as they activate.
+                    var key = options.Cluster.Membership == MembershipType.Postgres ? "cluster.membership.connection_string" : "storage.high_volume.connection_string";
+                    throw new UnreachableDependencyException("PostgreSQL", key, e);
+                }
+            }
             var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
             var address = new IPEndPoint(options.HttpAddr.Address, bound.Port);
             LogStarted(logger, address, storage.Description, hostsGrains

@@ -42,6 +42,18 @@ internal sealed class StorageStack : IAsyncDisposable
     /// <summary>The HV PostgreSQL database's connection string; null when HV is SQLite.</summary>
     public string? PostgresConnectionString { get; private init; }
 
+    /// <summary>
+    /// Throws when the HV database does not answer (<c>/ready</c>'s probe); null for SQLite, a local file that fails
+    /// with the disk, not with a network.
+    /// </summary>
+    public Func<CancellationToken, Task>? ReadinessProbe => _postgres is { } postgres
+        ? async cancellationToken =>
+        {
+            await using var command = postgres.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        }
+        : null;
+
     /// <summary>The cleanup loop TieredStorage queues on.</summary>
     public BackgroundJobLoop Jobs { get; }
 

@@ -20,6 +20,14 @@ public sealed class UnreachableDependencyException(string dependency, string key
     /// <summary>Whether <paramref name="e"/> is PostgreSQL refusing or failing the connection (not a bug of ours).</summary>
     public static bool IsPostgresFailure(Exception e) => e is NpgsqlException;
 
+    /// <summary>Whether PostgreSQL's failure is anywhere in <paramref name="e"/>'s chain (Orleans wraps its providers' errors).</summary>
+    public static bool IsPostgresFailureInChain(Exception e)
+    {
+        for (Exception? current = e; current is not null; current = current.InnerException)
+            if (IsPostgresFailure(current)) return true;
+        return false;
+    }
+
     /// <summary>Whether <paramref name="e"/> is S3 refusing or failing a request (unreachable, bad credentials, no bucket).</summary>
     public static bool IsS3Failure(Exception e) => e is AmazonServiceException or AmazonClientException or HttpRequestException or HttpIOException;
 }

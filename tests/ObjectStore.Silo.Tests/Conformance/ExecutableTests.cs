@@ -261,6 +261,53 @@ public sealed class ExecutableTests
     }
 
     [Fact]
+    public async Task Ready_is_503_while_PostgreSQL_is_unreachable_and_200_again_once_it_answers()
+    {
+        var postgres = await PostgresServer.Shared;
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync("ready"));
+        await using var proxy = LoopbackProxy.Start(0, new IPEndPoint(IPAddress.Loopback, database.Port));
+        (database.Host, database.Port) = ("127.0.0.1", proxy.Port);
+        var directory = TempDirectory();
+        var port = FreePort();
+        await using var server = Start(directory, new Dictionary<string, string>
+        {
+            ["OS__HTTP_ADDR"] = $"127.0.0.1:{port}",
+            ["OS__STORAGE__TYPE"] = "tiered",
+            ["OS__STORAGE__HIGH_VOLUME__TYPE"] = "postgres",
+            ["OS__STORAGE__HIGH_VOLUME__CONNECTION_STRING"] = database.ConnectionString,
+            ["OS__STORAGE__LONG_TERM__TYPE"] = "filesystem",
+            ["OS__STORAGE__LONG_TERM__PATH"] = Path.Combine(directory, "lt"),
+        }, "run");
+        using var client = await WaitForHealthAsync(server, port);
+        // Started through its maintenance grains (which read their state from PostgreSQL), not only listening.
+        await Eventually.True(() => server.Output.Contains("objectstore serving HTTP"), "the server says it serves", 60_000);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/ready")).StatusCode);
+
+        proxy.Cut();
+        await Eventually.True(async () =>
+        {
+            try
+            {
+                return (await client.GetAsync("/ready")).StatusCode == HttpStatusCode.ServiceUnavailable;
+            }
+            catch (HttpRequestException e)
+            {
+                await Task.Delay(500);
+                throw new Xunit.Sdk.XunitException($"/ready failed ({e.Message}); the server {(server.Process.HasExited ? "exited" : "runs")}:\n{server.Output}");
+            }
+        }, "/ready answers 503 while PostgreSQL is unreachable", 30_000);
+        Assert.StartsWith("Not ready: ", await client.GetStringAsync("/health") == "OK" ? await (await client.GetAsync("/ready")).Content.ReadAsStringAsync() : "");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.PutAsync("/v1/objects/exe/_/while-down", new ByteArrayContent("x"u8.ToArray()))).StatusCode);
+
+        proxy.Restore();
+        await Eventually.True(async () => (await client.GetAsync("/ready")).StatusCode == HttpStatusCode.OK,
+            "/ready answers 200 once PostgreSQL answers again", 30_000);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync("/v1/objects/exe/_/after", new ByteArrayContent("x"u8.ToArray()))).StatusCode);
+        Assert.False(server.Process.HasExited, server.Output);
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
     public async Task A_second_server_on_the_same_data_directory_refuses_to_start_and_the_first_keeps_serving()
     {
         var directory = TempDirectory();
