@@ -71,6 +71,27 @@ public sealed class ExecutableTests
         return new Running(process, output);
     }
 
+    /// <summary>A fresh database on the shared PostgreSQL, reached through a loopback proxy the test can cut: its connection string.</summary>
+    private static async Task<(LoopbackProxy Proxy, string ConnectionString)> PostgresBehindProxyAsync(string name)
+    {
+        var postgres = await PostgresServer.Shared;
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync(name));
+        var proxy = LoopbackProxy.Start(0, new IPEndPoint(IPAddress.Loopback, database.Port));
+        (database.Host, database.Port) = ("127.0.0.1", proxy.Port);
+        return (proxy, database.ConnectionString);
+    }
+
+    /// <summary>A server on <paramref name="port"/> with its HV on <paramref name="database"/> and LT files under <paramref name="directory"/>.</summary>
+    private static Dictionary<string, string> TieredOnPostgres(string directory, int port, string database) => new()
+    {
+        ["OS__HTTP_ADDR"] = $"127.0.0.1:{port}",
+        ["OS__STORAGE__TYPE"] = "tiered",
+        ["OS__STORAGE__HIGH_VOLUME__TYPE"] = "postgres",
+        ["OS__STORAGE__HIGH_VOLUME__CONNECTION_STRING"] = database,
+        ["OS__STORAGE__LONG_TERM__TYPE"] = "filesystem",
+        ["OS__STORAGE__LONG_TERM__PATH"] = Path.Combine(directory, "lt"),
+    };
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -230,23 +251,14 @@ public sealed class ExecutableTests
     [Fact]
     public async Task With_wait_for_dependencies_a_server_started_before_its_database_serves_once_the_database_answers()
     {
-        var postgres = await PostgresServer.Shared;
-        var database = new Npgsql.NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync("startup"));
-        await using var proxy = LoopbackProxy.Start(0, new IPEndPoint(IPAddress.Loopback, database.Port));
+        var (proxy, database) = await PostgresBehindProxyAsync("startup");
+        await using var _ = proxy;
         proxy.Cut();
-        (database.Host, database.Port) = ("127.0.0.1", proxy.Port);
         var directory = TempDirectory();
         var port = FreePort();
-        await using var server = Start(directory, new Dictionary<string, string>
-        {
-            ["OS__HTTP_ADDR"] = $"127.0.0.1:{port}",
-            ["OS__STORAGE__TYPE"] = "tiered",
-            ["OS__STORAGE__HIGH_VOLUME__TYPE"] = "postgres",
-            ["OS__STORAGE__HIGH_VOLUME__CONNECTION_STRING"] = database.ConnectionString,
-            ["OS__STORAGE__LONG_TERM__TYPE"] = "filesystem",
-            ["OS__STORAGE__LONG_TERM__PATH"] = Path.Combine(directory, "lt"),
-            ["OS__STARTUP__WAIT_FOR_DEPENDENCIES"] = "2m",
-        }, "run");
+        var environment = TieredOnPostgres(directory, port, database);
+        environment["OS__STARTUP__WAIT_FOR_DEPENDENCIES"] = "2m";
+        await using var server = Start(directory, environment, "run");
 
         await Eventually.True(() => server.Output.Contains("objectstore: waiting for PostgreSQL (storage.high_volume.connection_string, startup.wait_for_dependencies): "),
             "the server says it waits for PostgreSQL", 60_000);
@@ -263,21 +275,11 @@ public sealed class ExecutableTests
     [Fact]
     public async Task Ready_is_503_while_PostgreSQL_is_unreachable_and_200_again_once_it_answers()
     {
-        var postgres = await PostgresServer.Shared;
-        var database = new Npgsql.NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync("ready"));
-        await using var proxy = LoopbackProxy.Start(0, new IPEndPoint(IPAddress.Loopback, database.Port));
-        (database.Host, database.Port) = ("127.0.0.1", proxy.Port);
+        var (proxy, database) = await PostgresBehindProxyAsync("ready");
+        await using var _ = proxy;
         var directory = TempDirectory();
         var port = FreePort();
-        await using var server = Start(directory, new Dictionary<string, string>
-        {
-            ["OS__HTTP_ADDR"] = $"127.0.0.1:{port}",
-            ["OS__STORAGE__TYPE"] = "tiered",
-            ["OS__STORAGE__HIGH_VOLUME__TYPE"] = "postgres",
-            ["OS__STORAGE__HIGH_VOLUME__CONNECTION_STRING"] = database.ConnectionString,
-            ["OS__STORAGE__LONG_TERM__TYPE"] = "filesystem",
-            ["OS__STORAGE__LONG_TERM__PATH"] = Path.Combine(directory, "lt"),
-        }, "run");
+        await using var server = Start(directory, TieredOnPostgres(directory, port, database), "run");
         using var client = await WaitForHealthAsync(server, port);
         // Started through its maintenance grains (which read their state from PostgreSQL), not only listening.
         await Eventually.True(() => server.Output.Contains("objectstore serving HTTP"), "the server says it serves", 60_000);
