@@ -12,14 +12,19 @@ public sealed class PostgresServer : IAsyncDisposable
     private static readonly Lazy<Task<PostgresServer>> s_shared = new(StartSharedAsync);
     private static int s_databaseCounter;
 
-    private readonly ServerProcess _process;
+    private readonly string _bin;
+    private readonly string? _user;
     private readonly string _dataDir;
+    private ServerProcess _process;
+    private bool _stopped;
 
-    private PostgresServer(ServerProcess process, string dataDir, int port)
+    private PostgresServer(string bin, string? user, string dataDir, int port)
     {
-        _process = process;
+        _bin = bin;
+        _user = user;
         _dataDir = dataDir;
         Port = port;
+        _process = Launch();
     }
 
     /// <summary>The loopback port the server listens on.</summary>
@@ -61,19 +66,38 @@ public sealed class PostgresServer : IAsyncDisposable
         await ServerProcess.RunAsync(Path.Combine(bin, "initdb"),
             ["-D", dataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"], user);
 
-        var port = ServerProcess.FreeLoopbackPort();
-        var process = ServerProcess.StartWatched(Path.Combine(bin, "postgres"),
-        [
-            "-D", dataDir, "-p", port.ToString(), "-k", dataDir,
-            "-c", "listen_addresses=127.0.0.1",
-            .. DurabilitySettings(),
-            "-c", "max_connections=300", "-c", "shared_buffers=128MB",
-        ], user, stopSignal: "INT");
-        await process.WaitForPortAsync(port, TimeSpan.FromSeconds(30), "postgres");
-        var server = new PostgresServer(process, dataDir, port);
+        var server = new PostgresServer(bin, user, dataDir, ServerProcess.FreeLoopbackPort());
         await server.WaitUntilAcceptingAsync();
         return server;
     }
+
+    /// <summary>
+    /// Stops the server as an operator would (fast shutdown: open sessions are terminated) and keeps its data
+    /// directory; a dependency-outage test's tool. Never call it on <see cref="Shared"/>: other tests use that server.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (_stopped) throw new InvalidOperationException($"postgres on port {Port} is already stopped");
+        _stopped = true;
+        await _process.DisposeAsync();
+    }
+
+    /// <summary>Starts the server again after <see cref="StopAsync"/>: same data directory, same port.</summary>
+    public async Task RestartAsync()
+    {
+        if (!_stopped) throw new InvalidOperationException($"postgres on port {Port} is running");
+        _process = Launch();
+        _stopped = false;
+        await WaitUntilAcceptingAsync();
+    }
+
+    private ServerProcess Launch() => ServerProcess.StartWatched(Path.Combine(_bin, "postgres"),
+    [
+        "-D", _dataDir, "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", _dataDir,
+        "-c", "listen_addresses=127.0.0.1",
+        .. DurabilitySettings(),
+        "-c", "max_connections=300", "-c", "shared_buffers=128MB",
+    ], _user, stopSignal: "INT");
 
     // Throwaway servers skip durability (fast tests and benchmarks); OBJECTSTORE_PG_DURABLE=1 turns it on, for a
     // benchmark run that measures what commits cost on a real server (issue #14).
@@ -87,6 +111,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private async Task WaitUntilAcceptingAsync()
     {
+        await _process.WaitForPortAsync(Port, TimeSpan.FromSeconds(30), "postgres");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
@@ -141,7 +166,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await _process.DisposeAsync();
+        if (!_stopped) await _process.DisposeAsync();
         try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

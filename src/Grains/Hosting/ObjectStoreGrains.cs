@@ -36,6 +36,7 @@ public static class ObjectStoreGrains
                     $"the tiered storage's owner '{services.Storage.Owner}' must be the silo name '{siloName}', so recovery can tell whose change entries are orphaned");
             return services;
         });
+        siloBuilder.AddIncomingGrainCallFilter<DependencyOutageFilter>();
         siloBuilder.Services.AddSingleton<BatchSessions>();
         siloBuilder.Services.AddSingleton(services.Batches ?? new BatchExecutor(new ServiceConcurrencyLimiter(new ServiceLimitOptions(), services.Time), new BatchExecutorOptions()));
         siloBuilder.Services.AddSingleton(provider => new ObjectWriter(provider.GetRequiredService<IGrainFactory>(), services.LongTerm, services.Storage.InlineThreshold));

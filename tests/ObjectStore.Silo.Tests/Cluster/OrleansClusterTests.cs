@@ -8,8 +8,10 @@ namespace ObjectStore.Silo.Tests.Cluster;
 /// <summary>
 /// Three silo processes on PostgreSQL + S3 and the sample Orleans service as a fourth process: objects cross between
 /// the in-cluster API and HTTP both ways; every acknowledged write survives a crashed (SIGKILL) or hung (SIGSTOP) silo,
-/// and a silo that leaves gracefully (SIGTERM) under load fails no request. One class: the clusters run one at a time.
+/// and a silo that leaves gracefully (SIGTERM) under load fails no request. The dependency outages are in <see cref="DependencyOutageTests"/>; both classes share one collection, so the
+/// clusters run one at a time.
 /// </summary>
+[Collection(nameof(SiloProcessCluster))]
 public sealed class OrleansClusterTests(ITestOutputHelper output)
 {
     [Fact]
@@ -140,66 +142,6 @@ public sealed class OrleansClusterTests(ITestOutputHelper output)
         Assert.True(failures.Count == 0, $"{failures.Count} of {completed} requests failed:\n{string.Join('\n', failures.Take(20))}\n{cluster.Output()}");
     }
 
-    [Fact]
-    public async Task While_S3_is_unreachable_small_objects_keep_working_large_ones_are_503_and_everything_resumes()
-    {
-        var moto = await MotoS3Server.Shared;
-        await using var s3 = LoopbackProxy.Start(0, new IPEndPoint(IPAddress.Loopback, moto.Port));
-        await using var cluster = await SiloProcessCluster.StartAsync(3, s3Endpoint: $"http://127.0.0.1:{s3.Port}");
-        var scopes = $"org={Guid.NewGuid():N}";
-        await WaitUntilEveryPairWorksAsync(cluster, scopes);
-        var written = await WriteSpreadAsync(cluster, scopes, "before-cut", 30);
-        var large = new byte[1_500_000];
-        Random.Shared.NextBytes(large);
-
-        // 15 s without S3: small objects (inline in PostgreSQL) are written and read on every silo; a large write
-        // and a read of a large object are a retryable 503 naming S3, never a 500.
-        s3.Cut();
-        var cut = Stopwatch.StartNew();
-        var unexpected = new List<string>();
-        var (smallWrites, largeRefusals) = (0, 0);
-        for (var round = 0; cut.Elapsed < TimeSpan.FromSeconds(15); round++)
-        {
-            var silo = round % 3;
-            var key = $"during-cut-{round}";
-            var body = Encoding.UTF8.GetBytes($"small while S3 is away {round}");
-            using (var put = await cluster.Http.PutAsync(cluster.Url(silo, $"/v1/objects/interop/{scopes}/{key}"), new ByteArrayContent(body)))
-            {
-                if (put.StatusCode == HttpStatusCode.OK) (written[key], smallWrites) = (body, smallWrites + 1);
-                else unexpected.Add($"small PUT on silo {silo} -> {(int)put.StatusCode} {await put.Content.ReadAsStringAsync()}");
-            }
-            var smallKey = written.Keys.First(k => written[k].Length < 1_000_000);
-            using (var get = await cluster.Http.GetAsync(cluster.Url((silo + 1) % 3, $"/v1/objects/interop/{scopes}/{smallKey}")))
-                if (get.StatusCode != HttpStatusCode.OK) unexpected.Add($"small GET -> {(int)get.StatusCode}");
-            using (var putLarge = await cluster.Http.PutAsync(cluster.Url(silo, $"/v1/objects/interop/{scopes}/large-during-cut-{round}"), new ByteArrayContent(large)))
-            {
-                var detail = await putLarge.Content.ReadAsStringAsync();
-                if (putLarge.StatusCode == HttpStatusCode.ServiceUnavailable && putLarge.Headers.RetryAfter is not null && detail.Contains("S3", StringComparison.Ordinal))
-                    largeRefusals++;
-                else unexpected.Add($"large PUT on silo {silo} -> {(int)putLarge.StatusCode} {detail}");
-            }
-        }
-        Assert.True(unexpected.Count == 0, $"{unexpected.Count} unexpected answers while S3 was cut:\n{string.Join('\n', unexpected.Take(20))}\n{cluster.Output()}");
-        Assert.True(smallWrites > 0 && largeRefusals > 0, $"{smallWrites} small writes, {largeRefusals} large refusals");
-
-        // Back: large writes succeed again on every silo without a restart (how soon is RELIABILITY.md's figure).
-        s3.Restore();
-        var restored = Stopwatch.StartNew();
-        for (var silo = 0; silo < 3; silo++)
-        {
-            var key = $"large-after-{silo}";
-            await Eventually.True(async () =>
-            {
-                using var response = await cluster.Http.PutAsync(cluster.Url(silo, $"/v1/objects/interop/{scopes}/{key}"), new ByteArrayContent(large));
-                return response.StatusCode == HttpStatusCode.OK;
-            }, $"a large PUT on silo {silo} after S3 is back", 60_000);
-            written[key] = large;
-        }
-        output.WriteLine($"S3 cut 15 s: {smallWrites} small writes acknowledged, {largeRefusals} large writes refused with 503; " +
-            $"large writes on all 3 silos again {restored.Elapsed.TotalSeconds:F1} s after S3 returned");
-        await WaitUntilReadableAsync(cluster, scopes, written, survivors: [0, 1, 2]);
-    }
-
     /// <summary>
     /// Writes <paramref name="count"/> objects round-robin through <paramref name="writers"/> (every silo by default),
     /// every tenth over the inline threshold; each acknowledged with 200. Returns key → bytes.
@@ -254,7 +196,7 @@ public sealed class OrleansClusterTests(ITestOutputHelper output)
     }
 
     /// <summary>Until membership converged, a put on one silo and a get on another may meet two activations; wait until every pair agrees.</summary>
-    private static async Task WaitUntilEveryPairWorksAsync(SiloProcessCluster cluster, string scopes)
+    internal static async Task WaitUntilEveryPairWorksAsync(SiloProcessCluster cluster, string scopes)
     {
         await Eventually.True(async () =>
         {

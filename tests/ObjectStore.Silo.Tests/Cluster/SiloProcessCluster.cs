@@ -16,14 +16,18 @@ internal sealed class SiloProcessCluster : IAsyncDisposable
     private static readonly string SiloDll = Path.Combine(AppContext.BaseDirectory, "objectstore.dll");
     private static readonly string SampleDll = LocateSample();
 
-    private SiloProcessCluster(string database, Dictionary<string, string> environment)
+    private SiloProcessCluster(string database, string bucket, Dictionary<string, string> environment)
     {
         Database = database;
+        Bucket = bucket;
         Environment = environment;
     }
 
     /// <summary>The cluster's PostgreSQL connection string.</summary>
     public string Database { get; }
+
+    /// <summary>The cluster's bucket on the shared moto server.</summary>
+    public string Bucket { get; }
 
     /// <summary>The <c>OS__</c> variables every silo gets.</summary>
     public Dictionary<string, string> Environment { get; }
@@ -34,17 +38,20 @@ internal sealed class SiloProcessCluster : IAsyncDisposable
     /// <summary>An HTTP client without keep-alive surprises.</summary>
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    /// <summary>Starts <paramref name="silos"/> silos; <paramref name="s3Endpoint"/> replaces moto's address (e.g. a cuttable proxy in front of it).</summary>
-    public static async Task<SiloProcessCluster> StartAsync(int silos, string? s3Endpoint = null)
+    /// <summary>
+    /// Starts <paramref name="silos"/> silos; <paramref name="s3Endpoint"/> replaces moto's address (e.g. a cuttable
+    /// proxy in front of it), <paramref name="postgres"/> the shared PostgreSQL (a server of its own, to stop it).
+    /// </summary>
+    public static async Task<SiloProcessCluster> StartAsync(int silos, string? s3Endpoint = null, PostgresServer? postgres = null)
     {
-        var postgres = await PostgresServer.Shared;
+        postgres ??= await PostgresServer.Shared;
         var database = await postgres.CreateDatabaseAsync("processes");
         var s3 = await MotoS3Server.Shared;
         var bucket = MotoS3Server.UniqueBucketName("processes");
         using (var client = new AmazonS3Client(new BasicAWSCredentials(MotoS3Server.AccessKey, MotoS3Server.SecretKey),
                    new AmazonS3Config { ServiceURL = s3.Endpoint, AuthenticationRegion = MotoS3Server.Region, ForcePathStyle = true }))
             await client.PutBucketAsync(new PutBucketRequest { BucketName = bucket });
-        var cluster = new SiloProcessCluster(database, new Dictionary<string, string>
+        var cluster = new SiloProcessCluster(database, bucket, new Dictionary<string, string>
         {
             ["OS__STORAGE__TYPE"] = "tiered",
             ["OS__STORAGE__HIGH_VOLUME__TYPE"] = "postgres",
