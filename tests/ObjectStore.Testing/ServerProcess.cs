@@ -27,6 +27,9 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>True while the process runs.</summary>
     public bool IsRunning => !_process.HasExited;
 
+    /// <summary>The exit code once the process ended (a watched server's, passed on by its watchdog), else null.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     /// <summary>
     /// Sends <paramref name="signal"/> (e.g. <c>KILL</c>, <c>STOP</c>, <c>CONT</c>) to the server itself: to the watched
     /// server under its watchdog, else to the process. A fault test's tool: SIGKILL is a crash, SIGSTOP a hang.

@@ -85,9 +85,15 @@ public sealed class OrleansClusterTests(ITestOutputHelper output)
         }
         finally
         {
-            // Resumed, the silo learns it was declared dead and stops itself; the fixture kills it otherwise.
             await cluster.Silos[2].Process.SignalAsync("CONT");
         }
+
+        // Resumed, the silo reads that it was declared dead and ends its process (Orleans' default fatal-error handler:
+        // FailFast): it never serves half-dead, and its supervisor sees a non-zero exit and restarts it.
+        var resumed = Stopwatch.StartNew();
+        await Eventually.True(() => !cluster.Silos[2].Process.IsRunning, "the silo declared dead exits once resumed", 60_000);
+        output.WriteLine($"the resumed silo exited with code {cluster.Silos[2].Process.ExitCode} {resumed.Elapsed.TotalSeconds:F1} s after SIGCONT");
+        Assert.NotEqual(0, cluster.Silos[2].Process.ExitCode);
     }
 
     [Fact]
