@@ -96,7 +96,7 @@ public sealed class PostgresServer : IAsyncDisposable
         "-D", _dataDir, "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", _dataDir,
         "-c", "listen_addresses=127.0.0.1",
         .. DurabilitySettings(),
-        "-c", "max_connections=300", "-c", "shared_buffers=128MB",
+        "-c", "max_connections=1000", "-c", "shared_buffers=128MB",
     ], _user, stopSignal: "INT");
 
     // Throwaway servers skip durability (fast tests and benchmarks); OBJECTSTORE_PG_DURABLE=1 turns it on, for a
