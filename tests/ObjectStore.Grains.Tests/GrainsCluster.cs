@@ -239,7 +239,7 @@ public static class Gateway
         if (body.Length <= GrainsCluster.InlineThreshold) return await grain.PutInline(metadata, body, cancellationToken);
         var ticket = await grain.BeginLargeWrite(metadata, cancellationToken);
         await UploadAsync(lt, ObjectContract.ParseGrainKey(grain.GetPrimaryKeyString()), ticket, body, cancellationToken);
-        return await grain.CommitLargeWrite(ticket.ChangeId, body.Length, cancellationToken);
+        return await grain.CommitLargeWrite(ticket, body.Length, cancellationToken);
     }
 
     /// <summary>The object's bytes through the grain (inline, or streamed from LT after a redirect); null when not found.</summary>

@@ -8,11 +8,10 @@ namespace ObjectStore.Testing;
 /// out: a multi-GiB upload body that a test or the bench never holds in memory. <paramref name="onRead"/>, when given,
 /// sees the running total after every read (progress, or cancelling a transfer mid-way).
 /// </summary>
-public sealed class GeneratedPayload(long length, ulong seed = 1, Action<long>? onRead = null) : Stream
+public sealed class GeneratedPayload(long length, ulong seed = 1, Action<long>? onRead = null) : SequentialBody
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private ulong _state = seed == 0 ? 0x9E3779B97F4A7C15UL : seed;
-    private long _position;
     private byte[]? _finalHash;
 
     /// <summary>The SHA-256 of the payload, once it was read to its end (still there after the HTTP client disposed the stream).</summary>
@@ -29,8 +28,8 @@ public sealed class GeneratedPayload(long length, ulong seed = 1, Action<long>? 
 
     public override int Read(Span<byte> buffer)
     {
-        var n = (int)Math.Min(buffer.Length, length - _position) & ~7;
-        if (n == 0 && _position < length) n = (int)Math.Min(buffer.Length, length - _position);
+        var n = (int)Math.Min(buffer.Length, length - Consumed) & ~7;
+        if (n == 0 && Consumed < length) n = (int)Math.Min(buffer.Length, length - Consumed);
         var words = n / 8;
         for (var i = 0; i < words; i++)
         {
@@ -41,9 +40,9 @@ public sealed class GeneratedPayload(long length, ulong seed = 1, Action<long>? 
         }
         for (var i = words * 8; i < n; i++) buffer[i] = (byte)i; // only the last < 8 bytes of a payload
         _hash.AppendData(buffer[..n]);
-        _position += n;
-        if (_position == length) _finalHash ??= _hash.GetCurrentHash();
-        onRead?.Invoke(_position);
+        Consumed += n;
+        if (Consumed == length) _finalHash ??= _hash.GetCurrentHash();
+        onRead?.Invoke(Consumed);
         return n;
     }
 
@@ -54,17 +53,7 @@ public sealed class GeneratedPayload(long length, ulong seed = 1, Action<long>? 
         return new(Read(buffer.Span));
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => length;
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

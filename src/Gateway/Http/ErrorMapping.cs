@@ -51,6 +51,10 @@ internal static class ErrorMapping
                 return ApiError.Json(400, "service error: " + integrity.Message);
             case NotSupportedException:
                 return ApiError.Json(501, "service error: not implemented");
+            case Grains.Objects.UnknownLargeWriteException abandoned:
+                // Nothing was stored and nothing is wrong with the request: sending it again succeeds.
+                return ApiError.Json(503, "service unavailable: the upload was abandoned before its commit (held too long, or its silo died); send it again", abandoned.Message)
+                    with { RetryAfterSeconds = DependencyFailure.RetryAfterSeconds };
             default:
                 return DependencyFailure.ToApiError(exception)
                     ?? ApiError.Json(500, "service error: " + exception.Message, CausesOf(exception));

@@ -21,12 +21,16 @@ public interface IObjectGrain : IGrainWithStringKey
     [Alias("BeginLargeWrite")]
     Task<LargeWriteTicket> BeginLargeWrite(ObjectInfo metadata, CancellationToken cancellationToken = default);
 
-    /// <summary>The gateway's large write, step 3: commits a write begun by <see cref="BeginLargeWrite"/> (tombstone CAS); returns the stored metadata.</summary>
-    /// <exception cref="InvalidOperationException">The change id names no open write of this key.</exception>
-    [Alias("CommitLargeWrite")]
-    Task<ObjectInfo> CommitLargeWrite(Guid changeId, long size, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The gateway's large write, step 3: commits the write <paramref name="ticket"/> names (tombstone CAS); returns the stored
+    /// metadata. Decided from the durable change log, so any activation of the key commits it (the one that began it may have
+    /// moved) and repeating a commit whose answer was lost is safe.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The write was aborted, held past its limit, or recovered after its silo died: send the body again.</exception>
+    [Alias("CommitLargeWrite.ticket")]
+    Task<ObjectInfo> CommitLargeWrite(LargeWriteTicket ticket, long size, CancellationToken cancellationToken = default);
 
-    /// <summary>Abandons a large write (its revision blob is deleted in the background); unknown ids are fine.</summary>
+    /// <summary>Abandons a large write (its revision blob is deleted in the background); unknown or committed ids are fine.</summary>
     [Alias("AbortLargeWrite")]
     Task AbortLargeWrite(Guid changeId, CancellationToken cancellationToken = default);
 

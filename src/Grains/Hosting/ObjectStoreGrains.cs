@@ -39,7 +39,7 @@ public static class ObjectStoreGrains
         siloBuilder.AddIncomingGrainCallFilter<DependencyOutageFilter>();
         siloBuilder.Services.AddSingleton<BatchSessions>();
         siloBuilder.Services.AddSingleton(services.Batches ?? new BatchExecutor(new ServiceConcurrencyLimiter(new ServiceLimitOptions(), services.Time), new BatchExecutorOptions()));
-        siloBuilder.Services.AddSingleton(provider => new ObjectWriter(provider.GetRequiredService<IGrainFactory>(), services.LongTerm, services.Storage.InlineThreshold));
+        siloBuilder.Services.AddSingleton(provider => new ObjectWriter(provider.GetRequiredService<IGrainFactory>(), services.LongTerm, services.Storage.InlineThreshold, services.Storage.Owner));
         siloBuilder.Services.AddSingleton<IBatchOperationRunner>(provider =>
             new ObjectGrainBatchRunner(provider.GetRequiredService<IGrainFactory>(), provider.GetRequiredService<ObjectWriter>()));
         return siloBuilder;

@@ -11,6 +11,13 @@ namespace ObjectStore.Grains.Objects;
 /// </summary>
 public static class ObjectContract
 {
+    /// <summary>
+    /// The request-context key under which <see cref="ObjectWriter"/> names the silo that uploads a large write's body
+    /// (<see cref="IObjectGrain.BeginLargeWrite"/>): the write's change entry is owned by that silo, so recovery takes it
+    /// when the uploader dies, not when the key's grain moves.
+    /// </summary>
+    public const string UploaderContextKey = "objectstore.uploader";
+
     /// <summary>The object grain of <paramref name="id"/>.</summary>
     public static IObjectGrain GetObjectGrain(this IGrainFactory factory, ObjectId id)
     {

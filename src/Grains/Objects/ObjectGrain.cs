@@ -16,14 +16,14 @@ namespace ObjectStore.Grains.Objects;
 /// <item><b>PutInline.</b> Drop the cached row → <c>TieredStorage.PutInlineAsync</c> (inline write, or record + CAS a
 /// tombstone away) → cache the row it wrote (read back from HV only when a concurrent writer superseded it), return
 /// its metadata.</item>
-/// <item><b>BeginLargeWrite.</b> <c>BeginLargeWriteAsync</c> (read current target C, record {new = R, old = C}) → keep
-/// the <see cref="LargeWrite"/> by change id → ticket. The caller streams the body into LT at R.</item>
-/// <item><b>CommitLargeWrite.</b> Take the open write (unknown id → <see cref="UnknownLargeWriteException"/>) → drop the
-/// cached row → read HV's current target at the write's start time. Still C → CAS C → R (<c>CommitLargeWriteAsync</c>).
-/// Changed (another write through this grain committed since this one began) → superseded in the turn: the write is
-/// disposed (cleanup deletes R) and the caller gets success, exactly what the CAS would decide, so writers on one silo
-/// never meet a CAS conflict; the CAS still guards writers on two silos during a membership change → read back, cache.</item>
-/// <item><b>AbortLargeWrite / timeout / deactivation.</b> Dispose the open write: its change entry's cleanup deletes R.</item>
+/// <item><b>BeginLargeWrite.</b> <c>BeginLargeWriteAsync</c> (read current target C, record {new = R, old = C}, held for the
+/// large-write hold) → ticket. The caller streams the body into LT at R. The activation keeps nothing: the change entry is the
+/// write's state, so the activation may be collected or move while the body streams.</item>
+/// <item><b>CommitLargeWrite.</b> Drop the cached row → <c>CommitLargeWriteAsync</c> from the ticket: take the entry from the
+/// log, read HV's current target (C → CAS C → R; R → already committed; else superseded, cleanup deletes R) → read back,
+/// cache. An entry abandoned or recovered meanwhile → <see cref="UnknownLargeWriteException"/>.</item>
+/// <item><b>AbortLargeWrite.</b> Take the entry as abandoned: its cleanup deletes R. A write never committed nor aborted is
+/// abandoned by recovery once its hold passed, or at once when the silo that began it is gone.</item>
 /// <item><b>Get / Head.</b> The cached row if it is not expired at the read's <c>now</c>; else read HV (Get: the whole
 /// row, cached when it fits the per-silo budget; Head: metadata, cached for tombstones). Then the debounced TTI bump
 /// in HV (cache hits included) and the cached deadline follows it. Inline → bytes (sliced to the range);
@@ -43,11 +43,9 @@ namespace ObjectStore.Grains.Objects;
 [GrainType("object"), Orleans.Placement.PreferLocalPlacement]
 public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObjectGrain
 {
-    private readonly Dictionary<Guid, OpenWrite> _open = [];
     private readonly ILogger _logger = services.LoggerFactory.CreateLogger<ObjectGrain>();
     private ObjectId _id = null!;
     private CacheEntry? _cached;
-    private IGrainTimer? _sweep;
 
     private TieredStorage Storage => services.Storage;
 
@@ -62,11 +60,10 @@ public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObj
     private string GrainKey => this.GetPrimaryKeyString();
 
     /// <inheritdoc/>
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _sweep?.Dispose();
         Forget();
-        foreach (var changeId in _open.Keys.ToArray()) await AbandonAsync(changeId, "deactivation");
+        return Task.CompletedTask;
     }
 
     // ---- writes ---------------------------------------------------------------------------------------
@@ -104,51 +101,43 @@ public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObj
     public Task<LargeWriteTicket> BeginLargeWrite(ObjectInfo info, CancellationToken cancellationToken)
     {
         var metadata = ObjectContract.ToMetadata(info);
+        var uploader = RequestContext.Get(ObjectContract.UploaderContextKey) as string;
         return MutateAsync(async ct =>
         {
-            var write = await Storage.BeginLargeWriteAsync(_id, ct);
-            _open[write.ChangeId] = new OpenWrite(write, metadata, services.Time.GetTimestamp());
-            // The gateway streams the body without calling the grain; idle collection must not drop the handle
-            // meanwhile (the upload would then land after its cleanup and leak). The sweep bounds this by the timeout.
-            DelayDeactivation(services.Objects.LargeWriteTimeout);
-            _sweep ??= this.RegisterGrainTimer(SweepAsync, services.Objects.LargeWriteSweepPeriod, services.Objects.LargeWriteSweepPeriod);
+            var write = await Storage.BeginLargeWriteAsync(_id, uploader, ct);
             return new LargeWriteTicket { RevisionKey = write.Revision.Key, ChangeId = write.ChangeId, Metadata = ObjectContract.ToInfo(write.Stamp(metadata)) };
         });
     }
 
     /// <inheritdoc/>
-    public Task<ObjectInfo> CommitLargeWrite(Guid changeId, long size, CancellationToken cancellationToken) => Info(CommitLargeWriteAsync(changeId, size));
-
-    private Task<ObjectMetadata> CommitLargeWriteAsync(Guid changeId, long size)
+    public Task<ObjectInfo> CommitLargeWrite(LargeWriteTicket ticket, long size, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(ticket);
         ArgumentOutOfRangeException.ThrowIfNegative(size);
-        if (!_open.Remove(changeId, out var open)) throw new UnknownLargeWriteException(changeId, GrainKey);
-        AllowIdleCollectionWhenNoWritesAreOpen();
-        return MutateAsync(async ct =>
+        var revision = _id.WithKey(ticket.RevisionKey);
+        var metadata = ObjectContract.ToMetadata(ticket.Metadata);
+        return Info(MutateAsync(async ct =>
         {
-            await using (open.Write)
+            Forget();
+            try
             {
-                Forget();
-                var write = open.Write;
-                // The raw redirect, expired or not: an expired tombstone is still what the commit's CAS replaces.
-                var current = await services.HighVolume.ReadRedirectAsync(_id, ct);
-                if (current?.Target == write.ReplacedTarget)
-                {
-                    Settle(await Storage.CommitLargeWriteAsync(write, open.Metadata, size, ct));
-                }
-                else
-                {
-                    services.Stats.Supersede();
-                    _logger.LogDebug("Large write {ChangeId} of {Object} superseded: the key changed since it began", changeId, _id);
-                }
+                Settle(await Storage.CommitLargeWriteAsync(_id, ticket.ChangeId, revision, metadata, size, ct));
+            }
+            catch (LargeWriteAbandonedException)
+            {
+                throw new UnknownLargeWriteException(ticket.ChangeId, GrainKey);
             }
             var row = await LoadAsync(services.Time.GetUtcNow(), ct);
-            return row?.Metadata ?? open.Write.Stamp(open.Metadata) with { Size = size };
-        }, disposeOnFailure: open.Write);
+            return row?.Metadata ?? metadata with { Size = size };
+        }));
     }
 
     /// <inheritdoc/>
-    public Task AbortLargeWrite(Guid changeId, CancellationToken cancellationToken) => AbandonAsync(changeId, null);
+    public async Task AbortLargeWrite(Guid changeId, CancellationToken cancellationToken)
+    {
+        // Queued on the job loop (no permit, no HV round trip in the turn): it must happen even during an outage.
+        if (await Storage.AbandonLargeWriteAsync(_id, changeId, CancellationToken.None)) services.Stats.Abandon();
+    }
 
     /// <inheritdoc/>
     public Task<ExpiryResult> ExtendExpiry(ExpiryRequest request, CancellationToken cancellationToken)
@@ -243,50 +232,17 @@ public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObj
     private static async Task<ObjectInfo> Info(Task<ObjectMetadata> write) => ObjectContract.ToInfo(await write);
 
     /// <summary>Runs a mutation to completion: a permit, and the grain's own deadline instead of the caller's token.</summary>
-    private async Task<T> MutateAsync<T>(Func<CancellationToken, Task<T>> mutation, IAsyncDisposable? disposeOnFailure = null)
+    private async Task<T> MutateAsync<T>(Func<CancellationToken, Task<T>> mutation)
     {
-        try
-        {
-            using var deadline = new CancellationTokenSource(services.Objects.MutationTimeout);
-            using (await services.Permits.AcquireAsync(deadline.Token))
-                return await mutation(deadline.Token);
-        }
-        catch when (disposeOnFailure is not null)
-        {
-            await disposeOnFailure.DisposeAsync();
-            throw;
-        }
+        using var deadline = new CancellationTokenSource(services.Objects.MutationTimeout);
+        using (await services.Permits.AcquireAsync(deadline.Token))
+            return await mutation(deadline.Token);
     }
 
     private void Settle(WriteOutcome outcome)
     {
         if (outcome == WriteOutcome.Superseded) services.Stats.CasConflict();
-    }
-
-    private async Task AbandonAsync(Guid changeId, string? why)
-    {
-        if (!_open.Remove(changeId, out var open)) return;
-        AllowIdleCollectionWhenNoWritesAreOpen();
-        if (why is not null)
-        {
-            services.Stats.Abandon();
-            _logger.LogWarning("Large write {ChangeId} of {Object} abandoned without a commit ({Reason}); its blob is deleted", changeId, _id, why);
-        }
-        await open.Write.DisposeAsync();
-    }
-
-    private void AllowIdleCollectionWhenNoWritesAreOpen()
-    {
-        if (_open.Count == 0) DelayDeactivation(TimeSpan.Zero);
-    }
-
-    private async Task SweepAsync()
-    {
-        var now = services.Time.GetTimestamp();
-        foreach (var (changeId, open) in _open.ToArray())
-        {
-            if (services.Time.GetElapsedTime(open.BeganAt, now) >= services.Objects.LargeWriteTimeout) await AbandonAsync(changeId, "timeout");
-        }
+        else if (outcome == WriteOutcome.Overtaken) services.Stats.Supersede();
     }
 
     // ---- cache ----------------------------------------------------------------------------------------
@@ -361,6 +317,4 @@ public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObj
             _logger.LogWarning(e, "TTI bump of {Object} failed; the read still succeeds", _id);
         }
     }
-
-    private sealed record OpenWrite(LargeWrite Write, ObjectMetadata Metadata, long BeganAt);
 }

@@ -12,12 +12,6 @@ public sealed class ObjectGrainOptions
     /// </summary>
     public TimeSpan MutationTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a begun large write may stay uncommitted before the grain abandons it (its blob is deleted). Default 1 h.</summary>
-    public TimeSpan LargeWriteTimeout { get; set; } = TimeSpan.FromHours(1);
-
-    /// <summary>How often an activation with open large writes looks for timed-out ones. Default 1 min.</summary>
-    public TimeSpan LargeWriteSweepPeriod { get; set; } = TimeSpan.FromMinutes(1);
-
     /// <summary>How long a resumable upload session lives without a new chunk before it expires and its bytes are discarded. Default 1 day.</summary>
     public TimeSpan UploadSessionLifetime { get; set; } = TimeSpan.FromDays(1);
 
@@ -26,8 +20,6 @@ public sealed class ObjectGrainOptions
     {
         if (CacheBudgetBytes < 0) throw new ArgumentOutOfRangeException(nameof(CacheBudgetBytes), CacheBudgetBytes, "must not be negative");
         if (MutationTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(MutationTimeout), MutationTimeout, "must be positive");
-        if (LargeWriteTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(LargeWriteTimeout), LargeWriteTimeout, "must be positive");
         if (UploadSessionLifetime < TimeSpan.FromMinutes(1)) throw new ArgumentOutOfRangeException(nameof(UploadSessionLifetime), UploadSessionLifetime, "must be at least 1 minute (the reminder granularity)");
-        if (LargeWriteSweepPeriod <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(LargeWriteSweepPeriod), LargeWriteSweepPeriod, "must be positive");
     }
 }

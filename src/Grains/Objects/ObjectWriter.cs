@@ -14,8 +14,10 @@ namespace ObjectStore.Grains.Objects;
 /// body into LT at the ticket's revision → <see cref="IObjectGrain.CommitLargeWrite"/>. Any failure after begin aborts
 /// the write (its blob is deleted through the change log; an abort after a commit that did land is a no-op) and the
 /// write's own error is rethrown. Writes carry no caller token into the grain: once started they run to completion.
+/// <paramref name="uploader"/> is the silo this writer runs in (null in a process that hosts no silo): the large writes
+/// it begins are owned by it, so they survive the key's grain moving and are recovered when this silo dies.
 /// </summary>
-public sealed class ObjectWriter(IGrainFactory grains, ILongTermStore longTerm, int inlineThreshold)
+public sealed class ObjectWriter(IGrainFactory grains, ILongTermStore longTerm, int inlineThreshold, string? uploader = null)
 {
     /// <summary>Bodies up to this many bytes are stored inline.</summary>
     public int InlineThreshold => inlineThreshold;
@@ -70,14 +72,27 @@ public sealed class ObjectWriter(IGrainFactory grains, ILongTermStore longTerm, 
     {
         StorageTelemetry.NoteTier(StorageTelemetry.LongTerm);
         var grain = grains.GetObjectGrain(id);
-        var ticket = await Failover.RunAsync(static async (call, _) => await call.grain.BeginLargeWrite(call.info, CancellationToken.None).ConfigureAwait(false),
-            (grain, info: ObjectContract.ToInfo(metadata)), CancellationToken.None).ConfigureAwait(false);
+        var ticket = await Failover.RunAsync(static async (call, _) =>
+            {
+                if (call.uploader is not null) RequestContext.Set(ObjectContract.UploaderContextKey, call.uploader);
+                try
+                {
+                    return await call.grain.BeginLargeWrite(call.info, CancellationToken.None).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (call.uploader is not null) RequestContext.Remove(ObjectContract.UploaderContextKey);
+                }
+            },
+            (grain, info: ObjectContract.ToInfo(metadata), uploader), CancellationToken.None).ConfigureAwait(false);
         try
         {
             var counted = content as PrefixedStream ?? new PrefixedStream(ReadOnlyMemory<byte>.Empty, content);
             using (StorageTelemetry.Start("put_blob", id, StorageTelemetry.LongTerm))
                 await longTerm.PutAsync(id.WithKey(ticket.RevisionKey), ObjectContract.ToMetadata(ticket.Metadata), counted, contentLength, cancellationToken).ConfigureAwait(false);
-            await grain.CommitLargeWrite(ticket.ChangeId, counted.BytesRead, CancellationToken.None).ConfigureAwait(false);
+            // The commit is decided from the change log, so it is safe to repeat and any activation of the key can run it.
+            await Failover.RunAsync(static async (call, _) => await call.grain.CommitLargeWrite(call.ticket, call.size, CancellationToken.None).ConfigureAwait(false),
+                (grain, ticket, size: counted.BytesRead), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception)
         {

@@ -119,7 +119,7 @@ internal sealed partial class ServerHost : IAsyncDisposable
                 services => TelemetryHosting.Add(services, options.Metrics, siloName, settings.ConfigureTracing));
             var grains = app.Services.GetRequiredService<IGrainFactory>();
             var hostsGrains = !options.Cluster.GatewayOnly;
-            var writer = new ObjectWriter(grains, storage.LongTerm, storage.Storage.InlineThreshold);
+            var writer = new ObjectWriter(grains, storage.LongTerm, storage.Storage.InlineThreshold, hostsGrains ? siloName : null);
             IObjectBackend backend = new GrainObjectBackend(grains, storage.Storage, storage.LongTerm, writer,
                 hostsGrains ? app.Services.GetRequiredService<BatchSessions>() : null,
                 hostsGrains ? null : new BatchExecutor(limiter, new BatchExecutorOptions(), loggerFactory.CreateLogger<BatchExecutor>()));

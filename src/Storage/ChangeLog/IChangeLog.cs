@@ -16,13 +16,23 @@ public interface IChangeLog
     /// <summary>Durably advances an entry's phase (and optionally its cleanup delay).</summary>
     Task UpdatePhaseAsync(Guid id, ChangePhase phase, DateTimeOffset? cleanupAfter, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Takes over a large write's entry while it is still <see cref="ChangePhase.Recorded"/> and no recoverer ever claimed
+    /// it: moves it to <paramref name="phase"/> (Written for a commit, Lost for an abandonment) with the given owner and
+    /// cleanup time, in one conditional write, and returns it as stored. Null when the entry of <paramref name="obj"/> is
+    /// gone, already taken, or claimed by recovery: whoever got there first decides, so a commit and a recovery (or an
+    /// abandonment) of one write never both act on it.
+    /// </summary>
+    Task<ChangeEntry?> TakeRecordedAsync(Guid id, Objects.ObjectId obj, ChangePhase phase, string owner, DateTimeOffset cleanupAfter, CancellationToken cancellationToken);
+
     /// <summary>Removes an entry; absent is fine.</summary>
     Task RemoveAsync(Guid id, CancellationToken cancellationToken);
 
     /// <summary>
     /// Claims up to <paramref name="limit"/> recoverable entries for <paramref name="claimant"/>: those
-    /// whose <see cref="ChangeEntry.CleanupAfter"/> passed, or that have none and whose owner is
-    /// not in <paramref name="liveOwners"/>; entries claimed by someone else within
+    /// whose <see cref="ChangeEntry.CleanupAfter"/> passed, or whose owner is not in <paramref name="liveOwners"/>
+    /// and that have no cleanup time or are still <see cref="ChangePhase.Recorded"/> (a large write whose uploader died
+    /// is recovered now, not when its hold passes); entries claimed by someone else within
     /// <paramref name="claimFor"/> are skipped (PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>). A claim
     /// makes <paramref name="claimant"/> the owner until it expires.
     /// </summary>

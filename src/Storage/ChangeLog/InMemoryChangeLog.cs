@@ -6,7 +6,7 @@ namespace ObjectStore.Storage.ChangeLog;
 /// An <see cref="IChangeLog"/> in process memory, for tests (durable only as long as the object lives,
 /// which is what a simulated crash needs: the log survives, the process state does not).
 /// Claim rule (as the SQL log): an entry is recoverable when it is not under a claim still in force and
-/// either its cleanup delay passed, or it has none and its owner is not live. A claim makes the claimant
+/// either its cleanup delay passed, or its owner is not live and it has no delay or is still Recorded. A claim makes the claimant
 /// the owner, so a claimant that dies hands its entries on once its claim lapsed; a live one keeps them.
 /// Recording an entry again (a retry after a lost response) keeps the stored one.
 /// </summary>
@@ -47,6 +47,21 @@ public sealed class InMemoryChangeLog : IChangeLog
                 _entries[id] = slot with { Entry = slot.Entry with { Phase = phase, CleanupAfter = cleanupAfter ?? slot.Entry.CleanupAfter } };
         }
         return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<ChangeEntry?> TakeRecordedAsync(Guid id, Objects.ObjectId obj, ChangePhase phase, string owner, DateTimeOffset cleanupAfter, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(id, out var slot) || slot.ClaimedUntil is not null
+                || slot.Entry.Phase != ChangePhase.Recorded || slot.Entry.Object != obj)
+                return Task.FromResult<ChangeEntry?>(null);
+            var taken = slot.Entry with { Phase = phase, Owner = owner, CleanupAfter = cleanupAfter };
+            _entries[id] = slot with { Entry = taken };
+            return Task.FromResult<ChangeEntry?>(taken);
+        }
     }
 
     /// <inheritdoc />
@@ -92,7 +107,8 @@ public sealed class InMemoryChangeLog : IChangeLog
     private static bool IsRecoverable(Slot slot, IReadOnlyCollection<string> liveOwners, DateTimeOffset now)
     {
         if (slot.ClaimedUntil is { } until && until > now) return false;
-        return slot.Entry.CleanupAfter is { } after ? after <= now : !liveOwners.Contains(slot.Entry.Owner);
+        if (slot.Entry.CleanupAfter is { } after && after <= now) return true;
+        return (slot.Entry.CleanupAfter is null || slot.Entry.Phase == ChangePhase.Recorded) && !liveOwners.Contains(slot.Entry.Owner);
     }
 
     private sealed record Slot(ChangeEntry Entry, DateTimeOffset? ClaimedUntil);

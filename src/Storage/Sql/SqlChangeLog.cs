@@ -85,6 +85,30 @@ public abstract class SqlChangeLog : IChangeLog
         }, cancellationToken);
 
     /// <inheritdoc />
+    public async Task<ChangeEntry?> TakeRecordedAsync(Guid id, ObjectId obj, ChangePhase phase, string owner, DateTimeOffset cleanupAfter, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        var stored = StoredId.From(obj);
+        var taken = await _db.WriteAsync(transactional: false, async (connection, transaction) =>
+        {
+            // One conditional UPDATE: the row lock orders it against a recovery claim (which sets claimed_until) and against
+            // a second taker (which moves the phase off Recorded); the loser matches no row.
+            await using var command = SqlDatabase.Command(connection, transaction,
+                "UPDATE change_log SET phase = @phase, owner = @owner, cleanup_after = @cleanup " +
+                $"WHERE id = @id AND usecase = @u AND scopes = @s AND key = @k AND phase = {(short)ChangePhase.Recorded} AND claimed_until IS NULL " +
+                $"RETURNING {Columns}");
+            SqlDatabase.Add(command, "phase", DbType.Int16, (short)phase);
+            SqlDatabase.Add(command, "owner", DbType.String, owner);
+            SqlDatabase.Add(command, "cleanup", DbType.Int64, SqlTime.ToMicros(cleanupAfter));
+            SqlDatabase.Add(command, "id", DbType.Guid, id);
+            AddId(command, "", stored);
+            await command.PrepareAsync(cancellationToken);
+            return Attempt<List<ChangeEntry>>.Done(await ReadEntriesAsync(command, cancellationToken).ToListAsync(cancellationToken));
+        }, cancellationToken);
+        return taken.Count == 0 ? null : taken[0];
+    }
+
+    /// <inheritdoc />
     public Task RemoveAsync(Guid id, CancellationToken cancellationToken) =>
         _db.WriteAsync(transactional: false, async (connection, transaction) =>
         {
@@ -108,7 +132,7 @@ public abstract class SqlChangeLog : IChangeLog
             await using var command = SqlDatabase.Command(connection, transaction,
                 "UPDATE change_log SET owner = @claimant, claimed_until = @until WHERE id IN (" +
                 "SELECT id FROM change_log " +
-                $"WHERE (cleanup_after <= @now OR (cleanup_after IS NULL AND {OwnerNotLive})) " +
+                $"WHERE (cleanup_after <= @now OR ((cleanup_after IS NULL OR phase = {(short)ChangePhase.Recorded}) AND {OwnerNotLive})) " +
                 "AND (claimed_until IS NULL OR claimed_until <= @now) " +
                 $"ORDER BY recorded_at LIMIT @limit{_db.ForUpdateSkipLocked}) " +
                 $"RETURNING {Columns}");

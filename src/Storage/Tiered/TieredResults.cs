@@ -2,13 +2,15 @@ using ObjectStore.Storage.Objects;
 
 namespace ObjectStore.Storage.Tiered;
 
-/// <summary>How a write ended; both are success for the caller (last writer wins).</summary>
+/// <summary>How a write ended; all are success for the caller (last writer wins).</summary>
 public enum WriteOutcome
 {
     /// <summary>This write is now the object.</summary>
     Written,
-    /// <summary>A concurrent writer committed after this write's read; this write's bytes were discarded.</summary>
+    /// <summary>A concurrent writer committed after this write's read (its CAS conflicted); this write's bytes were discarded.</summary>
     Superseded,
+    /// <summary>A large write found, when it came to commit, that another writer had committed since it began: no CAS was tried and its bytes were discarded.</summary>
+    Overtaken,
 }
 
 /// <summary>How an inline write ended, with the metadata as stored (stamped at the write's instant, sized).</summary>

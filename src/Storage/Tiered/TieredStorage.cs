@@ -32,12 +32,15 @@ namespace ObjectStore.Storage.Tiered;
 /// <see cref="TieredStorageOptions.UnknownOutcomeDelay"/> and recovery then reads HV and deletes T only if it is no
 /// longer current (not at once: a late-applied CAS could land after that read); the error reaches the caller.</para>
 ///
-/// <para><b>Large write</b> (<see cref="BeginLargeWriteAsync"/>, LT upload, <see cref="CommitLargeWriteAsync"/>).
-/// 1. Read the current tombstone target C, expired or not (or none). 2. Record change {new = R, old = C} (Recorded).
-/// 3. Stream the body to LT at R; failure → dispose (Recorded: delete R) and rethrow. 4. Written;
-/// CAS(C → tombstone R). OK → Updated: cleanup deletes C. Conflict → Lost: cleanup deletes R, caller gets
-/// success (Superseded). Error (including a commit applied whose response was lost) → stays Written: after the
-/// unknown-outcome delay recovery reads HV and deletes whichever of C and R is not current; the error reaches the caller.</para>
+/// <para><b>Large write</b> (<see cref="BeginLargeWriteAsync(ObjectId, CancellationToken)"/>, LT upload, <see cref="CommitLargeWriteAsync"/>).
+/// 1. Read the current tombstone target C, expired or not (or none). 2. Record change {new = R, old = C} (Recorded,
+/// due after the large-write hold). 3. Stream the body to LT at R; failure → abandon: take the entry (Lost, due now),
+/// delete R, and rethrow. 4. Take the entry for the commit (Written, due after the unknown-outcome delay), in one
+/// conditional write that fails if the entry was abandoned or claimed by recovery; CAS(C → tombstone R). OK → Updated:
+/// cleanup deletes C. Conflict → Lost: cleanup deletes R, caller gets success (Superseded). Error (including a commit
+/// applied whose response was lost) → stays Written: after the delay recovery reads HV and deletes whichever of C and R
+/// is not current; the error reaches the caller. Steps 2 and 4 may run in different processes: the write lives in the
+/// log, not in memory, so it survives its grain moving, and recovery takes a Recorded entry whose owner died at once.</para>
 ///
 /// <para><b>Delete.</b> 1. Delete unless a tombstone (live or expired) is there → done. 2. Tombstone T: record {old = T}.
 /// 3. Written; CAS(T → delete). OK → Updated: cleanup deletes T. Conflict → Lost: someone rewrote the key,
@@ -139,34 +142,89 @@ public sealed class TieredStorage
         return new InlineWriteResult(outcome, stamped);
     }
 
-    /// <summary>Large write, step 1–2: reads the current target and records the change; the caller then streams the body to LT at <see cref="LargeWrite.Revision"/>.</summary>
-    public async Task<LargeWrite> BeginLargeWriteAsync(ObjectId id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Large write, steps 1–2: reads the current target and records the change (Recorded, held for
+    /// <see cref="TieredStorageOptions.LargeWriteHold"/>); the caller then streams the body to LT at <see cref="LargeWrite.Revision"/>.
+    /// Nothing about the write stays in this process: the commit and the abandonment find it in the change log.
+    /// </summary>
+    public Task<LargeWrite> BeginLargeWriteAsync(ObjectId id, CancellationToken cancellationToken) => BeginLargeWriteAsync(id, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="BeginLargeWriteAsync(ObjectId, CancellationToken)"/> for a body another process uploads: the entry is owned by
+    /// <paramref name="uploader"/> (that process's owner name; null = this one), so recovery takes the write when the uploader
+    /// dies, and leaves it alone while only this process goes away.
+    /// </summary>
+    public async Task<LargeWrite> BeginLargeWriteAsync(ObjectId id, string? uploader, CancellationToken cancellationToken)
     {
         using var span = StorageTelemetry.Start("begin_large_write", id, StorageTelemetry.HighVolume);
-        var now = _time.GetUtcNow();
+        // Microseconds, as the log stores it: an activation that commits from the entry stamps the same instant.
+        var now = ObjectTimestamp.ToMicros(_time.GetUtcNow());
         var current = await CurrentTargetAsync(id, cancellationToken).ConfigureAwait(false);
         var revision = Revision.NewFor(id);
-        var guard = await RecordAsync(id, revision, current, ChangePhase.Recorded, now, null, cancellationToken).ConfigureAwait(false);
-        return new LargeWrite(id, revision, current, now, guard);
+        var entry = await RecordEntryAsync(id, revision, current, ChangePhase.Recorded, now, now + _options.LargeWriteHold, cancellationToken, uploader).ConfigureAwait(false);
+        return new LargeWrite(this, id, revision, entry.Id, now);
     }
 
     /// <summary>
-    /// Large write, step 4: CAS the tombstone from the target seen at begin to the revision, with
-    /// <paramref name="metadata"/> stamped at begin and the <paramref name="size"/> written. Finishes <paramref name="write"/>.
+    /// Large write, step 4, decided from the change log (any process may run it, whichever activation began the write):
+    /// take the Recorded entry for the commit (Written, this process its owner, recovery held off for the unknown-outcome
+    /// delay), then read HV's current target. It is the revision already (a repeated commit) → Updated. It is not the
+    /// target seen at begin → Lost (superseded; cleanup deletes the revision). Else CAS it to a tombstone of the revision
+    /// with <paramref name="metadata"/> stamped at begin and <paramref name="size"/>; a conflict reads HV again, since a
+    /// repeated commit of the same revision may have won. An entry that cannot be taken (abandoned, recovered, committed
+    /// and cleaned up) answers from HV: the revision current → Written, else <see cref="LargeWriteAbandonedException"/>.
     /// </summary>
-    public async Task<WriteOutcome> CommitLargeWriteAsync(LargeWrite write, ObjectMetadata metadata, long size, CancellationToken cancellationToken)
+    public async Task<WriteOutcome> CommitLargeWriteAsync(ObjectId id, Guid changeId, ObjectId revision, ObjectMetadata metadata, long size, CancellationToken cancellationToken)
     {
-        using var span = StorageTelemetry.Start("commit_large_write", write.Object, StorageTelemetry.HighVolume);
-        ArgumentNullException.ThrowIfNull(write);
+        using var span = StorageTelemetry.Start("commit_large_write", id, StorageTelemetry.HighVolume);
         ArgumentOutOfRangeException.ThrowIfNegative(size);
-        if (write.Guard.IsDisposed) throw new InvalidOperationException($"large write {write.ChangeId} is already finished");
-        var tombstone = new Tombstone(write.Revision, write.Stamp(metadata) with { Size = size });
-        await using (write.Guard.ConfigureAwait(false))
+        var now = _time.GetUtcNow();
+        var entry = await _log.TakeRecordedAsync(changeId, id, ChangePhase.Written, _options.Owner, now + _options.UnknownOutcomeDelay, cancellationToken).ConfigureAwait(false);
+        if (entry is null || entry.NewBlob != revision)
         {
-            write.Guard.Advance(ChangePhase.Written);
-            var won = await _hv.CompareAndWriteAsync(write.Object, write.ReplacedTarget, new TieredWrite.WriteTombstone(tombstone), write.StartedAt, cancellationToken).ConfigureAwait(false);
-            return Settle(write.Guard, won);
+            if (await CurrentTargetAsync(id, cancellationToken).ConfigureAwait(false) == revision) return WriteOutcome.Written;
+            throw new LargeWriteAbandonedException(id, changeId);
         }
+        var guard = new ChangeGuard(entry, _cleanup, _jobs, _logger);
+        await using (guard.ConfigureAwait(false))
+        {
+            var current = await CurrentTargetAsync(id, cancellationToken).ConfigureAwait(false);
+            if (current == revision) return Settle(guard, won: true);
+            if (current != entry.OldBlob)
+            {
+                guard.Advance(ChangePhase.Lost);
+                return WriteOutcome.Overtaken;
+            }
+            var tombstone = new Tombstone(revision, metadata.StampedAt(entry.RecordedAt) with { Size = size });
+            var won = await _hv.CompareAndWriteAsync(id, entry.OldBlob, new TieredWrite.WriteTombstone(tombstone), entry.RecordedAt, cancellationToken).ConfigureAwait(false);
+            if (!won) won = await CurrentTargetAsync(id, cancellationToken).ConfigureAwait(false) == revision;
+            return Settle(guard, won);
+        }
+    }
+
+    /// <summary>
+    /// Abandons a large write that was not committed, in the background: takes its Recorded entry (Lost, due now), then
+    /// deletes the revision and aborts what an unfinished upload stored. Queued rather than run inline so that it happens
+    /// even when the abort arrives during a dependency outage (the job loop retries until it succeeds). An entry already
+    /// taken (committed, abandoned, recovered) is left alone. False when the job loop is stopping: then the entry waits for
+    /// recovery (its owner's death or its hold).
+    /// </summary>
+    public async Task<bool> AbandonLargeWriteAsync(ObjectId id, Guid changeId, CancellationToken cancellationToken)
+    {
+        ChangeEntry? taken = null;
+        var took = false;
+        var queued = await _jobs.EnqueueAsync($"abandon {changeId}", async ct =>
+        {
+            // A retry after the take succeeded must still clean up: what the take returned is kept across attempts.
+            if (!took)
+            {
+                taken = await _log.TakeRecordedAsync(changeId, id, ChangePhase.Lost, _options.Owner, _time.GetUtcNow(), ct).ConfigureAwait(false);
+                took = true;
+            }
+            if (taken is not null) await _cleanup.RunAsync(taken, ChangePhase.Lost, ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        if (!queued) _logger.LogInformation("Job loop stopping; abandoned large write {ChangeId} of {Object} left to recovery", changeId, id);
+        return queued;
     }
 
     /// <summary>
@@ -204,7 +262,7 @@ public sealed class TieredStorage
         await using (write.ConfigureAwait(false))
         {
             await _lt.PutAsync(write.Revision, write.Stamp(metadata), body, sizeHint, cancellationToken).ConfigureAwait(false);
-            return await CommitLargeWriteAsync(write, metadata, body.BytesRead, cancellationToken).ConfigureAwait(false);
+            return await write.CommitAsync(metadata, body.BytesRead, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -438,7 +496,11 @@ public sealed class TieredStorage
     private async Task<ObjectId?> CurrentTargetAsync(ObjectId id, CancellationToken cancellationToken) =>
         (await _hv.ReadRedirectAsync(id, cancellationToken).ConfigureAwait(false))?.Target;
 
-    private async Task<ChangeGuard> RecordAsync(ObjectId id, ObjectId? newBlob, ObjectId? oldBlob, ChangePhase phase, DateTimeOffset now, DateTimeOffset? cleanupAfter, CancellationToken cancellationToken)
+    private async Task<ChangeGuard> RecordAsync(ObjectId id, ObjectId? newBlob, ObjectId? oldBlob, ChangePhase phase, DateTimeOffset now, DateTimeOffset? cleanupAfter, CancellationToken cancellationToken) =>
+        new(await RecordEntryAsync(id, newBlob, oldBlob, phase, now, cleanupAfter, cancellationToken).ConfigureAwait(false), _cleanup, _jobs, _logger);
+
+    private async Task<ChangeEntry> RecordEntryAsync(ObjectId id, ObjectId? newBlob, ObjectId? oldBlob, ChangePhase phase, DateTimeOffset now, DateTimeOffset? cleanupAfter,
+        CancellationToken cancellationToken, string? owner = null)
     {
         var entry = new ChangeEntry
         {
@@ -448,11 +510,11 @@ public sealed class TieredStorage
             OldBlob = oldBlob,
             Phase = phase,
             CleanupAfter = cleanupAfter,
-            Owner = _options.Owner,
+            Owner = string.IsNullOrEmpty(owner) ? _options.Owner : owner,
             RecordedAt = now,
         };
         await _log.RecordAsync(entry, cancellationToken).ConfigureAwait(false);
-        return new ChangeGuard(entry, _cleanup, _jobs, _logger);
+        return entry;
     }
 
     private static async Task<int> FillAsync(Stream content, Memory<byte> buffer, CancellationToken cancellationToken)

@@ -24,6 +24,12 @@ public sealed class TieredStorageOptions
     /// </summary>
     public TimeSpan UnknownOutcomeDelay { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long a begun large write may take before its commit; after that recovery abandons it (deletes the revision) even
+    /// while its owner lives, and a late commit fails. A write whose owner died is recovered at once. Default 1 h.
+    /// </summary>
+    public TimeSpan LargeWriteHold { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How long a recovery claim keeps other recoverers off an entry. Default 5 min.</summary>
     public TimeSpan RecoveryClaim { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -40,6 +46,7 @@ public sealed class TieredStorageOptions
         if (MultipartHold < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(MultipartHold), MultipartHold, "must not be negative");
         if (string.IsNullOrEmpty(Owner)) throw new ArgumentOutOfRangeException(nameof(Owner), Owner, "must not be empty");
         if (UnknownOutcomeDelay < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(UnknownOutcomeDelay), UnknownOutcomeDelay, "must not be negative");
+        if (LargeWriteHold <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(LargeWriteHold), LargeWriteHold, "must be positive");
         if (RecoveryClaim <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RecoveryClaim), RecoveryClaim, "must be positive");
     }
 }

@@ -237,7 +237,7 @@ public sealed class BatchExecutorTests
         var changeId = Guid.NewGuid();
         var runner = new FuncRunner(async op =>
         {
-            await here.GrainFactory.GetObjectGrain(op.Id).CommitLargeWrite(changeId, 1);
+            await here.GrainFactory.GetObjectGrain(op.Id).CommitLargeWrite(new LargeWriteTicket { RevisionKey = $"{op.Id.Key}/never-begun", ChangeId = changeId, Metadata = new ObjectInfo() }, 1);
             return await objects.RunAsync(op);
         });
 

@@ -91,7 +91,7 @@ public sealed class ChangeLogGrainTests(ITestOutputHelper output)
 
         var recovery = cluster.Silos[1].GrainFactory.GetGrain<IChangeLogGrain>(IChangeLogGrain.Key);
         var run = await recovery.RecoverNow();
-        await cluster.Object(id, 1).CommitLargeWrite(ticket.ChangeId, body.Length);
+        await cluster.Object(id, 1).CommitLargeWrite(ticket, body.Length);
 
         Assert.Equal(0, run.Claimed);
         Assert.Null(await recovery.LastRun());

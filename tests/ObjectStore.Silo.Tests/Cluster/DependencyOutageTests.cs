@@ -163,7 +163,7 @@ public sealed class DependencyOutageTests(ITestOutputHelper output)
     /// The blobs under <paramref name="scopes"/>, those no HV row points at (listed first, HV read after, so a blob
     /// written meanwhile cannot look unreferenced), and the bucket's multipart uploads.
     /// </summary>
-    private static async Task<(int Blobs, int Orphans, int Uploads)> LeftoversAsync(SiloProcessCluster cluster, string scopes)
+    internal static async Task<(int Blobs, int Orphans, int Uploads)> LeftoversAsync(SiloProcessCluster cluster, string scopes)
     {
         var moto = await MotoS3Server.Shared;
         using var s3 = new AmazonS3Client(new BasicAWSCredentials(MotoS3Server.AccessKey, MotoS3Server.SecretKey),

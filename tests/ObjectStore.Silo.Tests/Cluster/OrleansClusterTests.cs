@@ -152,7 +152,7 @@ public sealed class OrleansClusterTests(ITestOutputHelper output)
     /// Writes <paramref name="count"/> objects round-robin through <paramref name="writers"/> (every silo by default),
     /// every tenth over the inline threshold; each acknowledged with 200. Returns key → bytes.
     /// </summary>
-    private static async Task<Dictionary<string, byte[]>> WriteSpreadAsync(SiloProcessCluster cluster, string scopes, string prefix, int count,
+    internal static async Task<Dictionary<string, byte[]>> WriteSpreadAsync(SiloProcessCluster cluster, string scopes, string prefix, int count,
         int[]? writers = null)
     {
         writers ??= Enumerable.Range(0, cluster.Silos.Count).ToArray();
@@ -173,13 +173,14 @@ public sealed class OrleansClusterTests(ITestOutputHelper output)
     /// Polls until every key of <paramref name="written"/> reads back byte-identical from one of <paramref name="survivors"/>.
     /// How long it took is a benchmark figure, not an assertion: the 60 s bound only turns a broken failover into a failure.
     /// </summary>
-    private static async Task WaitUntilReadableAsync(SiloProcessCluster cluster, string scopes, Dictionary<string, byte[]> written, int[] survivors)
+    internal static async Task WaitUntilReadableAsync(SiloProcessCluster cluster, string scopes, Dictionary<string, byte[]> written, int[] survivors,
+        int limitSeconds = 60)
     {
         var since = Stopwatch.StartNew();
         var pending = new HashSet<string>(written.Keys);
         while (pending.Count > 0)
         {
-            Assert.True(since.Elapsed < TimeSpan.FromSeconds(60), $"{pending.Count} acknowledged writes unreadable after 60 s:\n{cluster.Output()}");
+            Assert.True(since.Elapsed < TimeSpan.FromSeconds(limitSeconds), $"{pending.Count} acknowledged writes unreadable after {limitSeconds} s:\n{cluster.Output()}");
             foreach (var key in pending.ToArray())
             {
                 foreach (var silo in survivors)

@@ -28,8 +28,10 @@ public abstract class ChangeLogContract : IAsyncLifetime
 
     private static ObjectId Id(string key) => new("attachments", Scopes.Parse("org=1"), key);
 
-    private static ChangeEntry Entry(string owner, string key = "k", DateTimeOffset? cleanupAfter = null, DateTimeOffset? recordedAt = null) => new()
+    private static ChangeEntry Entry(string owner, string key = "k", DateTimeOffset? cleanupAfter = null, DateTimeOffset? recordedAt = null,
+        ChangePhase phase = ChangePhase.Recorded) => new()
     {
+        Phase = phase,
         Id = Guid.NewGuid(),
         Object = Id(key),
         NewBlob = Id($"{key}/{Guid.CreateVersion7()}"),
@@ -154,12 +156,72 @@ public abstract class ChangeLogContract : IAsyncLifetime
         Assert.Equal(new[] { due.Id, exactlyNow.Id }.Order(), claimed.Select(c => c.Id).Order());
     }
 
-    [Fact]
-    public async Task Entries_with_a_pending_cleanup_delay_wait_even_when_the_owner_died()
+    [Theory]
+    [InlineData(ChangePhase.Assembling)]
+    [InlineData(ChangePhase.Written)]
+    public async Task Entries_with_a_pending_cleanup_delay_wait_even_when_the_owner_died(ChangePhase phase)
     {
-        await Log.RecordAsync(Entry("silo-dead", cleanupAfter: Now + TimeSpan.FromHours(24)), CancellationToken.None);
+        // A multipart complete the client may retry, a commit whose outcome is unknown: the delay is what keeps them safe.
+        await Log.RecordAsync(Entry("silo-dead", cleanupAfter: Now + TimeSpan.FromHours(24), phase: phase), CancellationToken.None);
         Assert.Empty(await Claim("silo-b", ["silo-b"]));
         Assert.Single(await Claim("silo-b", ["silo-b"], Now + TimeSpan.FromHours(24)));
+    }
+
+    [Fact]
+    public async Task A_held_large_write_of_a_dead_owner_is_claimed_at_once_and_of_a_live_one_when_its_hold_passed()
+    {
+        await Log.RecordAsync(Entry("silo-dead", "a", cleanupAfter: Now + TimeSpan.FromHours(1)), CancellationToken.None);
+        await Log.RecordAsync(Entry("silo-b", "b", cleanupAfter: Now + TimeSpan.FromHours(1)), CancellationToken.None);
+
+        var recovered = Assert.Single(await Claim("silo-b", ["silo-b"]));
+        Assert.Equal("a", recovered.Object.Key);
+        await Log.RemoveAsync(recovered.Id, CancellationToken.None);
+        Assert.Equal("b", Assert.Single(await Claim("silo-b", ["silo-b"], Now + TimeSpan.FromHours(1))).Object.Key);
+    }
+
+    [Fact]
+    public async Task Taking_a_recorded_entry_moves_it_once_and_returns_it_as_stored()
+    {
+        var entry = Entry("silo-a", cleanupAfter: Now + TimeSpan.FromHours(1));
+        await Log.RecordAsync(entry, CancellationToken.None);
+
+        var taken = await Log.TakeRecordedAsync(entry.Id, entry.Object, ChangePhase.Written, "silo-b", Now + TimeSpan.FromMinutes(1), CancellationToken.None);
+        var again = await Log.TakeRecordedAsync(entry.Id, entry.Object, ChangePhase.Lost, "silo-c", Now, CancellationToken.None);
+
+        Assert.Equal(entry with { Phase = ChangePhase.Written, Owner = "silo-b", CleanupAfter = Now + TimeSpan.FromMinutes(1) }, taken);
+        Assert.Null(again);
+        Assert.Equal(taken, Assert.Single(await All()));
+        // Taken for a commit by a live owner, the entry now waits for its delay even though the one that began it died.
+        Assert.Empty(await Claim("silo-b", ["silo-b"]));
+    }
+
+    [Fact]
+    public async Task An_entry_claimed_by_recovery_or_of_another_object_or_absent_cannot_be_taken()
+    {
+        var claimed = Entry("silo-dead", "claimed");
+        var other = Entry("silo-a", "other");
+        await Log.RecordAsync(claimed, CancellationToken.None);
+        await Log.RecordAsync(other, CancellationToken.None);
+        Assert.Single(await Claim("silo-a", ["silo-a"]));
+
+        Assert.Null(await Log.TakeRecordedAsync(claimed.Id, claimed.Object, ChangePhase.Written, "silo-a", Now, CancellationToken.None));
+        // Still not after the claim lapsed: a recoverer may already have deleted the revision.
+        Assert.Null(await Log.TakeRecordedAsync(claimed.Id, claimed.Object, ChangePhase.Written, "silo-a", Now + ClaimFor + TimeSpan.FromHours(1), CancellationToken.None));
+        Assert.Null(await Log.TakeRecordedAsync(other.Id, claimed.Object, ChangePhase.Written, "silo-a", Now, CancellationToken.None));
+        Assert.Null(await Log.TakeRecordedAsync(Guid.NewGuid(), other.Object, ChangePhase.Written, "silo-a", Now, CancellationToken.None));
+        Assert.Equal(ChangePhase.Recorded, (await All()).Single(e => e.Id == other.Id).Phase);
+    }
+
+    [Fact]
+    public async Task A_recorded_entry_is_taken_by_exactly_one_of_concurrent_takers()
+    {
+        var entry = Entry("silo-a");
+        await Log.RecordAsync(entry, CancellationToken.None);
+
+        var takers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+            Log.TakeRecordedAsync(entry.Id, entry.Object, i % 2 == 0 ? ChangePhase.Written : ChangePhase.Lost, $"silo-{i}", Now, CancellationToken.None))));
+
+        Assert.Single(takers, t => t is not null);
     }
 
     [Fact]

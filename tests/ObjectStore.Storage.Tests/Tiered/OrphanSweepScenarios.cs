@@ -86,7 +86,7 @@ public abstract partial class TieredScenarios
 
         Assert.True(await ExistsAsync(write.Revision));
         Assert.Equal((1L, 1L, 0L), (result.Listed, result.Live, result.Orphaned));
-        Assert.Equal(WriteOutcome.Written, await Storage.CommitLargeWriteAsync(write, new ObjectMetadata(), data.Length, Ct));
+        Assert.Equal(WriteOutcome.Written, await write.CommitAsync(new ObjectMetadata(), data.Length, Ct));
         Assert.Equal(data, await ReadAsync(Id));
     }
 
@@ -183,7 +183,7 @@ public abstract partial class TieredScenarios
         {
             if (at.ToString() != step) return;
             // The whole tail of the protocol: CAS, then the cleanup that removes the change entry.
-            await Storage.CommitLargeWriteAsync(write, new ObjectMetadata(), data.Length, ct);
+            await write.CommitAsync(new ObjectMetadata(), data.Length, ct);
             await write.DisposeAsync();
             await Storage.JoinAsync(ct);
             commits++;

@@ -154,11 +154,11 @@ public abstract partial class TieredScenarios
         var metadata = write.Stamp(new ObjectMetadata { Origin = "gateway" });
         await Lt.PutAsync(write.Revision, metadata, new MemoryStream(data), data.Length, Ct);
         Assert.Equal(EntryKind.NotFound, (await RowAsync()).Kind);
-        Assert.Equal(WriteOutcome.Written, await Storage.CommitLargeWriteAsync(write, metadata, data.Length, Ct));
+        Assert.Equal(WriteOutcome.Written, await write.CommitAsync(metadata, data.Length, Ct));
         await AssertSettledAsync(data);
         Assert.Equal(write.Revision, await TargetAsync());
         Assert.Equal("gateway", (await Storage.HeadAsync(Id, Ct))!.Origin);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Storage.CommitLargeWriteAsync(write, metadata, data.Length, Ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => write.CommitAsync(metadata, data.Length, Ct));
     }
 
     [Fact]
