@@ -50,9 +50,8 @@ internal sealed class EnvironmentConfigurationProvider(
     {
         if (value is JsonObject table)
         {
-            // A table merges into a table, but replaces a plain value at its own key.
+            // A table merges into a table; over a plain value it wins anyway (a key with children reads as a table).
             Data.Remove(key);
-            if (below.TryGetValue(key, out var scalar) && scalar is not null) Data[key] = null;
             foreach (var (name, item) in table) Set(ConfigurationPath.Combine(key, name), item);
             return;
         }
