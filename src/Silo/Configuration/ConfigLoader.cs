@@ -45,8 +45,9 @@ internal static class ConfigLoader
         }
         catch (Exception e) when (ConfigurationException.FromValidation(e) is { } invalid)
         {
-            // In the order the binding met them, as one list.
-            throw new ConfigurationException([.. invalid.Errors.OrderBy(error => binding.Errors.ToList().IndexOf(error))]);
+            // In the order the binding met them (the validator goes section by section), as one list.
+            var order = binding.Errors.ToList();
+            throw new ConfigurationException([.. invalid.Errors.OrderBy(order.IndexOf)]);
         }
         return new LoadedConfiguration(binding);
     }

@@ -13,33 +13,34 @@ namespace ObjectStore.Silo.Configuration;
 /// </summary>
 internal sealed class ConfigSection
 {
-    private readonly string path;
-    private readonly IConfiguration table;
-    private readonly ConfigDiagnostics diagnostics;
+    private readonly string _path;
+    private readonly IConfiguration _table;
+    private readonly ConfigDiagnostics _diagnostics;
 
+    /// <summary>Enters <paramref name="table"/> at the dotted <paramref name="path"/> (<c>""</c> is the top level).</summary>
     public ConfigSection(string path, IConfiguration table, ConfigDiagnostics diagnostics)
     {
-        (this.path, this.table, this.diagnostics) = (path, table, diagnostics);
+        (_path, _table, _diagnostics) = (path, table, diagnostics);
         diagnostics.Opened.Add(path);
     }
 
-    public string Path => path;
+    public string Path => _path;
 
-    public ConfigDiagnostics Diagnostics => diagnostics;
+    public ConfigDiagnostics Diagnostics => _diagnostics;
 
     /// <summary>The dotted key of a child.</summary>
-    public string KeyOf(string key) => path.Length == 0 ? key : path + "." + key;
+    public string KeyOf(string key) => _path.Length == 0 ? key : _path + "." + key;
 
-    public void Error(string key, string message) => diagnostics.Errors.Add($"{KeyOf(key)}: {message}");
+    public void Error(string key, string message) => _diagnostics.Errors.Add($"{KeyOf(key)}: {message}");
 
     /// <summary>True when the key is present with a non-null value.</summary>
-    public bool Has(string key) => ConfigurationShape.Exists(table.GetSection(key));
+    public bool Has(string key) => ConfigurationShape.Exists(_table.GetSection(key));
 
     /// <summary>The raw section, marking the key read; null when absent or null.</summary>
     public IConfigurationSection? Node(string key)
     {
-        diagnostics.Read.Add(KeyOf(key));
-        var node = table.GetSection(key);
+        _diagnostics.Read.Add(KeyOf(key));
+        var node = _table.GetSection(key);
         return ConfigurationShape.Exists(node) ? node : null;
     }
 
@@ -124,17 +125,17 @@ internal sealed class ConfigSection
     /// <summary>A list item or map value as a section at an explicit path.</summary>
     public ConfigSection? SectionOf(string displayKey, IConfigurationSection node)
     {
-        if (ConfigurationShape.IsTable(node)) return new ConfigSection(KeyOf(displayKey), node, diagnostics);
-        diagnostics.Errors.Add($"{KeyOf(displayKey)}: expected a table, got {ConfigurationShape.Describe(node)}");
+        if (ConfigurationShape.IsTable(node)) return new ConfigSection(KeyOf(displayKey), node, _diagnostics);
+        _diagnostics.Errors.Add($"{KeyOf(displayKey)}: expected a table, got {ConfigurationShape.Describe(node)}");
         return null;
     }
 
     /// <summary>Every entry of this table (for user-keyed maps like <c>auth.keys</c>), marking all read.</summary>
     public IEnumerable<KeyValuePair<string, IConfigurationSection>> Entries()
     {
-        foreach (var entry in ConfigurationShape.Children(table))
+        foreach (var entry in ConfigurationShape.Children(_table))
         {
-            diagnostics.Read.Add(KeyOf(entry.Key));
+            _diagnostics.Read.Add(KeyOf(entry.Key));
             yield return new(entry.Key, entry);
         }
     }
