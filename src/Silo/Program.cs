@@ -86,6 +86,12 @@ internal static class Commands
             Console.Error.WriteLine($"objectstore: cannot start: {e.Message}");
             return 2;
         }
+        catch (Exception e) when (ConfigurationException.FromValidation(e) is { } invalid)
+        {
+            // The options' start-up validation (ValidateOnStart) failed as the host started: the same lines as ConfigLoader's.
+            Console.Error.WriteLine("objectstore: " + invalid.Message);
+            return 2;
+        }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             return 0;

@@ -53,7 +53,7 @@ public sealed class ServerFixture : IAsyncLifetime, IAsyncDisposable
             ["OS__AUTH__KEYS"] = $"{{{KeyId}={{key_files=[\"{publicPath}\"],max_permissions=[\"object.read\",\"object.write\",\"object.delete\"]}}}}",
         };
         foreach (var (name, value) in _environment) variables["OS__" + name] = value;
-        _host = await ServerHost.StartAsync(ConfigLoader.Load(new ConfigTable(), variables), new ServerHostSettings
+        _host = await ServerHost.StartAsync(ConfigLoader.Load(configFile: null, variables), new ServerHostSettings
         {
             DownFile = Path.Combine(Directory, "objectstore.down"),
             LoggerFactory = NullLoggerFactory.Instance,

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using ObjectStore.Gateway.Admission;
 using ObjectStore.Grains.Concurrency;
@@ -9,9 +10,12 @@ using ObjectStore.Storage.Tiered;
 namespace ObjectStore.Silo.Configuration;
 
 /// <summary>
-/// Binds the layered configuration tree to <see cref="ObjectStoreOptions"/> by hand (no reflection), so
-/// every error names its dotted key and unknown keys become warnings. Cross-key rules live in
-/// <see cref="ConfigValidator"/>.
+/// Maps each configuration section (Microsoft.Extensions.Configuration's tree, walked through
+/// <see cref="ConfigSection"/>) to its options class. Not <c>ConfigurationBinder</c>: it stops at the first bad value
+/// with a message naming the CLR type, and knows none of objectstore's value syntax (humantime durations,
+/// <c>ip:port</c>, <c>0</c>/<c>off</c>, lower-case choices, <c>[name, value]</c> pairs); here every error names its
+/// dotted key and binding goes on, so all of them are reported at once. The keys read are recorded for the
+/// unknown-key report (<see cref="ConfigDiagnostics.WarnUnknownKeys"/>); cross-key rules live in <see cref="ConfigValidator"/>.
 /// </summary>
 internal static class ConfigBinder
 {
@@ -26,7 +30,7 @@ internal static class ConfigBinder
         ["warning"] = LogLevel.Warning, ["error"] = LogLevel.Error, ["off"] = LogLevel.None,
     };
 
-    public static ObjectStoreOptions Bind(ConfigTable root, ConfigDiagnostics diagnostics)
+    public static ObjectStoreOptions Bind(IConfiguration root, ConfigDiagnostics diagnostics)
     {
         var s = new ConfigSection("", root, diagnostics);
         var defaults = new ObjectStoreOptions();
@@ -49,7 +53,7 @@ internal static class ConfigBinder
             "the .NET runtime sizes its own thread pool and the metrics are collected at scrape time");
         AcceptUnused(s, "sentry", ["dsn", "environment", "server_name", "sample_rate", "traces_sample_rate", "inherit_sampling_decision", "debug", "tags"],
             "Sentry error reporting is not built in; errors are logged and traces exported over OTLP (metrics.otlp_endpoint)");
-        s.WarnUnknownKeys();
+        diagnostics.WarnUnknownKeys(root);
         return options;
     }
 
@@ -86,7 +90,6 @@ internal static class ConfigBinder
             s.Node("high_volume");
             s.Node("long_term");
         }
-        s.WarnUnknownKeys();
         return result;
     }
 
@@ -109,7 +112,6 @@ internal static class ConfigBinder
         var grace = s.Duration("grace") ?? defaults.Grace;
         if (grace < OrphanSweepOptions.MinimumGrace)
             s.Error("grace", $"must be at least {HumanDuration.Format(OrphanSweepOptions.MinimumGrace)} (blobs younger than the grace are never swept), got '{HumanDuration.Format(grace)}'");
-        s.WarnUnknownKeys();
         return new SweepOptions { Interval = interval, Grace = grace };
     }
 
@@ -127,7 +129,6 @@ internal static class ConfigBinder
             s.Error("connection_string", "required when high_volume.type is postgres");
         if (type == HighVolumeType.Sqlite && string.IsNullOrWhiteSpace(result.Path))
             s.Error("path", "required when high_volume.type is sqlite");
-        s.WarnUnknownKeys();
         return type is null ? null : result;
     }
 
@@ -157,7 +158,6 @@ internal static class ConfigBinder
         }
         if (type == LongTermType.Filesystem && string.IsNullOrWhiteSpace(result.Path))
             s.Error("path", "required when long_term.type is filesystem");
-        s.WarnUnknownKeys();
         return type is null ? null : result;
     }
 
@@ -189,11 +189,9 @@ internal static class ConfigBinder
                     MaxPermissions = entry.StringList("max_permissions") ?? [],
                 };
                 if (keys[kid].KeyFiles.Count == 0) entry.Error("key_files", "at least one Ed25519 public key file is required");
-                entry.WarnUnknownKeys();
             }
         }
         var result = new AuthOptions { Enforce = s.Bool("enforce"), Keys = keys };
-        s.WarnUnknownKeys();
         return result;
     }
 
@@ -211,7 +209,6 @@ internal static class ConfigBinder
                 Scopes = s.Section("scopes") is { } scopes ? StringMap(scopes) : null,
                 Service = s.String("service"),
             });
-            s.WarnUnknownKeys();
         }
         return result;
     }
@@ -221,8 +218,8 @@ internal static class ConfigBinder
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, node) in s.Entries())
         {
-            if (node is ConfigScalar { Text: { } value }) map[name] = value;
-            else s.Error(name, $"expected a string, got {node.Describe()}");
+            if (ConfigurationShape.Scalar(node) is { } value) map[name] = value;
+            else s.Error(name, $"expected a string, got {ConfigurationShape.Describe(node)}");
         }
         return map;
     }
@@ -234,7 +231,6 @@ internal static class ConfigBinder
             Throughput = s.Section("throughput") is { } t ? BindThroughput(t) : new ThroughputOptions(),
             Bandwidth = s.Section("bandwidth") is { } b ? BindBandwidth(b) : new BandwidthOptions(),
         };
-        s.WarnUnknownKeys();
         return result;
     }
 
@@ -252,7 +248,6 @@ internal static class ConfigBinder
                 Rps = r.Number("rps", min: 0),
                 Pct = r.Number("pct", min: 0, max: 100),
             });
-            r.WarnUnknownKeys();
         }
         var result = new ThroughputOptions
         {
@@ -270,7 +265,6 @@ internal static class ConfigBinder
         for (var i = 0; i < rules.Count; i++)
             if (rules[i].EffectiveRps(result.GlobalRps) is null)
                 s.Diagnostics.Warnings.Add($"{s.KeyOf($"rules[{i}]")} has no effective limit (rps, or pct with global_rps) and is ignored");
-        s.WarnUnknownKeys();
         return result;
     }
 
@@ -282,10 +276,11 @@ internal static class ConfigBinder
         var pairs = new List<KeyValuePair<string, string>>();
         for (var i = 0; i < items.Count; i++)
         {
-            if (items[i] is ConfigList { Items: [ConfigScalar { Text: { } name }, ConfigScalar { Text: { } value }] })
-                pairs.Add(new(name, value));
+            if (ConfigurationShape.IsList(items[i]) && ConfigurationShape.Children(items[i]) is [var name, var value]
+                && ConfigurationShape.Scalar(name) is { } n && ConfigurationShape.Scalar(value) is { } v)
+                pairs.Add(new(n, v));
             else
-                s.Error($"{key}[{i}]", $"expected a [name, value] pair, got {items[i].Describe()}");
+                s.Error($"{key}[{i}]", $"expected a [name, value] pair, got {ConfigurationShape.Describe(items[i])}");
         }
         return pairs;
     }
@@ -301,7 +296,6 @@ internal static class ConfigBinder
             ScopePct = s.Number("scope_pct", min: 0, max: 100),
             ReportOnly = s.Bool("report_only") ?? defaults.ReportOnly,
         };
-        s.WarnUnknownKeys();
         return result;
     }
 
@@ -326,13 +320,8 @@ internal static class ConfigBinder
                     TtiMax = tti?.Duration("max"),
                     Max = e.Duration("max"),
                 };
-                manual?.WarnUnknownKeys();
-                ttl?.WarnUnknownKeys();
-                tti?.WarnUnknownKeys();
-                e.WarnUnknownKeys();
             }
             result[name] = options;
-            u.WarnUnknownKeys();
         }
         return result;
     }
@@ -347,14 +336,12 @@ internal static class ConfigBinder
             ConcurrencyTimeout = s.Duration("concurrency_timeout") ?? defaults.ConcurrencyTimeout,
             BulkConcurrencyPct = (int?)s.Integer("bulk_concurrency_pct", min: 0, max: int.MaxValue) ?? defaults.BulkConcurrencyPct,
         };
-        s.WarnUnknownKeys();
         return result;
     }
 
     private static HttpOptions BindHttp(ConfigSection s)
     {
         var result = new HttpOptions { MaxRequests = (int?)s.Integer("max_requests", min: 0, max: int.MaxValue) ?? new HttpOptions().MaxRequests };
-        s.WarnUnknownKeys();
         return result;
     }
 
@@ -367,7 +354,6 @@ internal static class ConfigBinder
             Format = s.Choice("format", LogFormats) ?? defaults.Format,
             Levels = s.Section("levels") is { } levels ? BindLogLevels(levels) : defaults.Levels,
         };
-        s.WarnUnknownKeys();
         return result;
     }
 
@@ -411,7 +397,6 @@ internal static class ConfigBinder
         };
         if (result.PrometheusAddr is not null && !result.Prometheus)
             s.Error("prometheus_addr", "set, but metrics.prometheus is false: remove one of them");
-        s.WarnUnknownKeys();
         return result;
     }
 
@@ -428,13 +413,11 @@ internal static class ConfigBinder
             s.Node(key);
             s.Diagnostics.Warnings.Add($"{s.KeyOf(key)}: objectstore's key is accepted but not used: {why}");
         }
-        s.WarnUnknownKeys();
     }
 
     private static StartupOptions BindStartup(ConfigSection s)
     {
         var wait = s.Duration("wait_for_dependencies") ?? TimeSpan.Zero;
-        s.WarnUnknownKeys();
         return new StartupOptions { WaitForDependencies = wait };
     }
 
@@ -478,9 +461,6 @@ internal static class ConfigBinder
             s.Error("dashboard", "a gateway-only process hosts no silo to show; enable the dashboard on a silo");
         if (result.Key is not null)
             s.Diagnostics.Warnings.Add("cluster.key: no longer used (Orleans' ports are protected by loopback binding or cluster.tls); remove it");
-        membership?.WarnUnknownKeys();
-        tls?.WarnUnknownKeys();
-        s.WarnUnknownKeys();
         return result;
     }
 

@@ -1,49 +1,50 @@
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using ObjectStore.Storage.Objects;
 
 namespace ObjectStore.Silo.Configuration;
 
-/// <summary>Errors and warnings collected while binding, each naming its key.</summary>
-internal sealed class ConfigDiagnostics
-{
-    public List<string> Errors { get; } = [];
-
-    public List<string> Warnings { get; } = [];
-
-    /// <summary>Every key path the binder asked for, present or not: what docs/configuration.md is checked against.</summary>
-    public HashSet<string> Read { get; } = new(StringComparer.Ordinal);
-}
-
 /// <summary>
-/// A cursor over one configuration table at a dotted path. Typed getters record which keys were read,
-/// add an error naming the key when a value has the wrong shape (returning null so binding goes on
-/// and reports every problem at once), and <see cref="WarnUnknownKeys"/> reports the rest.
+/// A cursor over one configuration section (Microsoft.Extensions.Configuration) at a dotted path, for the values
+/// whose syntax is objectstore's (humantime durations, <c>ip:port</c>, lower-case choices, figment lists):
+/// typed getters record which keys were read (<see cref="ConfigDiagnostics.WarnUnknownKeys"/> reports the rest)
+/// and add an error naming the key when a value has the wrong shape (returning null so binding goes on and reports
+/// every problem at once). Keys are case-insensitive, as everywhere in Microsoft.Extensions.Configuration.
 /// </summary>
-internal sealed class ConfigSection(string path, ConfigTable table, ConfigDiagnostics diagnostics)
+internal sealed class ConfigSection
 {
-    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+    private readonly string _path;
+    private readonly IConfiguration _table;
+    private readonly ConfigDiagnostics _diagnostics;
 
-    public string Path => path;
-
-    public ConfigDiagnostics Diagnostics => diagnostics;
-
-    /// <summary>The dotted key of a child.</summary>
-    public string KeyOf(string key) => path.Length == 0 ? key : path + "." + key;
-
-    public void Error(string key, string message) => diagnostics.Errors.Add($"{KeyOf(key)}: {message}");
-
-    /// <summary>True when the key is present with a non-null value.</summary>
-    public bool Has(string key) => table[key] is not null and not ConfigScalar { Text: null };
-
-    /// <summary>The raw node, marking the key read; null when absent or null.</summary>
-    public ConfigNode? Node(string key)
+    /// <summary>Enters <paramref name="table"/> at the dotted <paramref name="path"/> (<c>""</c> is the top level).</summary>
+    public ConfigSection(string path, IConfiguration table, ConfigDiagnostics diagnostics)
     {
-        _read.Add(key);
-        diagnostics.Read.Add(KeyOf(key));
-        return table[key] is ConfigScalar { Text: null } ? null : table[key];
+        (_path, _table, _diagnostics) = (path, table, diagnostics);
+        diagnostics.Opened.Add(path);
     }
 
-    public string? String(string key) => As<ConfigScalar>(key, "a string")?.Text;
+    public string Path => _path;
+
+    public ConfigDiagnostics Diagnostics => _diagnostics;
+
+    /// <summary>The dotted key of a child.</summary>
+    public string KeyOf(string key) => _path.Length == 0 ? key : _path + "." + key;
+
+    public void Error(string key, string message) => _diagnostics.Errors.Add($"{KeyOf(key)}: {message}");
+
+    /// <summary>True when the key is present with a non-null value.</summary>
+    public bool Has(string key) => ConfigurationShape.Exists(_table.GetSection(key));
+
+    /// <summary>The raw section, marking the key read; null when absent or null.</summary>
+    public IConfigurationSection? Node(string key)
+    {
+        _diagnostics.Read.Add(KeyOf(key));
+        var node = _table.GetSection(key);
+        return ConfigurationShape.Exists(node) ? node : null;
+    }
+
+    public string? String(string key) => Scalar(key, "a string", trim: false);
 
     public bool? Bool(string key)
     {
@@ -102,52 +103,50 @@ internal sealed class ConfigSection(string path, ConfigTable table, ConfigDiagno
         var result = new List<string>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {
-            if (items[i] is ConfigScalar { Text: { } text }) result.Add(text);
-            else Error($"{key}[{i}]", $"expected a string, got {items[i].Describe()}");
+            if (ConfigurationShape.Scalar(items[i]) is { } text) result.Add(text);
+            else Error($"{key}[{i}]", $"expected a string, got {ConfigurationShape.Describe(items[i])}");
         }
         return result;
     }
 
-    public IReadOnlyList<ConfigNode>? List(string key) => As<ConfigList>(key, "a list")?.Items;
+    /// <summary>A list's items; null when absent (or not a list, with an error).</summary>
+    public IReadOnlyList<IConfigurationSection>? List(string key)
+    {
+        var node = Node(key);
+        if (node is null) return null;
+        if (ConfigurationShape.IsList(node)) return ConfigurationShape.Children(node);
+        Error(key, $"expected a list, got {ConfigurationShape.Describe(node)}");
+        return null;
+    }
 
     /// <summary>A child table as a section; null when absent (or wrong-typed, with an error).</summary>
-    public ConfigSection? Section(string key) =>
-        As<ConfigTable>(key, "a table") is { } t ? new ConfigSection(KeyOf(key), t, diagnostics) : null;
+    public ConfigSection? Section(string key) => Node(key) is { } node ? SectionOf(key, node) : null;
 
     /// <summary>A list item or map value as a section at an explicit path.</summary>
-    public ConfigSection? SectionOf(string displayKey, ConfigNode node)
+    public ConfigSection? SectionOf(string displayKey, IConfigurationSection node)
     {
-        if (node is ConfigTable t) return new ConfigSection(KeyOf(displayKey), t, diagnostics);
-        diagnostics.Errors.Add($"{KeyOf(displayKey)}: expected a table, got {node.Describe()}");
+        if (ConfigurationShape.IsTable(node)) return new ConfigSection(KeyOf(displayKey), node, _diagnostics);
+        _diagnostics.Errors.Add($"{KeyOf(displayKey)}: expected a table, got {ConfigurationShape.Describe(node)}");
         return null;
     }
 
     /// <summary>Every entry of this table (for user-keyed maps like <c>auth.keys</c>), marking all read.</summary>
-    public IEnumerable<KeyValuePair<string, ConfigNode>> Entries()
+    public IEnumerable<KeyValuePair<string, IConfigurationSection>> Entries()
     {
-        foreach (var entry in table.Entries)
+        foreach (var entry in ConfigurationShape.Children(_table))
         {
-            _read.Add(entry.Key);
-            diagnostics.Read.Add(KeyOf(entry.Key));
-            yield return entry;
+            _diagnostics.Read.Add(KeyOf(entry.Key));
+            yield return new(entry.Key, entry);
         }
     }
 
-    /// <summary>Warns about keys nobody read: unknown keys are ignored, as objectstore does.</summary>
-    public void WarnUnknownKeys()
-    {
-        foreach (var key in table.Entries.Keys)
-            if (!_read.Contains(key)) diagnostics.Warnings.Add($"unknown configuration key '{KeyOf(key)}' ignored");
-    }
-
-    private string? Scalar(string key, string expected) => As<ConfigScalar>(key, expected)?.Text!.Trim();
-
-    /// <summary>The node when it has the expected shape; otherwise an error naming the key, and null.</summary>
-    private T? As<T>(string key, string expected) where T : ConfigNode
+    /// <summary>A plain value; otherwise an error naming the key, and null.</summary>
+    private string? Scalar(string key, string expected, bool trim = true)
     {
         var node = Node(key);
-        if (node is null or T) return (T?)node;
-        Error(key, $"expected {expected}, got {node.Describe()}");
+        if (node is null) return null;
+        if (ConfigurationShape.Scalar(node) is { } text) return trim ? text.Trim() : text;
+        Error(key, $"expected {expected}, got {ConfigurationShape.Describe(node)}");
         return null;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace ObjectStore.Silo.Configuration;
 
@@ -7,12 +8,14 @@ namespace ObjectStore.Silo.Configuration;
 /// figment's value syntax for environment variables (api doc §11): <c>true</c>, numbers,
 /// <c>[a, b]</c> arrays, <c>{k=v, k2=[..]}</c> dicts, <c>"quoted"</c> strings with escapes; bare words
 /// inside arrays and dicts are strings; trailing commas are fine. Text that does not parse as a
-/// whole is taken verbatim as a string (<c>Host=db;Port=5432</c> stays as it is).
+/// whole is taken verbatim as a string (<c>Host=db;Port=5432</c> stays as it is). The result is a JSON node
+/// (object, array, or string value) that <see cref="EnvironmentConfigurationProvider"/> expands into
+/// configuration keys (Microsoft.Extensions.Configuration has no reader for this syntax).
 /// </summary>
 internal static class FigmentValue
 {
     /// <summary>Parses an environment value.</summary>
-    public static ConfigNode Parse(string text)
+    public static JsonNode Parse(string text)
     {
         var parser = new Parser(text);
         try
@@ -24,7 +27,7 @@ internal static class FigmentValue
         catch (FormatException)
         {
         }
-        return new ConfigScalar(text);
+        return JsonValue.Create(text);
     }
 
     private ref struct Parser(string text)
@@ -39,7 +42,7 @@ internal static class FigmentValue
             while (!AtEnd && char.IsWhiteSpace(_text[_pos])) _pos++;
         }
 
-        public ConfigNode Value(bool topLevel)
+        public JsonNode Value(bool topLevel)
         {
             SkipWhitespace();
             if (AtEnd) throw new FormatException("expected a value");
@@ -47,15 +50,15 @@ internal static class FigmentValue
             {
                 '[' => Array(),
                 '{' => Dict(),
-                '"' => new ConfigScalar(Quoted()),
-                _ => new ConfigScalar(Bare(topLevel) is { Length: > 0 } bare ? bare : throw new FormatException("expected a value")),
+                '"' => JsonValue.Create(Quoted()),
+                _ => JsonValue.Create(Bare(topLevel) is { Length: > 0 } bare ? bare : throw new FormatException("expected a value")),
             };
         }
 
-        private ConfigList Array()
+        private JsonArray Array()
         {
             _pos++;
-            var items = new List<ConfigNode>();
+            var items = new JsonArray();
             while (true)
             {
                 SkipWhitespace();
@@ -63,17 +66,17 @@ internal static class FigmentValue
                 if (_text[_pos] == ']')
                 {
                     _pos++;
-                    return new ConfigList(items);
+                    return items;
                 }
                 items.Add(Value(topLevel: false));
                 SeparatorOr(']');
             }
         }
 
-        private ConfigTable Dict()
+        private JsonObject Dict()
         {
             _pos++;
-            var table = new ConfigTable();
+            var table = new JsonObject();
             while (true)
             {
                 SkipWhitespace();

@@ -116,7 +116,13 @@ internal sealed partial class ServerHost : IAsyncDisposable
                     .. options.Metrics is { Prometheus: true, PrometheusAddr: { } metricsAddr } ? [metricsAddr] : Array.Empty<IPEndPoint>(),
                 ], loggerFactory,
                 host => ClusterHosting.AddCluster(host, options.Cluster, siloName, storage, options.Storage.OrphanSweep, limiter, loggerFactory),
-                services => TelemetryHosting.Add(services, options.Metrics, siloName, settings.ConfigureTracing));
+                services =>
+                {
+                    // The options of every section, validated again as the host starts (ValidateOnStart): the same
+                    // binding ConfigLoader checked, so a configuration that passed it passes here too.
+                    services.AddObjectStoreOptions(configuration.Binding);
+                    TelemetryHosting.Add(services, options.Metrics, siloName, settings.ConfigureTracing);
+                });
             var grains = app.Services.GetRequiredService<IGrainFactory>();
             var hostsGrains = !options.Cluster.GatewayOnly;
             var writer = new ObjectWriter(grains, storage.LongTerm, storage.Storage.InlineThreshold, hostsGrains ? siloName : null);
@@ -195,11 +201,11 @@ internal sealed partial class ServerHost : IAsyncDisposable
         httpAddr.Port != 0 ? httpAddr.Port : new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
 
     private static WebApplication BuildApp(IPEndPoint httpAddr, IReadOnlyList<IPEndPoint> otherListeners, ILoggerFactory loggerFactory, Action<IHostBuilder> addCluster,
-        Action<IServiceCollection> addTelemetry)
+        Action<IServiceCollection> addServices)
     {
         var builder = WebApplication.CreateSlimBuilder();
         addCluster(builder.Host);
-        addTelemetry(builder.Services);
+        addServices(builder.Services);
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         // Signals are handled by the caller (readiness flips before Kestrel stops), not by the console lifetime.

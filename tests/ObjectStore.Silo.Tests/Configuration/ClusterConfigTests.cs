@@ -5,7 +5,7 @@ namespace ObjectStore.Silo.Tests.Configuration;
 /// <summary>The <c>cluster</c> section on Orleans: ids, endpoints and their security stance, membership tuning, the dashboard, the retired key.</summary>
 public sealed class ClusterConfigTests
 {
-    private static LoadedConfiguration Load(string yaml) => ConfigLoader.Load(YamlConfigReader.Parse(yaml, "test.yaml"), []);
+    private static LoadedConfiguration Load(string yaml) => ConfigLoader.Load(YamlConfigurationFile.Parse(yaml, "test.yaml"), []);
 
     private static string Error(string yaml) => Assert.Single(Assert.Throws<ConfigurationException>(() => Load(yaml)).Errors);
 

@@ -21,7 +21,7 @@ public sealed class ComposeConfigurationTests
             LoadedConfiguration configuration;
             try
             {
-                configuration = ConfigLoader.Load(new ConfigTable(), environment.Select(e => new KeyValuePair<string, string?>(e.Key, e.Value)));
+                configuration = ConfigLoader.Load(configFile: null, environment.Select(e => new KeyValuePair<string, string?>(e.Key, e.Value)));
             }
             catch (ConfigurationException e)
             {

@@ -13,7 +13,7 @@ public sealed class ConfigLoaderTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static LoadedConfiguration Load(string yaml = "", params (string Name, string Value)[] env) =>
-        ConfigLoader.Load(YamlConfigReader.Parse(yaml, "test.yaml"), env.Select(e => new KeyValuePair<string, string?>(e.Name, e.Value)));
+        ConfigLoader.Load(YamlConfigurationFile.Parse(yaml, "test.yaml"), env.Select(e => new KeyValuePair<string, string?>(e.Name, e.Value)));
 
     private static string Error(string yaml = "", params (string Name, string Value)[] env) =>
         Assert.Single(Assert.Throws<ConfigurationException>(() => Load(yaml, env)).Errors);
@@ -295,14 +295,14 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("- just\n- a list")]
     public void Invalid_yaml_names_the_file(string yaml)
     {
-        var e = Assert.Throws<ConfigurationException>(() => YamlConfigReader.Parse(yaml, "cluster.yaml"));
+        var e = Assert.Throws<ConfigurationException>(() => YamlConfigurationFile.Parse(yaml, "cluster.yaml"));
         Assert.StartsWith("cluster.yaml: ", Assert.Single(e.Errors));
     }
 
     [Fact]
     public void Invalid_yaml_names_the_line_when_the_parser_knows_it()
     {
-        var e = Assert.Throws<ConfigurationException>(() => YamlConfigReader.Parse("a: 1\nb: c: d", "cluster.yaml"));
+        var e = Assert.Throws<ConfigurationException>(() => YamlConfigurationFile.Parse("a: 1\nb: c: d", "cluster.yaml"));
         Assert.StartsWith("cluster.yaml: invalid YAML at line 2", Assert.Single(e.Errors));
     }
 
@@ -343,7 +343,7 @@ public sealed class ConfigLoaderTests : IDisposable
     public void Percentages_without_a_global_rate_and_rules_without_a_limit_are_warned_about()
     {
         var loaded = ConfigLoader.Load(
-            YamlConfigReader.Parse("rate_limits: { throughput: { usecase_pct: 10, rules: [ { usecase: a, pct: 5 }, { usecase: b, rps: 1 } ] } }", "t.yaml"), []);
+            YamlConfigurationFile.Parse("rate_limits: { throughput: { usecase_pct: 10, rules: [ { usecase: a, pct: 5 }, { usecase: b, rps: 1 } ] } }", "t.yaml"), []);
         Assert.Contains("rate_limits.throughput.usecase_pct has no effect without rate_limits.throughput.global_rps", loaded.Warnings);
         Assert.Contains("rate_limits.throughput.rules[0] has no effective limit (rps, or pct with global_rps) and is ignored", loaded.Warnings);
         Assert.DoesNotContain(loaded.Warnings, w => w.Contains("rules[1]"));

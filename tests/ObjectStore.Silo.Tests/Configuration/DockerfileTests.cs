@@ -48,7 +48,7 @@ public sealed class DockerfileTests
     }
 
     private static LoadedConfiguration Load(IReadOnlyDictionary<string, string> environment) =>
-        ConfigLoader.Load(new ConfigTable(), environment.Select(e => new KeyValuePair<string, string?>(e.Key, e.Value)));
+        ConfigLoader.Load(configFile: null, environment.Select(e => new KeyValuePair<string, string?>(e.Key, e.Value)));
 
     private static string RepositoryRoot([CallerFilePath] string thisFile = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", ".."));

@@ -7,7 +7,7 @@ namespace ObjectStore.Silo.Tests.Configuration;
 public sealed class OrphanSweepConfigTests
 {
     private static LoadedConfiguration Load(string yaml = "", params (string Name, string Value)[] env) =>
-        ConfigLoader.Load(YamlConfigReader.Parse(yaml, "test.yaml"), env.Select(e => new KeyValuePair<string, string?>(e.Name, e.Value)));
+        ConfigLoader.Load(YamlConfigurationFile.Parse(yaml, "test.yaml"), env.Select(e => new KeyValuePair<string, string?>(e.Name, e.Value)));
 
     private static string Error(string yaml) =>
         Assert.Single(Assert.Throws<ConfigurationException>(() => Load(yaml)).Errors);

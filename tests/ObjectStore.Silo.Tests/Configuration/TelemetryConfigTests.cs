@@ -7,7 +7,7 @@ namespace ObjectStore.Silo.Tests.Configuration;
 public sealed class TelemetryConfigTests
 {
     private static LoadedConfiguration Load(string yaml, Dictionary<string, string?>? environment = null) =>
-        ConfigLoader.Load(YamlConfigReader.Parse(yaml, "test.yaml"), environment ?? []);
+        ConfigLoader.Load(YamlConfigurationFile.Parse(yaml, "test.yaml"), environment ?? []);
 
     private static string Error(string yaml) => Assert.Single(Assert.Throws<ConfigurationException>(() => Load(yaml)).Errors);
 

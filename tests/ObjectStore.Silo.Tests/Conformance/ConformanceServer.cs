@@ -77,9 +77,9 @@ internal sealed class ConformanceServer : IAsyncDisposable
             ["OS__STORAGE__PATH"] = Path.Combine(directory, "data"),
         };
         foreach (var (name, value) in environment) variables["OS__" + name] = value;
-        var configuration = ConfigLoader.Load(new ConfigTable(), variables);
+        var configuration = ConfigLoader.Load(configFile: null, variables);
         variables["OS__CLUSTER__GATEWAY_ONLY"] = "true";
-        var gatewayConfiguration = gatewayOnly > 0 ? ConfigLoader.Load(new ConfigTable(), variables) : configuration;
+        var gatewayConfiguration = gatewayOnly > 0 ? ConfigLoader.Load(configFile: null, variables) : configuration;
         Task<ServerHost> Start(int i) => ServerHost.StartAsync(i < count - gatewayOnly ? configuration : gatewayConfiguration, new ServerHostSettings
         {
             DownFile = Path.Combine(directory, "objectstore.down"),
