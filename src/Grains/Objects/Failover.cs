@@ -14,11 +14,16 @@ namespace ObjectStore.Grains.Objects;
 /// </summary>
 public static class Failover
 {
-    private static readonly ResiliencePipeline Pipeline = new ResiliencePipelineBuilder()
+    private static readonly ResiliencePipeline Pipeline = Retrying(8);
+
+    // About 30 s: long enough for a lone survivor to see two of three silos declared dead (about 13 s measured).
+    private static readonly ResiliencePipeline PatientPipeline = Retrying(32);
+
+    private static ResiliencePipeline Retrying(int attempts) => new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
             ShouldHandle = new PredicateBuilder().Handle<OrleansMessageRejectionException>().Handle<SiloUnavailableException>(),
-            MaxRetryAttempts = 8,
+            MaxRetryAttempts = attempts,
             Delay = TimeSpan.FromMilliseconds(100),
             MaxDelay = TimeSpan.FromSeconds(1),
             BackoffType = DelayBackoffType.Exponential,
@@ -30,6 +35,14 @@ public static class Failover
     public static ValueTask<TResult> RunAsync<TResult, TState>(Func<TState, CancellationToken, ValueTask<TResult>> call, TState state,
         CancellationToken cancellationToken) =>
         Pipeline.ExecuteAsync(call, state, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RunAsync{TResult, TState}"/>, retrying for about 30 s instead of 5: for a call whose failure throws away
+    /// work the caller cannot cheaply redo (a large write's commit after its whole body was uploaded).
+    /// </summary>
+    public static ValueTask<TResult> RunPatientlyAsync<TResult, TState>(Func<TState, CancellationToken, ValueTask<TResult>> call, TState state,
+        CancellationToken cancellationToken) =>
+        PatientPipeline.ExecuteAsync(call, state, cancellationToken);
 
     /// <summary>Runs <paramref name="call"/>, again after a failover error.</summary>
     public static ValueTask RunAsync<TState>(Func<TState, CancellationToken, ValueTask> call, TState state, CancellationToken cancellationToken) =>

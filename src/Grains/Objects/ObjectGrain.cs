@@ -41,11 +41,13 @@ namespace ObjectStore.Grains.Objects;
 /// request activates its grain and serves it without a hop; later requests for the key from other silos go to it.
 /// </remarks>
 [GrainType("object"), Orleans.Placement.PreferLocalPlacement]
-public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObjectGrain
+public sealed class ObjectGrain(ObjectStoreGrainServices services, SiloDeaths deaths) : Grain, IObjectGrain
 {
     private readonly ILogger _logger = services.LoggerFactory.CreateLogger<ObjectGrain>();
     private ObjectId _id = null!;
     private CacheEntry? _cached;
+    private int _deathsAtActivation;
+    private bool _leaving;
 
     private TieredStorage Storage => services.Storage;
 
@@ -54,6 +56,7 @@ public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObj
     {
         // A key no HTTP path could name fails the activation, and with it the call: nothing is stored under it.
         _id = ObjectContract.ParseGrainKey(GrainKey);
+        _deathsAtActivation = deaths.Count;
         return Task.CompletedTask;
     }
 
@@ -250,6 +253,11 @@ public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObj
     /// <summary>The cached row, unless evicted or expired at <paramref name="now"/> (then it is dropped).</summary>
     private CachedRow? Cached(DateTimeOffset now)
     {
+        if (MayBeDuplicate())
+        {
+            Forget();
+            return null;
+        }
         if (_cached is null) return null;
         var row = services.Cache.Touch(_cached);
         if (row is null || row.Metadata.IsExpired(now))
@@ -279,8 +287,23 @@ public sealed class ObjectGrain(ObjectStoreGrainServices services) : Grain, IObj
         return row;
     }
 
+    /// <summary>
+    /// True once a silo died after this activation began: the key may have a second activation (see <see cref="SiloDeaths"/>),
+    /// so this one reads HV from now on and leaves when idle, letting the key's next call find its one activation.
+    /// </summary>
+    private bool MayBeDuplicate()
+    {
+        if (_leaving) return true;
+        if (deaths.Count == _deathsAtActivation) return false;
+        _leaving = true;
+        _logger.LogDebug("A silo died since {Object}'s activation began: it stops answering from its cache and deactivates", _id);
+        DeactivateOnIdle();
+        return true;
+    }
+
     private void Remember(CachedRow row)
     {
+        if (_leaving) return;
         Forget();
         _cached = services.Cache.Admit(row);
     }

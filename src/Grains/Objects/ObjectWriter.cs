@@ -90,8 +90,9 @@ public sealed class ObjectWriter(IGrainFactory grains, ILongTermStore longTerm, 
             var counted = content as PrefixedStream ?? new PrefixedStream(ReadOnlyMemory<byte>.Empty, content);
             using (StorageTelemetry.Start("put_blob", id, StorageTelemetry.LongTerm))
                 await longTerm.PutAsync(id.WithKey(ticket.RevisionKey), ObjectContract.ToMetadata(ticket.Metadata), counted, contentLength, cancellationToken).ConfigureAwait(false);
-            // The commit is decided from the change log, so it is safe to repeat and any activation of the key can run it.
-            await Failover.RunAsync(static async (call, _) => await call.grain.CommitLargeWrite(call.ticket, call.size, CancellationToken.None).ConfigureAwait(false),
+            // The commit is decided from the change log, so it is safe to repeat and any activation of the key can run it;
+            // the whole body is uploaded by now, so it waits out a longer failover than the other calls.
+            await Failover.RunPatientlyAsync(static async (call, _) => await call.grain.CommitLargeWrite(call.ticket, call.size, CancellationToken.None).ConfigureAwait(false),
                 (grain, ticket, size: counted.BytesRead), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception)

@@ -23,6 +23,7 @@ internal sealed class MixedLoad
     private readonly Dictionary<string, KeyState> _keys = [];
     private readonly List<Answer> _answers = [];
     private readonly List<string> _mismatches = [];
+    private readonly HashSet<int> _avoided = [];
 
     /// <summary>A load on <paramref name="cluster"/> in <paramref name="scopes"/> of usecase <c>interop</c>.</summary>
     public MixedLoad(SiloProcessCluster cluster, string scopes, int keysPerWorker = 10)
@@ -44,6 +45,29 @@ internal sealed class MixedLoad
     /// <summary>Writes acknowledged so far (PUT 200 and DELETE 204).</summary>
     public int Acknowledged { get { lock (_keys) return _keys.Values.Sum(k => k.Acks); } }
 
+    /// <summary>
+    /// Stops sending to <paramref name="silo"/> (and reading from it in <see cref="VerifyAsync"/>), as a load balancer does
+    /// once the silo's health checks fail; requests already sent to it keep their answers.
+    /// </summary>
+    public void Avoid(int silo)
+    {
+        lock (_avoided) _avoided.Add(silo);
+    }
+
+    /// <summary>Sends to <paramref name="silo"/> again (a silo added to the cluster, once it answers).</summary>
+    public void Admit(int silo)
+    {
+        lock (_avoided) _avoided.Remove(silo);
+    }
+
+    /// <summary>The <paramref name="n"/>-th silo (round-robin) among those not avoided.</summary>
+    private int Pick(int n)
+    {
+        int[] live;
+        lock (_avoided) live = Enumerable.Range(0, _cluster.Silos.Count).Where(s => !_avoided.Contains(s)).ToArray();
+        return live[n % live.Length];
+    }
+
     /// <summary>Runs <paramref name="workers"/> workers until <paramref name="stop"/> or <paramref name="maxOperations"/> each.</summary>
     public Task RunAsync(int workers, int maxOperations, TimeSpan pace, CancellationToken stop) =>
         Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(() => WorkAsync(w, maxOperations, pace, stop))));
@@ -60,7 +84,7 @@ internal sealed class MixedLoad
         for (var i = 0; i < keys.Length; i++)
         {
             var (key, state) = keys[i];
-            var silo = i % _cluster.Silos.Count;
+            var silo = Pick(i);
             using var response = await _cluster.Http.GetAsync(Url(silo, key), HttpCompletionOption.ResponseHeadersRead);
             var read = await ReadAsync(response);
             if (read is Read.Failed) lost.Add($"{key}: GET on silo {silo} -> {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
@@ -75,7 +99,7 @@ internal sealed class MixedLoad
         for (var i = 0; i < maxOperations && !stop.IsCancellationRequested; i++)
         {
             var key = $"w{worker}-k{random.Next(_keysPerWorker)}";
-            var silo = (worker + i) % _cluster.Silos.Count;
+            var silo = Pick(worker + i);
             var roll = random.Next(100);
             var seed = (ulong)random.NextInt64(1, long.MaxValue);
             if (roll < 55) await PutAsync(silo, key, 100 + random.Next(8_000), seed);
