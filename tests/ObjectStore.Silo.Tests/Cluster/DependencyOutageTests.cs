@@ -134,7 +134,7 @@ public sealed class DependencyOutageTests(ITestOutputHelper output)
         return response.StatusCode == expected;
     }
 
-    private static async Task<bool> SmallRoundTripAsync(SiloProcessCluster cluster, string scopes, int silo)
+    internal static async Task<bool> SmallRoundTripAsync(SiloProcessCluster cluster, string scopes, int silo)
     {
         var url = cluster.Url(silo, $"/v1/objects/interop/{scopes}/probe-{silo}");
         var body = Encoding.UTF8.GetBytes($"probe {Guid.NewGuid()}");

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text;
 using Xunit.Abstractions;
 
@@ -87,22 +86,8 @@ public sealed class SiloFaultsUnderLoadTests(ITestOutputHelper output)
         var since = Stopwatch.StartNew();
         foreach (var silo in silos)
         {
-            await Eventually.True(async () =>
-            {
-                var url = cluster.Url(silo, $"/v1/objects/interop/{scopes}/probe-{silo}");
-                var body = Encoding.UTF8.GetBytes($"probe {Guid.NewGuid()}");
-                try
-                {
-                    using var put = await cluster.Http.PutAsync(url, new ByteArrayContent(body));
-                    if (put.StatusCode != HttpStatusCode.OK) return false;
-                    using var get = await cluster.Http.GetAsync(url);
-                    return get.StatusCode == HttpStatusCode.OK && (await get.Content.ReadAsByteArrayAsync()).AsSpan().SequenceEqual(body);
-                }
-                catch (HttpRequestException)
-                {
-                    return false;
-                }
-            }, $"a small PUT and GET on silo {silo} work", 90_000);
+            var s = silo;
+            await Eventually.True(() => DependencyOutageTests.SmallRoundTripAsync(cluster, scopes, s), $"a small PUT and GET on silo {s} work", 90_000);
         }
         return since.Elapsed.TotalSeconds;
     }
