@@ -206,8 +206,8 @@ public sealed class TieredStorage
     /// Abandons a large write that was not committed, in the background: takes its Recorded entry (Lost, due now), then
     /// deletes the revision and aborts what an unfinished upload stored. Queued rather than run inline so that it happens
     /// even when the abort arrives during a dependency outage (the job loop retries until it succeeds). An entry already
-    /// taken (committed, abandoned, recovered) is left alone. False when the job loop is stopping: then the entry waits for
-    /// recovery (its owner's death or its hold).
+    /// taken (committed, abandoned, recovered) is left alone. False when the job loop is stopping: then the entry is only
+    /// marked due, and the next recovery run deletes the revision.
     /// </summary>
     public async Task<bool> AbandonLargeWriteAsync(ObjectId id, Guid changeId, CancellationToken cancellationToken)
     {
@@ -223,8 +223,19 @@ public sealed class TieredStorage
             }
             if (taken is not null) await _cleanup.RunAsync(taken, ChangePhase.Lost, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
-        if (!queued) _logger.LogInformation("Job loop stopping; abandoned large write {ChangeId} of {Object} left to recovery", changeId, id);
-        return queued;
+        if (queued) return true;
+        // The process is stopping: mark the entry due now, so the next recovery run takes it, rather than leave a write whose
+        // uploader lives to wait out its hold. Best effort: if this fails too, the hold still bounds it.
+        try
+        {
+            await _log.TakeRecordedAsync(changeId, id, ChangePhase.Lost, _options.Owner, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("Job loop stopping; abandoned large write {ChangeId} of {Object} marked due for recovery", changeId, id);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning(e, "Job loop stopping; abandoned large write {ChangeId} of {Object} left to recovery after its hold", changeId, id);
+        }
+        return false;
     }
 
     /// <summary>

@@ -219,6 +219,22 @@ public abstract partial class TieredScenarios
     }
 
     [Fact]
+    public async Task A_large_write_abandoned_while_the_process_stops_is_due_for_the_next_recovery_though_its_owner_lives()
+    {
+        var write = await Storage.BeginLargeWriteAsync(Id, Ct);
+        await Lt.PutAsync(write.Revision, write.Stamp(new ObjectMetadata()), new MemoryStream(Large()), null, Ct);
+        Jobs.ForceStop();
+
+        Assert.False(await Storage.AbandonLargeWriteAsync(Id, write.ChangeId, Ct));
+
+        var entry = Assert.Single(await EntriesAsync());
+        Assert.Equal(ChangePhase.Lost, entry.Phase);
+        Assert.Equal(new RecoveryResult(1, 1, 1, 0), await Storage.RecoverAsync([Owner], 10, Ct));
+        Assert.Empty(await BlobsAsync());
+        Assert.Empty(await EntriesAsync());
+    }
+
+    [Fact]
     public async Task Recovery_that_fails_is_retried_by_a_live_recoverer_once_its_claim_lapsed()
     {
         var write = await Storage.BeginLargeWriteAsync(Id, Ct);
