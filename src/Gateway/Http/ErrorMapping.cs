@@ -51,6 +51,9 @@ internal static class ErrorMapping
                 return ApiError.Json(400, "service error: " + integrity.Message);
             case NotSupportedException:
                 return ApiError.Json(501, "service error: not implemented");
+            case Grains.Objects.CallDeadlinePassedException late:
+                return ApiError.Json(503, "service unavailable: the request waited too long in the cluster; retry it", late.Message)
+                    with { RetryAfterSeconds = DependencyFailure.RetryAfterSeconds };
             case Grains.Objects.UnknownLargeWriteException abandoned:
                 // Nothing was stored and nothing is wrong with the request: sending it again succeeds.
                 return ApiError.Json(503, "service unavailable: the upload was abandoned before its commit (held too long, or its silo died); send it again", abandoned.Message)

@@ -37,7 +37,7 @@ public static class ObjectStoreGrains
             return services;
         });
         siloBuilder.AddIncomingGrainCallFilter<DependencyOutageFilter>();
-        siloBuilder.Services.AddSingleton<Caching.SiloDeaths>();
+        siloBuilder.Services.AddSingleton<Caching.MembershipShape>();
         siloBuilder.Services.AddSingleton<BatchSessions>();
         siloBuilder.Services.AddSingleton(services.Batches ?? new BatchExecutor(new ServiceConcurrencyLimiter(new ServiceLimitOptions(), services.Time), new BatchExecutorOptions()));
         siloBuilder.Services.AddSingleton(provider => new ObjectWriter(provider.GetRequiredService<IGrainFactory>(), services.LongTerm, services.Storage.InlineThreshold, services.Storage.Owner));

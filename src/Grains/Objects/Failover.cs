@@ -10,7 +10,8 @@ namespace ObjectStore.Grains.Objects;
 /// a call whose target silo became unavailable (<see cref="SiloUnavailableException"/>) may have run, so only the
 /// object operations whose repetition has the same effect go through here (put inline, begin/abort of a large write,
 /// get, head, delete, multipart initiate and complete). The attempts span about five seconds, which covers membership
-/// declaring a dead silo (docs/orleans.md); after that the last error surfaces and the gateway maps it to 503.
+/// declaring a dead silo (docs/orleans.md); after that the last error surfaces and the gateway maps it to 503. Each
+/// attempt carries a <see cref="CallDeadline"/>, so an earlier attempt held by a hung silo cannot land after a later one.
 /// </summary>
 public static class Failover
 {
@@ -34,7 +35,7 @@ public static class Failover
     /// <summary>Runs <paramref name="call"/> on the grain of <paramref name="state"/>'s key, again after a failover error.</summary>
     public static ValueTask<TResult> RunAsync<TResult, TState>(Func<TState, CancellationToken, ValueTask<TResult>> call, TState state,
         CancellationToken cancellationToken) =>
-        Pipeline.ExecuteAsync(call, state, cancellationToken);
+        Pipeline.ExecuteAsync(static (s, ct) => CallDeadline.RunAsync(s.call, s.state, ct), (call, state), cancellationToken);
 
     /// <summary>
     /// As <see cref="RunAsync{TResult, TState}"/>, retrying for about 30 s instead of 5: for a call whose failure throws away
@@ -42,9 +43,9 @@ public static class Failover
     /// </summary>
     public static ValueTask<TResult> RunPatientlyAsync<TResult, TState>(Func<TState, CancellationToken, ValueTask<TResult>> call, TState state,
         CancellationToken cancellationToken) =>
-        PatientPipeline.ExecuteAsync(call, state, cancellationToken);
+        PatientPipeline.ExecuteAsync(static (s, ct) => CallDeadline.RunAsync(s.call, s.state, ct), (call, state), cancellationToken);
 
     /// <summary>Runs <paramref name="call"/>, again after a failover error.</summary>
     public static ValueTask RunAsync<TState>(Func<TState, CancellationToken, ValueTask> call, TState state, CancellationToken cancellationToken) =>
-        Pipeline.ExecuteAsync(call, state, cancellationToken);
+        Pipeline.ExecuteAsync(static (s, ct) => CallDeadline.RunAsync(s.call, s.state, ct), (call, state), cancellationToken);
 }

@@ -41,12 +41,12 @@ namespace ObjectStore.Grains.Objects;
 /// request activates its grain and serves it without a hop; later requests for the key from other silos go to it.
 /// </remarks>
 [GrainType("object"), Orleans.Placement.PreferLocalPlacement]
-public sealed class ObjectGrain(ObjectStoreGrainServices services, SiloDeaths deaths) : Grain, IObjectGrain
+public sealed class ObjectGrain(ObjectStoreGrainServices services, MembershipShape membership) : Grain, IObjectGrain
 {
     private readonly ILogger _logger = services.LoggerFactory.CreateLogger<ObjectGrain>();
     private ObjectId _id = null!;
     private CacheEntry? _cached;
-    private int _deathsAtActivation;
+    private long _membershipAtActivation;
     private bool _leaving;
 
     private TieredStorage Storage => services.Storage;
@@ -56,7 +56,7 @@ public sealed class ObjectGrain(ObjectStoreGrainServices services, SiloDeaths de
     {
         // A key no HTTP path could name fails the activation, and with it the call: nothing is stored under it.
         _id = ObjectContract.ParseGrainKey(GrainKey);
-        _deathsAtActivation = deaths.Count;
+        _membershipAtActivation = membership.Current;
         return Task.CompletedTask;
     }
 
@@ -239,7 +239,10 @@ public sealed class ObjectGrain(ObjectStoreGrainServices services, SiloDeaths de
     {
         using var deadline = new CancellationTokenSource(services.Objects.MutationTimeout);
         using (await services.Permits.AcquireAsync(deadline.Token))
+        {
+            CallDeadline.Check();
             return await mutation(deadline.Token);
+        }
     }
 
     private void Settle(WriteOutcome outcome)
@@ -288,15 +291,15 @@ public sealed class ObjectGrain(ObjectStoreGrainServices services, SiloDeaths de
     }
 
     /// <summary>
-    /// True once a silo died after this activation began: the key may have a second activation (see <see cref="SiloDeaths"/>),
+    /// True once a silo died or joined after this activation began: the key may have a second activation (see <see cref="MembershipShape"/>),
     /// so this one reads HV from now on and leaves when idle, letting the key's next call find its one activation.
     /// </summary>
     private bool MayBeDuplicate()
     {
         if (_leaving) return true;
-        if (deaths.Count == _deathsAtActivation) return false;
+        if (membership.Current == _membershipAtActivation) return false;
         _leaving = true;
-        _logger.LogDebug("A silo died since {Object}'s activation began: it stops answering from its cache and deactivates", _id);
+        _logger.LogDebug("The cluster changed since {Object}'s activation began: it stops answering from its cache and deactivates", _id);
         DeactivateOnIdle();
         return true;
     }
