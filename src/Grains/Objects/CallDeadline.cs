@@ -19,30 +19,18 @@ public static class CallDeadline
     /// <summary>Runs <paramref name="call"/> with a deadline of now + <see cref="Budget"/> in the request context.</summary>
     public static async ValueTask<TResult> RunAsync<TResult, TState>(Func<TState, CancellationToken, ValueTask<TResult>> call, TState state, CancellationToken cancellationToken)
     {
-        RequestContext.Set(ContextKey, (DateTimeOffset.UtcNow + Budget).UtcTicks);
-        try
-        {
-            return await call(state, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            RequestContext.Remove(ContextKey);
-        }
+        using var deadline = Start();
+        return await call(state, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs <paramref name="call"/> with a deadline of now + <see cref="Budget"/> in the request context.</summary>
     public static async ValueTask RunAsync<TState>(Func<TState, CancellationToken, ValueTask> call, TState state, CancellationToken cancellationToken)
     {
-        RequestContext.Set(ContextKey, (DateTimeOffset.UtcNow + Budget).UtcTicks);
-        try
-        {
-            await call(state, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            RequestContext.Remove(ContextKey);
-        }
+        using var deadline = Start();
+        await call(state, cancellationToken).ConfigureAwait(false);
     }
+
+    private static RequestContextValue Start() => new(ContextKey, (DateTimeOffset.UtcNow + Budget).UtcTicks);
 
     /// <summary>Throws <see cref="CallDeadlinePassedException"/> when the current call carries a deadline that passed (wall clock: the deadline crosses processes).</summary>
     public static void Check()

@@ -74,15 +74,8 @@ public sealed class ObjectWriter(IGrainFactory grains, ILongTermStore longTerm, 
         var grain = grains.GetObjectGrain(id);
         var ticket = await Failover.RunAsync(static async (call, _) =>
             {
-                if (call.uploader is not null) RequestContext.Set(ObjectContract.UploaderContextKey, call.uploader);
-                try
-                {
-                    return await call.grain.BeginLargeWrite(call.info, CancellationToken.None).ConfigureAwait(false);
-                }
-                finally
-                {
-                    if (call.uploader is not null) RequestContext.Remove(ObjectContract.UploaderContextKey);
-                }
+                using var uploader = new RequestContextValue(ObjectContract.UploaderContextKey, call.uploader);
+                return await call.grain.BeginLargeWrite(call.info, CancellationToken.None).ConfigureAwait(false);
             },
             (grain, info: ObjectContract.ToInfo(metadata), uploader), CancellationToken.None).ConfigureAwait(false);
         try

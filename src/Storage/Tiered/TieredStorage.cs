@@ -218,7 +218,7 @@ public sealed class TieredStorage
             // A retry after the take succeeded must still clean up: what the take returned is kept across attempts.
             if (!took)
             {
-                taken = await _log.TakeRecordedAsync(changeId, id, ChangePhase.Lost, _options.Owner, _time.GetUtcNow(), ct).ConfigureAwait(false);
+                taken = await TakeAsLostAsync(ct).ConfigureAwait(false);
                 took = true;
             }
             if (taken is not null) await _cleanup.RunAsync(taken, ChangePhase.Lost, ct).ConfigureAwait(false);
@@ -228,7 +228,7 @@ public sealed class TieredStorage
         // uploader lives to wait out its hold. Best effort: if this fails too, the hold still bounds it.
         try
         {
-            await _log.TakeRecordedAsync(changeId, id, ChangePhase.Lost, _options.Owner, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            await TakeAsLostAsync(cancellationToken).ConfigureAwait(false);
             _logger.LogInformation("Job loop stopping; abandoned large write {ChangeId} of {Object} marked due for recovery", changeId, id);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -236,6 +236,9 @@ public sealed class TieredStorage
             _logger.LogWarning(e, "Job loop stopping; abandoned large write {ChangeId} of {Object} left to recovery after its hold", changeId, id);
         }
         return false;
+
+        Task<ChangeEntry?> TakeAsLostAsync(CancellationToken ct) =>
+            _log.TakeRecordedAsync(changeId, id, ChangePhase.Lost, _options.Owner, _time.GetUtcNow(), ct);
     }
 
     /// <summary>

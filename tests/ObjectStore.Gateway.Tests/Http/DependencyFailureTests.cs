@@ -26,6 +26,9 @@ public sealed class DependencyFailureTests
         { "s3 cut mid-upload", new IOException("Unable to write data to the transport connection", new SocketException((int)SocketError.NotConnected)), "S3 is unreachable" },
         { "timeout", new TimeoutException("Response did not arrive on time"), "a dependency did not answer in time" },
         { "wrapped", new InvalidOperationException("put failed", new AggregateException(new SiloUnavailableException("gone"))), "the owner silo of the object is unavailable" },
+        // Not outages, but as retryable: a call refused past its deadline, an upload abandoned before its commit.
+        { "late attempt", new Grains.Objects.CallDeadlinePassedException(DateTimeOffset.UnixEpoch), "the request waited too long in the cluster" },
+        { "abandoned upload", new Grains.Objects.UnknownLargeWriteException(Guid.Empty, "interop/org=1/k"), "the upload was abandoned before its commit" },
     };
 
     // Orleans raises these itself; their constructors are not public.

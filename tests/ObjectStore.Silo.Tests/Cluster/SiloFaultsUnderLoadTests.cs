@@ -66,7 +66,7 @@ public sealed class SiloFaultsUnderLoadTests(ITestOutputHelper output)
 
         var report = new StringBuilder();
         report.AppendLine($"{answers.Count} requests, {load.Acknowledged} acknowledged writes; kill -9 at {killedAt:F1} s, SIGSTOP {stoppedAt:F1}–{resumedAt:F1} s");
-        report.AppendLine($"survivors serve every request again {killResumed:F1} s after the kill and {hangResumed:F1} s after the stop; the resumed silo exited with {cluster.Silos[1].Process.ExitCode}");
+        report.AppendLine($"a new key's PUT and GET work on every survivor {killResumed:F1} s after the kill and {hangResumed:F1} s after the stop; the resumed silo exited with {cluster.Silos[1].Process.ExitCode}");
         foreach (var group in live.GroupBy(a => (a.Operation, a.Status)).OrderBy(g => g.Key))
             report.AppendLine($"  {group.Key.Operation,-9} {group.Key.Status}: {group.Count()}");
         report.AppendLine($"wrong answers from live silos: {wrong.Count}; lost writes: {lost.Count}");
