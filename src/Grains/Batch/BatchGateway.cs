@@ -26,8 +26,8 @@ public static class BatchGateway
         ArgumentNullException.ThrowIfNull(sessions);
         // Capacity 1: the grain runs at most one result ahead of the reader; the executor's window bounds the rest.
         var results = Channel.CreateBounded<BatchResult>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-        using var session = sessions.Open(input, results.Writer);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var session = sessions.Open(input, results.Writer, stop.Token);
         var call = grains.GetGrain<IBatchGatewayGrain>(PoolKey).Execute(session.Id, stop.Token);
         // A call that fails before or outside the grain (deadline, silo stopping) must still end the results.
         _ = call.ContinueWith(

@@ -14,10 +14,13 @@ public sealed class BatchGatewayGrain(BatchExecutor executor, BatchSessions sess
     public async Task Execute(Guid batch, CancellationToken cancellationToken)
     {
         var session = sessions.Get(batch);
+        // The call's own token does not fire for a caller that went away (Orleans sends a call's cancellation to the
+        // stateless-worker pool, not to the worker running it): the caller's stop reaches the batch through its session.
+        using var stopped = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Stopped);
         try
         {
-            await foreach (var result in executor.ExecuteAsync(session.Input, runner, cancellationToken))
-                await session.Output.WriteAsync(result, cancellationToken);
+            await foreach (var result in executor.ExecuteAsync(session.Input, runner, stopped.Token))
+                await session.Output.WriteAsync(result, stopped.Token);
             session.Output.TryComplete();
         }
         catch (Exception e)

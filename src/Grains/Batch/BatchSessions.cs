@@ -8,6 +8,8 @@ namespace ObjectStore.Grains.Batch;
 /// lazily parsed request body) and its result channel are live objects that no grain call can carry — Orleans copies or
 /// serializes every argument — so they stay here under a fresh id, and only the id crosses the call. The pool is a
 /// stateless worker, always activated on the calling silo, so the grain finds the session in the same registry.
+/// The caller's stop travels the same way: Orleans sends a call's cancellation to the stateless-worker pool, not to
+/// the worker running the call, so the grain call's own token never fires for a caller that went away.
 /// </summary>
 public sealed class BatchSessions
 {
@@ -16,10 +18,10 @@ public sealed class BatchSessions
     /// <summary>Batches currently registered.</summary>
     public int Count => _open.Count;
 
-    /// <summary>Registers a batch; dispose the session to remove it.</summary>
-    public BatchSession Open(IAsyncEnumerable<BatchItem> input, ChannelWriter<BatchResult> output)
+    /// <summary>Registers a batch that stops when <paramref name="stopped"/> fires; dispose the session to remove it.</summary>
+    public BatchSession Open(IAsyncEnumerable<BatchItem> input, ChannelWriter<BatchResult> output, CancellationToken stopped = default)
     {
-        var session = new BatchSession(this, Guid.NewGuid(), input, output);
+        var session = new BatchSession(this, Guid.NewGuid(), input, output, stopped);
         _open[session.Id] = session;
         return session;
     }
@@ -39,12 +41,13 @@ public sealed class BatchSession : IDisposable
 {
     private readonly BatchSessions _owner;
 
-    internal BatchSession(BatchSessions owner, Guid id, IAsyncEnumerable<BatchItem> input, ChannelWriter<BatchResult> output)
+    internal BatchSession(BatchSessions owner, Guid id, IAsyncEnumerable<BatchItem> input, ChannelWriter<BatchResult> output, CancellationToken stopped)
     {
         _owner = owner;
         Id = id;
         Input = input;
         Output = output;
+        Stopped = stopped;
     }
 
     /// <summary>The id the grain call carries.</summary>
@@ -55,6 +58,9 @@ public sealed class BatchSession : IDisposable
 
     /// <summary>Where results go, in completion order; completed (with the batch's error when it failed as a whole) at the end.</summary>
     public ChannelWriter<BatchResult> Output { get; }
+
+    /// <summary>Fires when the caller stopped reading: the batch pulls no more input.</summary>
+    public CancellationToken Stopped { get; }
 
     /// <summary>Unregisters the batch.</summary>
     public void Dispose() => _owner.Remove(Id);
