@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace ObjectStore.Gateway.Admission;
 
 /// <summary>Configuration section <c>rate_limits</c> (api doc §10.4).</summary>
@@ -14,15 +16,19 @@ internal sealed record RateLimitOptions
 internal sealed record ThroughputOptions
 {
     /// <summary><c>global_rps</c>; null = no global limit (and no pct-derived limits).</summary>
+    [Range(0, double.MaxValue)]
     public double? GlobalRps { get; init; }
 
     /// <summary><c>burst</c>: extra capacity of every bucket above its rate (default 0).</summary>
+    [Range(0, double.MaxValue)]
     public double Burst { get; init; }
 
     /// <summary><c>usecase_pct</c>: each usecase's share of <see cref="GlobalRps"/>, in percent.</summary>
+    [Range(0, 100)]
     public double? UsecasePct { get; init; }
 
     /// <summary><c>scope_pct</c>: each full scope list's share of <see cref="GlobalRps"/>, in percent.</summary>
+    [Range(0, 100)]
     public double? ScopePct { get; init; }
 
     /// <summary><c>rules</c>: extra buckets for matching requests.</summary>
@@ -39,9 +45,11 @@ internal sealed record ThroughputRule
     public IReadOnlyList<KeyValuePair<string, string>> Scopes { get; init; } = [];
 
     /// <summary>Absolute limit in requests per second.</summary>
+    [Range(0, double.MaxValue)]
     public double? Rps { get; init; }
 
     /// <summary>Limit as a percentage of the global limit.</summary>
+    [Range(0, 100)]
     public double? Pct { get; init; }
 
     /// <summary>The rule's effective rate, or null when it has none (the rule is then skipped).</summary>
@@ -62,15 +70,19 @@ internal sealed record ThroughputRule
 internal sealed record BandwidthOptions
 {
     /// <summary><c>global_bps</c>; null = no bandwidth limit.</summary>
+    [Range(0, double.MaxValue)]
     public double? GlobalBps { get; init; }
 
     /// <summary><c>burst_ms</c>: how far a bucket's theoretical arrival time may run ahead of now (default 1000).</summary>
+    [Range(0, long.MaxValue)]
     public long BurstMs { get; init; } = 1000;
 
     /// <summary><c>usecase_pct</c>: each usecase's share of <see cref="GlobalBps"/>, in percent.</summary>
+    [Range(0, 100)]
     public double? UsecasePct { get; init; }
 
     /// <summary><c>scope_pct</c>: each full scope list's share of <see cref="GlobalBps"/>, in percent.</summary>
+    [Range(0, 100)]
     public double? ScopePct { get; init; }
 
     /// <summary><c>report_only</c>: account but never reject.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using ObjectStore.Storage.Objects;
 
 namespace ObjectStore.Gateway.Admission;
@@ -6,24 +7,30 @@ namespace ObjectStore.Gateway.Admission;
 internal sealed record UsecaseOptions
 {
     /// <summary><c>expiration.manual.allowed</c> (default true).</summary>
+    [ConfigurationKeyName("expiration:manual:allowed")]
     public bool ManualAllowed { get; init; } = true;
 
     /// <summary><c>expiration.ttl.allowed</c> (default true).</summary>
+    [ConfigurationKeyName("expiration:ttl:allowed")]
     public bool TtlAllowed { get; init; } = true;
 
     /// <summary><c>expiration.ttl.max</c>; null = unlimited.</summary>
+    [ConfigurationKeyName("expiration:ttl:max")]
     public TimeSpan? TtlMax { get; init; }
 
     /// <summary><c>expiration.tti.allowed</c> (default true).</summary>
+    [ConfigurationKeyName("expiration:tti:allowed")]
     public bool TtiAllowed { get; init; } = true;
 
     /// <summary><c>expiration.tti.max</c>; null = unlimited.</summary>
+    [ConfigurationKeyName("expiration:tti:max")]
     public TimeSpan? TtiMax { get; init; }
 
     /// <summary>
     /// <c>expiration.max</c>: the longest TTL or TTI (objectstore-server post-0.2.0 <c>usecases.rs</c>), also the furthest
     /// an expiry extension may reach from the request time; null = unlimited. With a kind's own max, the smaller counts.
     /// </summary>
+    [ConfigurationKeyName("expiration:max")]
     public TimeSpan? Max { get; init; }
 }
 

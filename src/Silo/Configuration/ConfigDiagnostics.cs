@@ -11,6 +11,12 @@ internal sealed class ConfigDiagnostics
 
     public List<string> Warnings { get; } = [];
 
+    /// <summary>Adds an error once: a table of the wrong shape is met by every key read through it.</summary>
+    public void AddError(string error)
+    {
+        if (!Errors.Contains(error)) Errors.Add(error);
+    }
+
     /// <summary>Every key path the binder asked for, present or not: what docs/configuration.md is checked against.</summary>
     public HashSet<string> Read { get; } = new(StringComparer.OrdinalIgnoreCase);
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using ObjectStore.Storage.Objects;
 
@@ -28,10 +29,14 @@ internal sealed class ConfigSection
 
     public ConfigDiagnostics Diagnostics => _diagnostics;
 
-    /// <summary>The dotted key of a child.</summary>
-    public string KeyOf(string key) => _path.Length == 0 ? key : _path + "." + key;
+    /// <summary>The dotted key of a child (a <c>:</c> path into nested tables is dotted too).</summary>
+    public string KeyOf(string key)
+    {
+        var dotted = key.Replace(ConfigurationPath.KeyDelimiter, ".", StringComparison.Ordinal);
+        return _path.Length == 0 ? dotted : _path + "." + dotted;
+    }
 
-    public void Error(string key, string message) => _diagnostics.Errors.Add($"{KeyOf(key)}: {message}");
+    public void Error(string key, string message) => _diagnostics.AddError($"{KeyOf(key)}: {message}");
 
     /// <summary>True when the key is present with a non-null value.</summary>
     public bool Has(string key) => ConfigurationShape.Exists(_table.GetSection(key));
@@ -40,6 +45,16 @@ internal sealed class ConfigSection
     public IConfigurationSection? Node(string key)
     {
         _diagnostics.Read.Add(KeyOf(key));
+        // A path through nested tables opens each of them, so their other keys are reported unknown, and needs them to be tables.
+        for (var end = key.IndexOf(ConfigurationPath.KeyDelimiter, StringComparison.Ordinal); end > 0;
+             end = key.IndexOf(ConfigurationPath.KeyDelimiter, end + 1, StringComparison.Ordinal))
+        {
+            var table = key[..end];
+            _diagnostics.Opened.Add(KeyOf(table));
+            var outer = _table.GetSection(table);
+            if (ConfigurationShape.Exists(outer) && !ConfigurationShape.IsTable(outer))
+                _diagnostics.AddError($"{KeyOf(table)}: expected a table, got {ConfigurationShape.Describe(outer)}");
+        }
         var node = _table.GetSection(key);
         return ConfigurationShape.Exists(node) ? node : null;
     }
@@ -85,8 +100,55 @@ internal sealed class ConfigSection
         return null;
     }
 
+    /// <summary>True when the value is <c>off</c> or <c>0</c>: a setting switched off.</summary>
+    public bool IsOff(string key) =>
+        Node(key) is { } node && ConfigurationShape.Scalar(node)?.Trim() is { } text
+        && (text == "0" || string.Equals(text, "off", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary><c>ip:port</c>, <c>[v6]:port</c> or <c>localhost:port</c>.</summary>
+    public IPEndPoint? EndPoint(string key)
+    {
+        var text = String(key);
+        if (text is null) return null;
+        if (text.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase)
+            && ushort.TryParse(text.AsSpan("localhost:".Length), out var localPort))
+            return new IPEndPoint(IPAddress.Loopback, localPort);
+        if (IPEndPoint.TryParse(text, out var endPoint) && text.Contains(':') && (endPoint.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || text.Contains("]:")))
+            return endPoint;
+        Error(key, $"expected <ip>:<port> (e.g. 127.0.0.1:8888), got '{text}'");
+        return null;
+    }
+
+    /// <summary>An absolute <c>http://</c> or <c>https://</c> URL.</summary>
+    public Uri? HttpUrl(string key)
+    {
+        var text = String(key);
+        if (text is null) return null;
+        if (Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+            return uri;
+        Error(key, $"expected an http:// or https:// URL (e.g. http://127.0.0.1:4317), got '{text}'");
+        return null;
+    }
+
+    /// <summary><c>[[name, value], …]</c>.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? Pairs(string key)
+    {
+        var items = List(key);
+        if (items is null) return null;
+        var pairs = new List<KeyValuePair<string, string>>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (ConfigurationShape.IsList(items[i]) && ConfigurationShape.Children(items[i]) is [var name, var value]
+                && ConfigurationShape.Scalar(name) is { } n && ConfigurationShape.Scalar(value) is { } v)
+                pairs.Add(new(n, v));
+            else
+                Error($"{key}[{i}]", $"expected a [name, value] pair, got {ConfigurationShape.Describe(items[i])}");
+        }
+        return pairs;
+    }
+
     /// <summary>One of <paramref name="choices"/> (case-insensitive).</summary>
-    public T? Choice<T>(string key, IReadOnlyDictionary<string, T> choices) where T : struct
+    public object? Choice(string key, IReadOnlyDictionary<string, object> choices)
     {
         var text = Scalar(key, "one of " + string.Join(", ", choices.Keys));
         if (text is null) return null;
@@ -126,7 +188,7 @@ internal sealed class ConfigSection
     public ConfigSection? SectionOf(string displayKey, IConfigurationSection node)
     {
         if (ConfigurationShape.IsTable(node)) return new ConfigSection(KeyOf(displayKey), node, _diagnostics);
-        _diagnostics.Errors.Add($"{KeyOf(displayKey)}: expected a table, got {ConfigurationShape.Describe(node)}");
+        _diagnostics.AddError($"{KeyOf(displayKey)}: expected a table, got {ConfigurationShape.Describe(node)}");
         return null;
     }
 

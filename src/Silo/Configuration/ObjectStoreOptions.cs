@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using ObjectStore.Gateway.Admission;
 using ObjectStore.Grains.Concurrency;
@@ -90,7 +92,7 @@ internal sealed record SweepOptions
     public static readonly TimeSpan MinimumInterval = TimeSpan.FromMinutes(1);
 
     /// <summary><c>interval</c>: time between sweeps (default 6h); null when <c>0</c> or <c>off</c> disabled it.</summary>
-    public TimeSpan? Interval { get; init; } = TimeSpan.FromHours(6);
+    public TimeSpan? Interval { get; init => field = value == TimeSpan.Zero ? null : value; } = TimeSpan.FromHours(6);
 
     /// <summary><c>grace</c>: blobs modified more recently than this are never swept (default 1h, at least 1m).</summary>
     public TimeSpan Grace { get; init; } = TimeSpan.FromHours(1);
@@ -157,6 +159,7 @@ internal sealed record LongTermOptions
 internal sealed record HttpOptions
 {
     /// <summary><c>http.max_requests</c>: the web concurrency gate (default 10,000).</summary>
+    [Range(0, int.MaxValue)]
     public int MaxRequests { get; init; } = 10_000;
 }
 
@@ -203,9 +206,6 @@ internal sealed record MetricsOptions
 
     /// <summary><c>metrics.otlp_endpoint</c>: OTLP endpoint for metrics and traces; null = <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> if set, else no OTLP export.</summary>
     public Uri? OtlpEndpoint { get; init; }
-
-    /// <summary>objectstore's StatsD keys (<c>metrics.addr</c>, <c>prefix</c>, <c>buffer_size</c>, <c>tags</c>…): accepted, not used (a warning says so).</summary>
-    public IReadOnlyList<string> UpstreamKeys { get; init; } = [];
 }
 
 /// <summary><c>cluster.membership.type</c>.</summary>
@@ -221,9 +221,11 @@ internal enum MembershipType
 internal sealed record ClusterOptions
 {
     /// <summary><c>cluster.membership.type</c> (default local).</summary>
+    [ConfigurationKeyName("membership:type")]
     public MembershipType Membership { get; init; } = MembershipType.Local;
 
     /// <summary><c>cluster.membership.connection_string</c> (postgres).</summary>
+    [ConfigurationKeyName("membership:connection_string")]
     public string? MembershipConnectionString { get; init; }
 
     /// <summary><c>cluster.silo_addr</c>: this silo's endpoint (host:port) for silo-to-silo calls; default a free loopback port.</summary>
@@ -251,6 +253,7 @@ internal sealed record ClusterOptions
     public ClusterTlsOptions? Tls { get; init; }
 
     /// <summary><c>cluster.membership.*</c> failure-detection tunables.</summary>
+    [ConfigurationKeyName("membership")]
     public MembershipTuning MembershipTuning { get; init; } = new();
 
     /// <summary><c>cluster.gateway_only</c>: serve HTTP without hosting grains, calling the membership's silos.</summary>
@@ -261,7 +264,8 @@ internal sealed record ClusterOptions
 internal sealed record ClusterTlsOptions
 {
     /// <summary><c>cluster.tls.certificate</c>: path of a PKCS#12 (.pfx) file with the certificate and its private key.</summary>
-    public required string CertificatePath { get; init; }
+    [ConfigurationKeyName("certificate")]
+    public string CertificatePath { get; init; } = "";
 
     /// <summary><c>cluster.tls.password</c>: the file's password, if any.</summary>
     public string? Password { get; init; }
@@ -278,9 +282,11 @@ internal sealed record MembershipTuning
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary><c>cluster.membership.missed_probes_limit</c>: missed probes before a silo suspects another. Default 2.</summary>
+    [Range(1, 100)]
     public int MissedProbesLimit { get; init; } = 2;
 
     /// <summary><c>cluster.membership.votes_for_death</c>: suspicions that declare a silo dead. Default 2 (a lone survivor of two still declares alone).</summary>
+    [Range(1, 100)]
     public int VotesForDeath { get; init; } = 2;
 
     /// <summary><c>cluster.membership.table_refresh</c>: how often every silo re-reads the membership table. Default 2 s.</summary>

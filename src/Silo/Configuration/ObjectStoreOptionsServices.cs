@@ -82,11 +82,25 @@ internal sealed class ConfigurationBinding
     {
         var diagnostics = new ConfigDiagnostics();
         diagnostics.Warnings.AddRange(warnings);
-        Options = ConfigBinder.Bind(configuration, diagnostics);
-        Keys = diagnostics.Errors.Count == 0 ? ConfigValidator.Validate(Options, diagnostics) : KeyDirectory.Empty;
+        Options = Bind(configuration, diagnostics);
+        Keys = diagnostics.Errors.Count == 0 ? ConfigValidator.LoadKeys(Options.Auth, diagnostics) : KeyDirectory.Empty;
         Configuration = configuration;
         Errors = diagnostics.Errors;
         Warnings = diagnostics.Warnings;
+    }
+
+    /// <summary>
+    /// Binds every section (<see cref="OptionsBinder"/>), accepts objectstore's unused keys, checks the rules that span
+    /// keys (<see cref="ConfigValidator"/>) and reports the keys nothing read.
+    /// </summary>
+    public static ObjectStoreOptions Bind(IConfiguration configuration, ConfigDiagnostics diagnostics)
+    {
+        var root = new ConfigSection("", configuration, diagnostics);
+        var options = OptionsBinder.Bind<ObjectStoreOptions>(root);
+        UnusedObjectstoreKeys.Accept(root);
+        ConfigValidator.Check(options, diagnostics);
+        diagnostics.WarnUnknownKeys(configuration);
+        return options;
     }
 
     /// <summary>The layered keys.</summary>

@@ -56,7 +56,7 @@ public sealed partial class ConfigurationReferenceTests
     public void Every_key_the_binder_reads_is_documented_and_every_documented_key_is_read()
     {
         var diagnostics = new ConfigDiagnostics();
-        ConfigBinder.Bind(YamlConfigurationFile.Parse(EverySection, "every-section.yaml"), diagnostics);
+        ConfigurationBinding.Bind(YamlConfigurationFile.Parse(EverySection, "every-section.yaml"), diagnostics);
         var read = diagnostics.Read.Select(Placeholders).ToHashSet(StringComparer.Ordinal);
         // A section is documented through its keys; the section names themselves are not lines of their own.
         read.RemoveWhere(key => read.Any(other => other.StartsWith(key + ".", StringComparison.Ordinal) || other.StartsWith(key + "[]", StringComparison.Ordinal)));

@@ -47,7 +47,8 @@ public sealed class TelemetryConfigTests
         var loaded = Load("metrics:\n  addr: 127.0.0.1:8125\n  prefix: objectstore\n  tags:\n    region: eu\n");
         Assert.DoesNotContain(loaded.Warnings, w => w.Contains("unknown", StringComparison.Ordinal));
         Assert.Contains(loaded.Warnings, w => w.StartsWith("metrics.addr:", StringComparison.Ordinal) && w.Contains("metrics.prometheus", StringComparison.Ordinal));
-        Assert.Equal(["metrics.addr", "metrics.prefix", "metrics.tags"], loaded.Options.Metrics.UpstreamKeys);
+        Assert.Equal(["metrics.addr:", "metrics.prefix:", "metrics.tags:"],
+            loaded.Warnings.Where(w => w.StartsWith("metrics.", StringComparison.Ordinal)).Select(w => w[..(w.IndexOf(':') + 1)]));
     }
 
     [Fact]
