@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using ObjectStore.Gateway.Admission;
 using ObjectStore.Grains.Concurrency;
+using ObjectStore.Storage.Sql;
 using ObjectStore.Gateway.Auth;
 using ObjectStore.Storage.Objects;
 using ObjectStore.Storage.Tiered;
@@ -82,6 +83,7 @@ internal static class ConfigBinder
             HighVolume = type == StorageType.Tiered ? BindHighVolume(s) : null,
             LongTerm = type == StorageType.Tiered ? BindLongTerm(s) : null,
             OrphanSweep = s.Section("orphan_sweep") is { } sweep ? BindOrphanSweep(sweep) : defaults.OrphanSweep,
+            GroupCommit = s.Section("group_commit") is { } group ? BindGroupCommit(group) : defaults.GroupCommit,
         };
         if (type == StorageType.Filesystem)
         {
@@ -113,6 +115,18 @@ internal static class ConfigBinder
         if (grace < OrphanSweepOptions.MinimumGrace)
             s.Error("grace", $"must be at least {HumanDuration.Format(OrphanSweepOptions.MinimumGrace)} (blobs younger than the grace are never swept), got '{HumanDuration.Format(grace)}'");
         return new SweepOptions { Interval = interval, Grace = grace };
+    }
+
+    /// <summary><c>storage.group_commit</c>: <c>enabled</c>, <c>in_flight</c> and <c>max_statements</c>, each range-checked.</summary>
+    private static GroupCommitOptions BindGroupCommit(ConfigSection s)
+    {
+        var defaults = GroupCommitOptions.Default;
+        return new GroupCommitOptions
+        {
+            Enabled = s.Bool("enabled") ?? defaults.Enabled,
+            InFlight = (int)(s.Integer("in_flight", 1, GroupCommitOptions.MaxInFlight) ?? defaults.InFlight),
+            MaxStatements = (int)(s.Integer("max_statements", 1, GroupCommitOptions.MaxGroupSize) ?? defaults.MaxStatements),
+        };
     }
 
     private static HighVolumeOptions? BindHighVolume(ConfigSection storage)

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using ObjectStore.Gateway.Admission;
 using ObjectStore.Grains.Concurrency;
+using ObjectStore.Storage.Sql;
 using ObjectStore.Gateway.Auth;
 
 namespace ObjectStore.Silo.Configuration;
@@ -81,6 +82,9 @@ internal sealed record StorageOptions
 
     /// <summary><c>storage.orphan_sweep</c>: the periodic LT sweep for leaked blobs.</summary>
     public SweepOptions OrphanSweep { get; init; } = new();
+
+    /// <summary><c>storage.group_commit</c>: how concurrent HV and change-log writes share round trips.</summary>
+    public GroupCommitOptions GroupCommit { get; init; } = GroupCommitOptions.Default;
 }
 
 /// <summary><c>storage.orphan_sweep</c>.</summary>
