@@ -9,17 +9,18 @@ public sealed record GroupCommitOptions
     /// <summary>The largest <see cref="MaxStatements"/> accepted.</summary>
     public const int MaxGroupSize = 1000;
 
-    /// <summary>The defaults: grouping on, 8 groups in flight, 64 statements a group.</summary>
+    /// <summary>The defaults: grouping on, 2 groups in flight, 64 statements a group.</summary>
     public static readonly GroupCommitOptions Default = new();
 
     /// <summary>Whether writes are grouped; off, every statement is a round trip and a transaction of its own.</summary>
     public bool Enabled { get; init; } = true;
 
     /// <summary>
-    /// The most groups in flight at once per database on PostgreSQL (SQLite has one writer and always uses one). Several
-    /// groups in flight let PostgreSQL combine their WAL flushes, as it does for independent connections.
+    /// The most groups in flight at once per database on PostgreSQL (SQLite has one writer and always uses one). More
+    /// groups in flight overlap more commits (WAL flushes); fewer make larger groups, so fewer commits and round trips.
+    /// On the 2-core bench machine, 1 silo, 16 writers in flight, 2 beat 8 with fsync on and off (docs/PROFILE.md).
     /// </summary>
-    public int InFlight { get; init; } = 8;
+    public int InFlight { get; init; } = 2;
 
     /// <summary>The most statements one group carries.</summary>
     public int MaxStatements { get; init; } = 64;

@@ -13,14 +13,14 @@ public sealed class GroupCommitConfigTests
     private static string Group(string body) => "storage:\n  group_commit:\n" + string.Join('\n', body.Split('\n').Select(l => "    " + l));
 
     [Fact]
-    public void Grouping_is_on_with_8_groups_in_flight_of_at_most_64_statements_by_default() =>
-        Assert.Equal(new GroupCommitOptions { Enabled = true, InFlight = 8, MaxStatements = 64 }, Load().Options.Storage.GroupCommit);
+    public void Grouping_is_on_with_2_groups_in_flight_of_at_most_64_statements_by_default() =>
+        Assert.Equal(new GroupCommitOptions { Enabled = true, InFlight = 2, MaxStatements = 64 }, Load().Options.Storage.GroupCommit);
 
     [Fact]
     public void Values_come_from_yaml_or_the_environment()
     {
-        Assert.Equal(new GroupCommitOptions { Enabled = false, InFlight = 2, MaxStatements = 10 },
-            Load(Group("enabled: false\nin_flight: 2\nmax_statements: 10")).Options.Storage.GroupCommit);
+        Assert.Equal(new GroupCommitOptions { Enabled = false, InFlight = 8, MaxStatements = 10 },
+            Load(Group("enabled: false\nin_flight: 8\nmax_statements: 10")).Options.Storage.GroupCommit);
         Assert.Equal(4, Load("", ("OS__STORAGE__GROUP_COMMIT__IN_FLIGHT", "4")).Options.Storage.GroupCommit.InFlight);
     }
 
