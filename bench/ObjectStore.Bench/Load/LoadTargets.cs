@@ -2,18 +2,18 @@ using ObjectStore.Bench.Load.Targets;
 
 namespace ObjectStore.Bench.Load;
 
-/// <summary>Creates load targets from URIs: <c>objectstore:</c>, <c>sdk:</c>, <c>sdk+zstd:</c>, <c>webdav:</c>, <c>postgres:</c>, <c>s3:</c>, <c>fs:</c>.</summary>
+/// <summary>Creates load targets from URIs: <c>objectstore:</c>, <c>sdk:</c>, <c>sdk+zstd:</c>, <c>webdav:</c>, <c>postgres:</c>, <c>sqlite:</c>, <c>s3:</c>, <c>fs:</c>.</summary>
 public static class LoadTargets
 {
     /// <summary>The target URI forms, for usage texts.</summary>
     public const string Forms =
-        "objectstore:http://127.0.0.1:8888[,http://b…] | sdk[+zstd]:http://127.0.0.1:8888 | webdav:http://127.0.0.1:8081/dav/ | postgres:<Npgsql connection string> | s3:<endpoint>|<bucket> | fs:<directory>";
+        "objectstore:http://127.0.0.1:8888[,http://b…] | sdk[+zstd]:http://127.0.0.1:8888 | webdav:http://127.0.0.1:8081/dav/ | postgres:<Npgsql connection string> | sqlite:<file> | s3:<endpoint>|<bucket> | fs:<directory>";
 
     /// <summary>
     /// Creates the target named by <paramref name="uri"/>, sized for <paramref name="concurrency"/> requests in flight
     /// (HTTP connections per server, database pool; use <see cref="LoadRunner.RequestsInFlight"/>):
     /// <c>objectstore:http://a[,http://b…]</c>, <c>sdk:http://a</c> (the .NET SDK, uploads uncompressed), <c>sdk+zstd:http://a</c>
-    /// (the SDK's default zstd uploads), <c>webdav:http://host/dav/</c>, <c>postgres:&lt;Npgsql connection string&gt;</c>,
+    /// (the SDK's default zstd uploads), <c>webdav:http://host/dav/</c>, <c>postgres:&lt;Npgsql connection string&gt;</c>, <c>sqlite:&lt;file&gt;</c>,
     /// <c>s3:&lt;endpoint&gt;|&lt;bucket&gt;</c>, <c>fs:&lt;directory&gt;</c>.
     /// </summary>
     public static async Task<ILoadTarget> CreateAsync(string uri, int concurrency, CancellationToken ct)
@@ -45,6 +45,8 @@ public static class LoadTargets
                 return await S3Target.CreateAsync(uri, rest[..bar], rest[(bar + 1)..], concurrency, ct);
             case "fs":
                 return new FileSystemTarget(uri, rest);
+            case "sqlite":
+                return await SqliteTarget.CreateAsync(uri, rest, ct);
             default:
                 throw new ArgumentException($"target '{uri}' is not one of: {Forms}", nameof(uri));
         }

@@ -20,7 +20,7 @@ internal static class LoadScenarios
     public static readonly IReadOnlyList<string> ProductSystems = [Systems.Embedded, Systems.OneSilo, Systems.ThreeSilo];
 
     /// <summary>The small-object ceilings.</summary>
-    public static readonly IReadOnlyList<string> SmallBaselines = [Systems.Nginx, Systems.Postgres];
+    public static readonly IReadOnlyList<string> SmallBaselines = [Systems.Nginx, Systems.Postgres, Systems.Sqlite];
 
     /// <summary>The concurrency levels of the sweep.</summary>
     public static IReadOnlyList<int> SweepLevels(bool quick) => quick ? [1, 16] : [1, 4, 16, 64];
@@ -57,7 +57,7 @@ internal static class LoadScenarios
             ]),
             "sweep" => new PlannedGroup(group, "small objects 97/2/1 at rising concurrency (the charts)",
                 SweepLevels(options.Quick).SelectMany(c =>
-                    new[] { Systems.Embedded, Systems.ThreeSilo, Systems.Nginx, Systems.Postgres }.Select(system =>
+                    new[] { Systems.Embedded, Systems.ThreeSilo, Systems.Nginx, Systems.Postgres, Systems.Sqlite }.Select(system =>
                         new PlannedRun($"sweep c={c}", system, system, SmallBaselines.Contains(system),
                             spec with { Name = "sweep", Sizes = smallSizes, Concurrency = c }))).ToArray()),
             "client" => new PlannedGroup(group,

@@ -18,6 +18,8 @@ internal static class Systems
     public const string Nginx = "nginx";
     /// <summary>Npgsql doing the inserts and point reads one small PUT/GET needs.</summary>
     public const string Postgres = "postgres";
+    /// <summary>Microsoft.Data.Sqlite doing the statements one small PUT/GET needs on a WAL file, one per request (the embedded HV tier alone).</summary>
+    public const string Sqlite = "sqlite";
     /// <summary>Raw files in a directory.</summary>
     public const string Filesystem = "fs";
     /// <summary>Raw S3 calls on moto.</summary>
@@ -48,6 +50,7 @@ internal sealed class SuiteSystems(SuiteOptions options, TextWriter log) : IAsyn
         Systems.EmbeddedSdkZstd => "sdk+zstd:" + EmbeddedBaseUrl(await TargetAsync(Systems.Embedded, ct)),
         Systems.Nginx => (_nginx ??= await StartNginxAsync(ct)).TargetUri,
         Systems.Postgres => "postgres:" + await (await PostgresServer.Shared).CreateDatabaseAsync("bench"),
+        Systems.Sqlite => "sqlite:" + Path.Combine(Directory(), "bench.db"),
         Systems.S3 => $"s3:{(await MotoS3Server.Shared).Endpoint}|{await CreateBucketAsync(ct)}",
         Systems.Filesystem => "fs:" + Directory(),
         _ => throw new ArgumentException($"unknown system '{system}'", nameof(system)),

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using ObjectStore.Gateway.Admission;
 using ObjectStore.Grains.Concurrency;
+using ObjectStore.Storage.Sql;
 using ObjectStore.Gateway.Auth;
 
 namespace ObjectStore.Silo.Configuration;
@@ -83,6 +84,9 @@ internal sealed record StorageOptions
 
     /// <summary><c>storage.orphan_sweep</c>: the periodic LT sweep for leaked blobs.</summary>
     public SweepOptions OrphanSweep { get; init; } = new();
+
+    /// <summary><c>storage.group_commit</c>: how concurrent HV and change-log writes share round trips.</summary>
+    public GroupCommitOptions GroupCommit { get; init; } = GroupCommitOptions.Default;
 }
 
 /// <summary><c>storage.orphan_sweep</c>.</summary>

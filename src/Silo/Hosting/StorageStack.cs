@@ -73,7 +73,7 @@ internal sealed class StorageStack : IAsyncDisposable
             var root = Path.GetFullPath(options.Path);
             Directory.CreateDirectory(root);
             dataLock = LockDataDirectory(root);
-            sql = SqlStorage.OpenSqlite(Path.Combine(root, "hv.db"), loggerFactory);
+            sql = SqlStorage.OpenSqlite(Path.Combine(root, "hv.db"), loggerFactory, options.GroupCommit);
             longTerm = new FileSystemLongTermStore(Path.Combine(root, "blobs"));
             description = $"embedded filesystem storage at {root} (SQLite high-volume tier, files long-term tier)";
         }
@@ -86,12 +86,12 @@ internal sealed class StorageStack : IAsyncDisposable
                 var builder = new NpgsqlDataSourceBuilder(hv.ConnectionString!);
                 builder.UseLoggerFactory(loggerFactory);
                 postgres = builder.Build();
-                sql = SqlStorage.OpenPostgres(postgres, loggerFactory);
+                sql = SqlStorage.OpenPostgres(postgres, loggerFactory, options.GroupCommit);
             }
             else
             {
                 var path = CreateParent(hv.Path!);
-                sql = SqlStorage.OpenSqlite(path, loggerFactory);
+                sql = SqlStorage.OpenSqlite(path, loggerFactory, options.GroupCommit);
             }
             longTerm = lt.Type == LongTermType.S3
                 ? new S3LongTermStore(new S3LongTermStoreOptions

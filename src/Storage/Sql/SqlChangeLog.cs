@@ -49,40 +49,31 @@ public abstract class SqlChangeLog : IChangeLog
         var newBlob = entry.NewBlob is { } n ? StoredId.From(n) : null;
         var oldBlob = entry.OldBlob is { } o ? StoredId.From(o) : null;
         // A retried record (response lost) finds its own row: keep it, the entry is already durable.
-        return _db.WriteAsync(transactional: false, async (connection, transaction) =>
-        {
-            await using var command = SqlDatabase.Command(connection, transaction,
-                $"INSERT INTO change_log ({Columns}, claimed_until) VALUES " +
-                "(@id, @u, @s, @k, @nu, @ns, @nk, @ou, @os, @ok, @phase, @cleanup, @owner, @recorded, NULL) ON CONFLICT (id) DO NOTHING");
-            SqlDatabase.Add(command, "id", DbType.Guid, entry.Id);
-            AddId(command, "", obj);
-            AddId(command, "n", newBlob);
-            AddId(command, "o", oldBlob);
-            SqlDatabase.Add(command, "phase", DbType.Int16, (short)entry.Phase);
-            SqlDatabase.Add(command, "cleanup", DbType.Int64, entry.CleanupAfter is { } c ? SqlTime.ToMicros(c) : null);
-            SqlDatabase.Add(command, "owner", DbType.String, entry.Owner);
-            SqlDatabase.Add(command, "recorded", DbType.Int64, SqlTime.ToMicros(entry.RecordedAt));
-            await command.PrepareAsync(cancellationToken);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return Attempt<bool>.Done(true);
-        }, cancellationToken);
+        var command = _db.Statement(
+            $"INSERT INTO change_log ({Columns}, claimed_until) VALUES " +
+            "(@id, @u, @s, @k, @nu, @ns, @nk, @ou, @os, @ok, @phase, @cleanup, @owner, @recorded, NULL) ON CONFLICT (id) DO NOTHING");
+        SqlDatabase.Add(command, "id", DbType.Guid, entry.Id);
+        AddId(command, "", obj);
+        AddId(command, "n", newBlob);
+        AddId(command, "o", oldBlob);
+        SqlDatabase.Add(command, "phase", DbType.Int16, (short)entry.Phase);
+        SqlDatabase.Add(command, "cleanup", DbType.Int64, entry.CleanupAfter is { } c ? SqlTime.ToMicros(c) : null);
+        SqlDatabase.Add(command, "owner", DbType.String, entry.Owner);
+        SqlDatabase.Add(command, "recorded", DbType.Int64, SqlTime.ToMicros(entry.RecordedAt));
+        return _db.ExecuteGroupedAsync(command, cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task UpdatePhaseAsync(Guid id, ChangePhase phase, DateTimeOffset? cleanupAfter, CancellationToken cancellationToken) =>
-        _db.WriteAsync(transactional: false, async (connection, transaction) =>
-        {
-            // A null cleanupAfter keeps the stored delay.
-            await using var command = SqlDatabase.Command(connection, transaction,
-                "UPDATE change_log SET phase = @phase, cleanup_after = COALESCE(@cleanup, cleanup_after) WHERE id = @id");
-            SqlDatabase.Add(command, "phase", DbType.Int16, (short)phase);
-            SqlDatabase.Add(command, "cleanup", DbType.Int64, cleanupAfter is { } c ? SqlTime.ToMicros(c) : null);
-            SqlDatabase.Add(command, "id", DbType.Guid, id);
-            await command.PrepareAsync(cancellationToken);
-            if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
-                _logger.LogDebug("Change {ChangeId} was already removed; phase {Phase} not recorded", id, phase);
-            return Attempt<bool>.Done(true);
-        }, cancellationToken);
+    public async Task UpdatePhaseAsync(Guid id, ChangePhase phase, DateTimeOffset? cleanupAfter, CancellationToken cancellationToken)
+    {
+        // A null cleanupAfter keeps the stored delay.
+        var command = _db.Statement("UPDATE change_log SET phase = @phase, cleanup_after = COALESCE(@cleanup, cleanup_after) WHERE id = @id");
+        SqlDatabase.Add(command, "phase", DbType.Int16, (short)phase);
+        SqlDatabase.Add(command, "cleanup", DbType.Int64, cleanupAfter is { } c ? SqlTime.ToMicros(c) : null);
+        SqlDatabase.Add(command, "id", DbType.Guid, id);
+        if (await _db.ExecuteGroupedAsync(command, cancellationToken) == 0)
+            _logger.LogDebug("Change {ChangeId} was already removed; phase {Phase} not recorded", id, phase);
+    }
 
     /// <inheritdoc />
     public async Task<ChangeEntry?> TakeRecordedAsync(Guid id, ObjectId obj, ChangePhase phase, string owner, DateTimeOffset cleanupAfter, CancellationToken cancellationToken)
@@ -109,15 +100,12 @@ public abstract class SqlChangeLog : IChangeLog
     }
 
     /// <inheritdoc />
-    public Task RemoveAsync(Guid id, CancellationToken cancellationToken) =>
-        _db.WriteAsync(transactional: false, async (connection, transaction) =>
-        {
-            await using var command = SqlDatabase.Command(connection, transaction, "DELETE FROM change_log WHERE id = @id");
-            SqlDatabase.Add(command, "id", DbType.Guid, id);
-            await command.PrepareAsync(cancellationToken);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return Attempt<bool>.Done(true);
-        }, cancellationToken);
+    public Task RemoveAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var command = _db.Statement("DELETE FROM change_log WHERE id = @id");
+        SqlDatabase.Add(command, "id", DbType.Guid, id);
+        return _db.ExecuteGroupedAsync(command, cancellationToken);
+    }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<ChangeEntry>> ClaimRecoverableAsync(string claimant, IReadOnlyCollection<string> liveOwners, DateTimeOffset now, TimeSpan claimFor, int limit, CancellationToken cancellationToken)

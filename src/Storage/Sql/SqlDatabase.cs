@@ -21,11 +21,37 @@ internal abstract class SqlDatabase
 {
     // An attempt retries only after losing an insert race on an absent row; a second attempt then
     // finds and locks the winner's row, so a handful of attempts is plenty.
-    private const int MaxAttempts = 8;
+    public const int MaxAttempts = 8;
 
-    protected SqlDatabase(ILogger logger) => Logger = logger;
+    protected SqlDatabase(ILogger logger, GroupCommitOptions groupCommit, int maxGroupRoundTrips)
+    {
+        Logger = logger;
+        Group = new GroupCommit(this, logger, groupCommit, maxGroupRoundTrips);
+    }
 
     protected ILogger Logger { get; }
+
+    /// <summary>The group committer every single-statement write goes through (<see cref="ExecuteGroupedAsync"/>).</summary>
+    public GroupCommit Group { get; }
+
+    /// <summary>An unattached command for <see cref="ExecuteGroupedAsync"/>; bind its parameters with <see cref="Add"/>.</summary>
+    public abstract DbCommand Statement(string sql);
+
+    /// <summary>
+    /// Runs one write statement (unattached, from <see cref="Statement"/>; ownership passes here) in a group commit with
+    /// other callers' statements; returns its affected-row count after the group's transaction committed.
+    /// </summary>
+    public Task<int> ExecuteGroupedAsync(DbCommand statement, CancellationToken cancellationToken) => Group.ExecuteAsync(statement, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="statements"/> in order in one transaction and one round trip where the engine allows,
+    /// filling <paramref name="rows"/> with each one's affected-row count. A statement's own failure rolls the
+    /// transaction back and surfaces as <see cref="GroupStatementException"/> naming it.
+    /// </summary>
+    public abstract Task ExecuteGroupAsync(IReadOnlyList<DbCommand> statements, int[] rows, CancellationToken cancellationToken);
+
+    /// <summary>Whether <paramref name="error"/> rolled a transaction back in a way that running it again may cure (deadlock, serialization).</summary>
+    public virtual bool IsTransient(Exception error) => false;
 
     /// <summary>Appended to a SELECT that must lock the row it reads until commit (PostgreSQL: <c>FOR UPDATE</c>).</summary>
     public abstract string ForUpdate { get; }

@@ -102,36 +102,39 @@ public abstract class SqlHighVolumeStore : IHighVolumeStore
         ArgumentNullException.ThrowIfNull(metadata);
         var sid = StoredId.From(id);
         var write = new TieredWrite.WriteInline(metadata, payload);
-        // One conditional upsert; only when a tombstone blocks it do we read that tombstone back.
-        return _db.WriteAsync(transactional: false, async (connection, transaction) =>
-        {
-            await using (var upsert = WriteRowCommand(connection, transaction, sid, write, UpsertRow + $" WHERE NOT ({IsTombstone})"))
-            {
-                await upsert.PrepareAsync(cancellationToken);
-                if (await upsert.ExecuteNonQueryAsync(cancellationToken) > 0) return Attempt<Tombstone?>.Done(null);
-            }
-            var row = await ReadRowAsync(connection, transaction, sid, withMetadata: true, lockRow: false, cancellationToken);
-            // The blocking tombstone vanished in between (another writer): try the write again.
-            return AsTombstone(row) is { } tombstone ? Attempt<Tombstone?>.Done(tombstone) : Attempt<Tombstone?>.Again;
-        }, cancellationToken);
+        // One conditional upsert through the group commit; only when a tombstone blocks it do we read that tombstone back.
+        return UnlessTombstoneAsync(sid, () => WriteRowCommand(sid, write, UpsertRow + $" WHERE NOT ({IsTombstone})"), retryWhenAbsent: true, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<Tombstone?> DeleteUnlessTombstoneAsync(ObjectId id, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var sid = StoredId.From(id);
-        return _db.WriteAsync(transactional: false, async (connection, transaction) =>
+        // Nothing deleted means absent (fine) or a tombstone (hand it back).
+        return UnlessTombstoneAsync(sid, () =>
         {
-            await using (var delete = SqlDatabase.Command(connection, transaction, $"DELETE FROM hv_objects WHERE id_hash = @h AND NOT ({IsTombstone})"))
-            {
-                _db.AddBinary(delete, "h", sid.Hash);
-                await delete.PrepareAsync(cancellationToken);
-                if (await delete.ExecuteNonQueryAsync(cancellationToken) > 0) return Attempt<Tombstone?>.Done(null);
-            }
-            // Nothing deleted: absent (fine) or a tombstone (hand it back).
-            var row = await ReadRowAsync(connection, transaction, sid, withMetadata: true, lockRow: false, cancellationToken);
-            return Attempt<Tombstone?>.Done(AsTombstone(row));
-        }, cancellationToken);
+            var delete = _db.Statement($"DELETE FROM hv_objects WHERE id_hash = @h AND NOT ({IsTombstone})");
+            _db.AddBinary(delete, "h", sid.Hash);
+            return delete;
+        }, retryWhenAbsent: false, cancellationToken);
+    }
+
+    // The "unless tombstone" writes: one grouped statement guarded by NOT tombstone; when it touches no row, the
+    // row is read back (outside the group) to hand its tombstone to the caller. A put that then finds no tombstone
+    // lost it to another writer in between and runs again.
+    private async Task<Tombstone?> UnlessTombstoneAsync(StoredId sid, Func<DbCommand> statement, bool retryWhenAbsent, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await _db.ExecuteGroupedAsync(statement(), cancellationToken) > 0) return null;
+            Row? row;
+            await using (var connection = await _db.OpenAsync(cancellationToken))
+                row = await ReadRowAsync(connection, null, sid, withMetadata: true, lockRow: false, cancellationToken);
+            if (AsTombstone(row) is { } tombstone) return tombstone;
+            if (!retryWhenAbsent) return null;
+            if (attempt >= SqlDatabase.MaxAttempts)
+                throw new InvalidOperationException($"a conditional write lost {SqlDatabase.MaxAttempts} races in a row; giving up");
+        }
     }
 
     /// <inheritdoc />
@@ -150,8 +153,9 @@ public abstract class SqlHighVolumeStore : IHighVolumeStore
                 if (row is not null) await DeleteRowAsync(connection, transaction, sid, cancellationToken);
                 return Attempt<bool>.Done(true);
             }
-            await using var command = WriteRowCommand(connection, transaction, sid, write,
-                row is null ? InsertRow + "ON CONFLICT (id_hash) DO NOTHING" : UpsertRow);
+            await using var command = WriteRowCommand(sid, write, row is null ? InsertRow + "ON CONFLICT (id_hash) DO NOTHING" : UpsertRow);
+            command.Connection = connection;
+            command.Transaction = transaction;
             await command.PrepareAsync(cancellationToken);
             // Zero rows: an absent row was inserted concurrently; the next attempt locks it and re-decides.
             return await command.ExecuteNonQueryAsync(cancellationToken) > 0 ? Attempt<bool>.Done(true) : Attempt<bool>.Again;
@@ -268,7 +272,8 @@ public abstract class SqlHighVolumeStore : IHighVolumeStore
         return row.ExpiresAt is { } micros ? metadata with { TimeExpires = SqlTime.FromMicros(micros) } : metadata;
     }
 
-    private DbCommand WriteRowCommand(DbConnection connection, DbTransaction? transaction, StoredId sid, TieredWrite write, string sql)
+    // Unattached: the group commit or the transaction that runs it attaches it.
+    private DbCommand WriteRowCommand(StoredId sid, TieredWrite write, string sql)
     {
         var (metadata, payload, target) = write switch
         {
@@ -276,7 +281,7 @@ public abstract class SqlHighVolumeStore : IHighVolumeStore
             TieredWrite.WriteTombstone tombstone => (tombstone.Tombstone.Metadata, (ReadOnlyMemory<byte>?)null, StoredId.From(tombstone.Tombstone.Target)),
             _ => throw new ArgumentException($"{write.GetType().Name} does not write a row", nameof(write)),
         };
-        var command = SqlDatabase.Command(connection, transaction, sql);
+        var command = _db.Statement(sql);
         _db.AddBinary(command, "h", sid.Hash);
         _db.AddBinary(command, "u", sid.Usecase);
         _db.AddBinary(command, "s", sid.Scopes);

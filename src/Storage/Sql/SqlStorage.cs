@@ -35,10 +35,10 @@ public sealed class SqlStorage : IAsyncDisposable
     public SqliteClusterState? ClusterState { get; }
 
     /// <summary>Both, and the cluster state, on the SQLite file at <paramref name="path"/> (created if missing).</summary>
-    public static SqlStorage OpenSqlite(string path, ILoggerFactory? loggerFactory = null)
+    public static SqlStorage OpenSqlite(string path, ILoggerFactory? loggerFactory = null, GroupCommitOptions? groupCommit = null)
     {
         loggerFactory ??= NullLoggerFactory.Instance;
-        var database = new SqliteDatabase(path, loggerFactory.CreateLogger<SqliteDatabase>());
+        var database = new SqliteDatabase(path, loggerFactory.CreateLogger<SqliteDatabase>(), groupCommit);
         return new SqlStorage(
             new SqliteHighVolumeStore(database, loggerFactory.CreateLogger<SqliteHighVolumeStore>()),
             new SqliteChangeLog(database, loggerFactory.CreateLogger<SqliteChangeLog>()),
@@ -47,15 +47,15 @@ public sealed class SqlStorage : IAsyncDisposable
     }
 
     /// <summary>Both on the PostgreSQL database behind <paramref name="dataSource"/> (owned by the caller).</summary>
-    public static SqlStorage OpenPostgres(NpgsqlDataSource dataSource, ILoggerFactory? loggerFactory = null) =>
-        OpenPostgres(dataSource, loggerFactory, owned: false);
+    public static SqlStorage OpenPostgres(NpgsqlDataSource dataSource, ILoggerFactory? loggerFactory = null, GroupCommitOptions? groupCommit = null) =>
+        OpenPostgres(dataSource, loggerFactory, groupCommit, owned: false);
 
     /// <summary>Both on the PostgreSQL database at <paramref name="connectionString"/>, through one data source disposed with this object.</summary>
-    public static SqlStorage OpenPostgres(string connectionString, ILoggerFactory? loggerFactory = null)
+    public static SqlStorage OpenPostgres(string connectionString, ILoggerFactory? loggerFactory = null, GroupCommitOptions? groupCommit = null)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         if (loggerFactory is not null) builder.UseLoggerFactory(loggerFactory);
-        return OpenPostgres(builder.Build(), loggerFactory, owned: true);
+        return OpenPostgres(builder.Build(), loggerFactory, groupCommit, owned: true);
     }
 
     /// <summary>Creates or migrates every schema in the database (on SQLite, the cluster state's too). Idempotent.</summary>
@@ -69,10 +69,10 @@ public sealed class SqlStorage : IAsyncDisposable
     /// <summary>Disposes the data source when this object created it.</summary>
     public ValueTask DisposeAsync() => _ownedDataSource?.DisposeAsync() ?? ValueTask.CompletedTask;
 
-    private static SqlStorage OpenPostgres(NpgsqlDataSource dataSource, ILoggerFactory? loggerFactory, bool owned)
+    private static SqlStorage OpenPostgres(NpgsqlDataSource dataSource, ILoggerFactory? loggerFactory, GroupCommitOptions? groupCommit, bool owned)
     {
         loggerFactory ??= NullLoggerFactory.Instance;
-        var database = new PostgresDatabase(dataSource, loggerFactory.CreateLogger<PostgresDatabase>());
+        var database = new PostgresDatabase(dataSource, loggerFactory.CreateLogger<PostgresDatabase>(), groupCommit);
         return new SqlStorage(
             new PostgresHighVolumeStore(database, loggerFactory.CreateLogger<PostgresHighVolumeStore>()),
             new PostgresChangeLog(database, loggerFactory.CreateLogger<PostgresChangeLog>()),

@@ -20,7 +20,9 @@ internal sealed class SqliteDatabase : SqlDatabase
     private readonly SemaphoreSlim _writerGate;
     private int _walEnabled;
 
-    public SqliteDatabase(string path, ILogger logger) : base(logger)
+    // One group in flight: SQLite has one writer, so a second group would only wait for the first.
+    public SqliteDatabase(string path, ILogger logger, GroupCommitOptions? groupCommit = null)
+        : base(logger, groupCommit ?? GroupCommitOptions.Default, maxGroupRoundTrips: 1)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = System.IO.Path.GetFullPath(path);
@@ -86,6 +88,34 @@ internal sealed class SqliteDatabase : SqlDatabase
 
     protected override ValueTask<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
         ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+
+    public override DbCommand Statement(string sql) => new SqliteCommand(sql);
+
+    // SQLite has one writer: the group is one BEGIN IMMEDIATE transaction under the writer gate, many statements, one
+    // commit (one WAL sync) instead of one per statement.
+    public override async Task ExecuteGroupAsync(IReadOnlyList<DbCommand> statements, int[] rows, CancellationToken cancellationToken)
+    {
+        using var writer = await AcquireWriterAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginWriteTransactionAsync(connection, cancellationToken);
+        for (var i = 0; i < statements.Count; i++)
+        {
+            var statement = statements[i];
+            statement.Connection = connection;
+            statement.Transaction = transaction;
+            try
+            {
+                await statement.PrepareAsync(cancellationToken);
+                rows[i] = await statement.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (SqliteException e)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                throw new GroupStatementException(i, e);
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
 
     // Microsoft.Data.Sqlite binds byte[] only; a buffer that is exactly one array is bound without a copy.
     public override object Binary(ReadOnlyMemory<byte> bytes) =>

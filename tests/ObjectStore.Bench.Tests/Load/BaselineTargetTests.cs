@@ -37,6 +37,35 @@ public sealed class BaselineTargetTests
     }
 
     [Fact]
+    public async Task The_sqlite_baseline_runs_the_hv_statements_on_a_wal_file_without_failures()
+    {
+        var directory = Directory.CreateTempSubdirectory("os-bench-sqlite");
+        try
+        {
+            var file = Path.Combine(directory.FullName, "bench.db");
+            await using (var target = await LoadTargets.CreateAsync($"sqlite:{file}", 4, CancellationToken.None))
+            {
+                var result = await LoadRunner.RunAsync(s_short, target, TextWriter.Null, CancellationToken.None);
+
+                Assert.False(result.Failed, LoadReport.Markdown([result]));
+                Assert.True(result.Operations["read"].Count > 0);
+                Assert.Equal(result.Operations["write"].Count + s_short.Prefill - result.Operations["delete"].Count, result.Operations["cleanup"].Count);
+                await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => target.WriteAsync(new LoadSpec(), new ObjectToWrite(0, 2 * 1024 * 1024, 1), CancellationToken.None));
+            }
+            // The store's journal mode: readers never wait for the writer.
+            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False");
+            await connection.OpenAsync();
+            await using var mode = connection.CreateCommand();
+            mode.CommandText = "PRAGMA journal_mode";
+            Assert.Equal("wal", (string?)await mode.ExecuteScalarAsync());
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_s3_baseline_runs_without_failures()
     {
         var s3 = await MotoS3Server.Shared;

@@ -22,6 +22,7 @@ public sealed partial class ConfigurationReferenceTests
           high_volume: { type: postgres, connection_string: "Host=db", path: hv.db }
           long_term: { type: s3, endpoint: "http://s3", bucket: b, region: r, access_key: a, secret_key: s, path_style: true, path: lt }
           orphan_sweep: { interval: 6h, grace: 1h }
+          group_commit: { enabled: true, in_flight: 2, max_statements: 64 }
         auth:
           enforce: false
           keys: { KID: { key_files: [k.pem], max_permissions: [object.read] } }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Data;
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
@@ -38,7 +39,7 @@ internal sealed class PostgresTarget : ILoadTarget
         """;
 
     // PutInlineUnlessTombstoneAsync: one upsert that leaves tombstones alone.
-    private const string Upsert =
+    internal const string Upsert =
         $"INSERT INTO {Table} (id_hash, usecase, scopes, key, kind, target_usecase, target_scopes, target_key, expires_at, metadata, payload) " +
         "VALUES (@h, @u, @s, @k, @kind, @tu, @ts, @tk, @exp, @meta, @payload) " +
         "ON CONFLICT (id_hash) DO UPDATE SET kind = excluded.kind, target_usecase = excluded.target_usecase, " +
@@ -46,17 +47,17 @@ internal sealed class PostgresTarget : ILoadTarget
         $"metadata = excluded.metadata, payload = excluded.payload WHERE NOT ({Table}.kind = 1)";
 
     // HV ReadAsync: the point read with metadata and payload.
-    private const string Select =
+    internal const string Select =
         $"SELECT usecase, scopes, key, kind, target_usecase, target_scopes, target_key, expires_at, metadata, payload FROM {Table} WHERE id_hash = @h";
 
     // DeleteUnlessTombstoneAsync.
-    private const string Delete = $"DELETE FROM {Table} WHERE id_hash = @h AND NOT ({Table}.kind = 1)";
+    internal const string Delete = $"DELETE FROM {Table} WHERE id_hash = @h AND NOT ({Table}.kind = 1)";
 
     /// <summary>The largest object the HV tier holds inline (the 1 MiB tier threshold).</summary>
     public const long InlineLimit = 1024 * 1024;
 
     // About the size of MetadataCodec's output for an object with a TTL and no custom metadata.
-    private static readonly byte[] s_metadata = Encoding.ASCII.GetBytes("{\"expiration\":\"ttl:1h\",\"created\":1763780000000000,\"type\":\"application/octet-stream\"}");
+    internal static readonly byte[] s_metadata = Encoding.ASCII.GetBytes("{\"expiration\":\"ttl:1h\",\"created\":1763780000000000,\"type\":\"application/octet-stream\"}");
 
     private readonly NpgsqlDataSource _dataSource;
 
@@ -133,6 +134,12 @@ internal sealed class PostgresTarget : ILoadTarget
         Bytes(command, "h", hash);
         await command.PrepareAsync(ct);
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
+        await VerifyRowAsync(reader, stored, usecase, scopes, key, ct);
+    }
+
+    /// <summary>Reads the <see cref="Select"/> row as the HV store does and checks it is <paramref name="stored"/>'s, payload included.</summary>
+    internal static async Task VerifyRowAsync(DbDataReader reader, StoredObject stored, byte[] usecase, byte[] scopes, byte[] key, CancellationToken ct)
+    {
         if (!await reader.ReadAsync(ct)) throw new KeyNotFoundException($"read {stored.Key}: no row");
         if (!reader.GetFieldValue<byte[]>(0).AsSpan().SequenceEqual(usecase) || !reader.GetFieldValue<byte[]>(1).AsSpan().SequenceEqual(scopes)
             || !reader.GetFieldValue<byte[]>(2).AsSpan().SequenceEqual(key))
@@ -160,14 +167,14 @@ internal sealed class PostgresTarget : ILoadTarget
     public Task<BatchOutcome> DeleteBatchAsync(LoadSpec spec, int organization, IReadOnlyList<StoredObject> items, CancellationToken ct) =>
         throw new NotSupportedException("postgres has no batch requests");
 
-    private static void ThrowIfTooLarge(long size)
+    internal static void ThrowIfTooLarge(long size)
     {
         if (size > InlineLimit)
             throw new ArgumentOutOfRangeException(nameof(size), size, $"the postgres target holds objects up to {InlineLimit} bytes (the HV tier)");
     }
 
     // StoredId: UTF-8 parts, SHA-256 over len(u) u len(s) s len(k) k with 4-byte big-endian lengths.
-    private static (byte[] Usecase, byte[] Scopes, byte[] Key, byte[] Hash) Id(string usecase, int organization, string key)
+    internal static (byte[] Usecase, byte[] Scopes, byte[] Key, byte[] Hash) Id(string usecase, int organization, string key)
     {
         var u = Encoding.UTF8.GetBytes(usecase);
         var s = Encoding.UTF8.GetBytes(ObjectStoreTarget.Scopes(organization));

@@ -429,7 +429,8 @@ internal static class BenchmarksDocument
         s.AppendLine("  concurrency every system is CPU-bound, so ratios measure CPU per operation more than latency.");
         s.AppendLine("- **Small objects vs nginx**: nginx writes a file and answers in C with no metadata, no database and no grain");
         s.AppendLine("  call; each objectstore PUT parses metadata headers, goes through a grain activation and a SQLite/PostgreSQL");
-        s.AppendLine("  transaction. Vs `postgres` (Npgsql alone doing the same insert and point read) the gap is the HTTP server,");
+        s.AppendLine("  transaction. Vs `postgres` (Npgsql alone doing the same insert and point read) and `sqlite` (Microsoft.Data.Sqlite");
+        s.AppendLine("  alone on a WAL file with the embedded store's pragmas, one statement per request) the gap is the HTTP server,");
         s.AppendLine("  the grain call, which in the 3-silo case crosses to another silo for about half the requests (55.9 % measured");
         s.AppendLine("  with local placement, docs/orleans.md).");
         s.AppendLine("- **3 silos on 2 cores** (the worst ratios; profiled before the Orleans move with `perf record -a` and");
