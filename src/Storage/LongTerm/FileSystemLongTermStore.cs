@@ -135,7 +135,8 @@ public sealed class FileSystemLongTermStore : ILongTermStore
         UploadIds.ThrowIfBadPartNumber(partNumber);
         await ReadUploadAsync(id, uploadId, cancellationToken);
         var directory = _layout.UploadDirectory(uploadId);
-        await using var body = new PartContentStream(content, contentLength, contentMd5);
+        // The etag is opaque here (parts never reach S3), so without a Content-MD5 to check it is the cheaper XxHash128.
+        await using var body = new PartContentStream(content, contentLength, contentMd5, md5ETag: false);
         var (file, temp) = OpenTemp();
         try
         {
