@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using ObjectStore.Gateway.Admission;
 using ObjectStore.Gateway.Auth;
 using ObjectStore.Gateway.Endpoints;
+using ObjectStore.Gateway.Http;
 using ObjectStore.Gateway.Http.Lowercase;
 using ObjectStore.Grains.Batch;
 using ObjectStore.Grains.Concurrency;
@@ -210,6 +211,7 @@ internal sealed partial class ServerHost : IAsyncDisposable
         builder.Services.AddSingleton(loggerFactory);
         // Signals are handled by the caller (readiness flips before Kestrel stops), not by the console lifetime.
         builder.Services.AddSingleton<IHostLifetime, CallerOwnedLifetime>();
+        LargeBlockMemoryPool.Register(builder.Services);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

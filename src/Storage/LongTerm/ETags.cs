@@ -1,6 +1,6 @@
 namespace ObjectStore.Storage.LongTerm;
 
-/// <summary>Part etags: the quoted lowercase hex MD5 of the part, as S3 reports for a single PUT.</summary>
+/// <summary>Part etags: the quoted lowercase hex of a 16-byte content hash (the MD5, as S3 reports for a single PUT, or the XxHash128 of a file store part).</summary>
 internal static class ETags
 {
     public static string FromMd5(ReadOnlySpan<byte> md5) => "\"" + Convert.ToHexStringLower(md5) + "\"";

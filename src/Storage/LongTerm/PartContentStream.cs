@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using System.Security.Cryptography;
 
 namespace ObjectStore.Storage.LongTerm;
@@ -7,6 +8,9 @@ namespace ObjectStore.Storage.LongTerm;
 /// Every check happens before the last byte is handed on (the source is probed for surplus bytes
 /// and the digest compared first), so a consumer that only commits after reading to the end — a
 /// temp file renamed afterwards, an S3 PUT whose body never finishes — never stores a bad part.
+/// The digest (the etag) is the MD5 when a Content-MD5 is to be checked or the store needs S3's etags, else XxHash128:
+/// the same 16 bytes of content hash at a small fraction of MD5's CPU (MD5 ran at ~700 MB/s here, about half the
+/// CPU of a part written to a file).
 /// </summary>
 internal sealed class PartContentStream : ReadOnlyStream
 {
@@ -14,11 +18,12 @@ internal sealed class PartContentStream : ReadOnlyStream
     private readonly long _length;
     private readonly byte[]? _expectedMd5;
     private readonly byte[] _probe = new byte[1];
-    private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+    private readonly IncrementalHash? _md5;
+    private readonly XxHash128? _xxHash;
     private long _delivered;
     private byte[]? _digest;
 
-    public PartContentStream(Stream source, long contentLength, string? contentMd5)
+    public PartContentStream(Stream source, long contentLength, string? contentMd5, bool md5ETag = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(contentLength);
         _source = source;
@@ -35,12 +40,14 @@ internal sealed class PartContentStream : ReadOnlyStream
             }
             if (_expectedMd5.Length != 16) throw new PartIntegrityException("content-md5 must be the base64 of a 16-byte MD5 digest");
         }
+        if (md5ETag || _expectedMd5 is not null) _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        else _xxHash = new XxHash128();
     }
 
-    /// <summary>The MD5 of the part; available once the stream has been read to its end.</summary>
+    /// <summary>The 16-byte content hash of the part; available once the stream has been read to its end.</summary>
     public byte[] Digest => _digest ?? throw new InvalidOperationException("the part has not been read to its end");
 
-    /// <summary>The part's etag (quoted hex MD5); available once the stream has been read to its end.</summary>
+    /// <summary>The part's etag (quoted hex digest); available once the stream has been read to its end.</summary>
     public string ETag => ETags.FromMd5(Digest);
 
     public override long Length => _length;
@@ -80,7 +87,8 @@ internal sealed class PartContentStream : ReadOnlyStream
     private int Account(ReadOnlySpan<byte> chunk, int surplus)
     {
         if (chunk.Length == 0) throw new PartIntegrityException($"content-length is {_length} but the body ended after {_delivered} bytes");
-        _md5.AppendData(chunk);
+        if (_md5 is not null) _md5.AppendData(chunk);
+        else _xxHash!.Append(chunk);
         _delivered += chunk.Length;
         if (surplus >= 0) Finish(surplus);
         return chunk.Length;
@@ -89,7 +97,7 @@ internal sealed class PartContentStream : ReadOnlyStream
     private void Finish(int surplus)
     {
         if (surplus > 0) throw new PartIntegrityException($"the body is longer than its content-length {_length}");
-        var digest = _md5.GetHashAndReset();
+        var digest = _md5?.GetHashAndReset() ?? _xxHash!.GetHashAndReset();
         if (_expectedMd5 is not null && !digest.AsSpan().SequenceEqual(_expectedMd5))
             throw new PartIntegrityException($"content-md5 mismatch: expected {Convert.ToBase64String(_expectedMd5)}, got {Convert.ToBase64String(digest)}");
         _digest = digest;
@@ -97,7 +105,7 @@ internal sealed class PartContentStream : ReadOnlyStream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _md5.Dispose();
+        if (disposing) _md5?.Dispose();
         base.Dispose(disposing);
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.ExceptionServices;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;
@@ -89,86 +88,67 @@ internal sealed class S3BlobWriter(IAmazonS3 client, string bucket, PartBuffers 
             throw;
         }
 
-        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var slots = new SemaphoreSlim(parallelParts);
-        var etags = new List<PartETag>();
-        var uploads = new List<Task>();
+        using var parts = new S3PartUploads(buffers, parallelParts, cancellationToken);
         try
         {
-            await slots.WaitAsync(CancellationToken.None); // the slot of the first, already filled part
+            parts.TakeSlot(); // the slot of the first, already filled part
             var buffer = first;
             var count = _partSize;
             for (var partNumber = 1; ; partNumber++)
             {
                 if (partNumber > MaxParts)
                 {
-                    Release(buffer, slots);
+                    parts.Release(buffer);
                     throw new InvalidOperationException($"the object exceeds {MaxParts} parts of {_partSize} bytes; raise the S3 part size");
                 }
-                uploads.Add(UploadPartAsync(key, uploadId, partNumber, buffer, count, etags, slots, failed));
+                StartPart(parts, key, uploadId, partNumber, buffer, count);
                 if (count < _partSize) break;
-                await slots.WaitAsync(failed.Token);
+                await parts.WaitForSlotAsync();
                 buffer = buffers.Rent();
                 try
                 {
                     var start = 0;
                     if (partNumber == 1) buffer[start++] = carry;
-                    count = await FillAsync(content, buffer, start, _partSize, failed.Token);
+                    count = await FillAsync(content, buffer, start, _partSize, parts.Token);
                 }
                 catch
                 {
-                    Release(buffer, slots);
+                    parts.Release(buffer);
                     throw;
                 }
                 if (count == 0)
                 {
-                    Release(buffer, slots);
+                    parts.Release(buffer);
                     break;
                 }
             }
-            await Task.WhenAll(uploads);
-            etags.Sort((a, b) => Nullable.Compare(a.PartNumber, b.PartNumber));
+            var etags = await parts.CompletedAsync();
             await client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = key, UploadId = uploadId, PartETags = etags }, cancellationToken);
         }
         catch (Exception e)
         {
-            await failed.CancelAsync();
-            try
-            {
-                await Task.WhenAll(uploads);
-            }
-            catch
-            {
-                // Reported below.
-            }
-            await AbortAsync(key, uploadId);
-            // A failed part cancels the reader: report the part's error, not the cancellation it caused.
-            if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested &&
-                uploads.FirstOrDefault(t => t.IsFaulted)?.Exception?.InnerException is { } partFailure)
-                ExceptionDispatchInfo.Throw(partFailure);
-            throw;
+            await AbortWhenFailedAsync(parts, e, key, uploadId);
         }
     }
 
-    private async Task UploadPartAsync(string key, string uploadId, int partNumber, byte[] buffer, int count, List<PartETag> etags, SemaphoreSlim slots, CancellationTokenSource failed)
+    /// <summary>Uploads <paramref name="count"/> bytes of <paramref name="buffer"/> as part <paramref name="partNumber"/> in the background, on the slot the caller holds.</summary>
+    internal void StartPart(S3PartUploads parts, string key, string uploadId, int partNumber, byte[] buffer, int count) =>
+        parts.Start(partNumber, buffer, async token => (await client.UploadPartAsync(new UploadPartRequest
+        {
+            BucketName = bucket, Key = key, UploadId = uploadId, PartNumber = partNumber,
+            InputStream = new MemoryStream(buffer, 0, count, writable: false), PartSize = count,
+        }, token)).ETag);
+
+    /// <summary>After <paramref name="error"/>: waits out the parts in flight, aborts the S3 upload, and throws the error to report.</summary>
+    internal async Task AbortWhenFailedAsync(S3PartUploads parts, Exception error, string key, string uploadId)
     {
         try
         {
-            var response = await client.UploadPartAsync(new UploadPartRequest
-            {
-                BucketName = bucket, Key = key, UploadId = uploadId, PartNumber = partNumber,
-                InputStream = new MemoryStream(buffer, 0, count, writable: false), PartSize = count,
-            }, failed.Token);
-            lock (etags) etags.Add(new PartETag(partNumber, response.ETag));
-        }
-        catch
-        {
-            await failed.CancelAsync(); // stop reading the source and the other parts at once
-            throw;
+            await parts.FailAsync(error);
         }
         finally
         {
-            Release(buffer, slots);
+            await AbortAsync(key, uploadId);
         }
     }
 
@@ -182,12 +162,6 @@ internal sealed class S3BlobWriter(IAmazonS3 client, string bucket, PartBuffers 
         {
             logger.LogWarning(e, "Could not abort S3 multipart upload {UploadId} of {Key}; the bucket's lifecycle rule must reap it", uploadId, key);
         }
-    }
-
-    private void Release(byte[] buffer, SemaphoreSlim slots)
-    {
-        buffers.Return(buffer);
-        slots.Release();
     }
 
     /// <summary>Reads from <paramref name="filled"/> until <paramref name="limit"/> bytes are in the buffer or the source ends.</summary>

@@ -56,7 +56,7 @@ public sealed class S3LongTermStore : ILongTermStore, IDisposable
         _client = CreateClient(options);
         _buffers = new PartBuffers(options.PartSize, retain: options.ParallelParts + options.ReadAheadParts);
         _writer = new S3BlobWriter(_client, options.Bucket, _buffers, options.ParallelParts, _logger);
-        _assembler = new S3PartAssembler(_client, options.Bucket, _buffers, _writer);
+        _assembler = new S3PartAssembler(_client, options.Bucket, _buffers, _writer, options.ParallelParts);
     }
 
     /// <summary>The S3 client (tests observe its requests).</summary>

@@ -8,7 +8,7 @@ namespace ObjectStore.Storage.LongTerm;
 /// Completes an API multipart upload whose parts include some of at least 5 MiB by building the
 /// blob as an S3 multipart upload, copying server-side where S3 allows it.
 /// <list type="number">
-/// <item>Walk the listed parts in order with one pending part buffer (PartSize).</item>
+/// <item>Walk the listed parts in order with at most one pending part buffer (PartSize) being filled.</item>
 /// <item>While the buffer is empty and at least 5 MiB of the current part remain: UploadPartCopy
 /// of the rest (at most 5 GiB at a time), with <c>x-amz-copy-source-if-match</c> on the etag.</item>
 /// <item>Otherwise GET the next bytes (<c>If-Match</c> on the etag) into the buffer; when it is
@@ -18,9 +18,11 @@ namespace ObjectStore.Storage.LongTerm;
 /// but the last is thus ≥ 5 MiB. Any failure aborts the S3 upload; a part replaced meanwhile
 /// (412) becomes <see cref="InvalidPartException"/>.</item>
 /// </list>
-/// Memory: one part buffer, whatever the size; the data of large parts never leaves S3.
+/// Up to ParallelParts S3 parts (copies, and uploads of coalesced buffers) are in flight at once, each on a slot of
+/// <see cref="S3PartUploads"/>; a buffer being filled holds a slot too. Memory: at most ParallelParts part buffers,
+/// whatever the size; the data of large parts never leaves S3.
 /// </summary>
-internal sealed class S3PartAssembler(IAmazonS3 client, string bucket, PartBuffers buffers, S3BlobWriter writer)
+internal sealed class S3PartAssembler(IAmazonS3 client, string bucket, PartBuffers buffers, S3BlobWriter writer, int parallelParts)
 {
     private const long MaxCopyLength = 5L * 1024 * 1024 * 1024;
 
@@ -30,8 +32,8 @@ internal sealed class S3PartAssembler(IAmazonS3 client, string bucket, PartBuffe
         var initiate = new InitiateMultipartUploadRequest { BucketName = bucket, Key = key };
         describe(initiate.Metadata);
         var s3UploadId = (await client.InitiateMultipartUploadAsync(initiate, cancellationToken)).UploadId;
-        var etags = new List<PartETag>();
-        var pending = buffers.Rent();
+        using var uploads = new S3PartUploads(buffers, parallelParts, cancellationToken);
+        byte[]? pending = null;
         try
         {
             var pendingCount = 0;
@@ -44,40 +46,49 @@ internal sealed class S3PartAssembler(IAmazonS3 client, string bucket, PartBuffe
                     if (pendingCount == 0 && size - offset >= S3LongTermStoreOptions.MinimumPartSize)
                     {
                         var length = Math.Min(size - offset, MaxCopyLength);
-                        etags.Add(await CopyAsync(key, s3UploadId, NextPartNumber(etags), part, source, offset, length, cancellationToken));
+                        var partNumber = NextPartNumber(uploads);
+                        var (copyFrom, copyOffset) = (part, offset);
+                        await uploads.WaitForSlotAsync();
+                        uploads.Start(partNumber, null, token => CopyAsync(key, s3UploadId, partNumber, copyFrom, source, copyOffset, length, token));
                         offset += length;
                         continue;
                     }
+                    if (pending is null)
+                    {
+                        await uploads.WaitForSlotAsync();
+                        pending = buffers.Rent();
+                    }
                     var take = (int)Math.Min(size - offset, pending.Length - pendingCount);
-                    await ReadRangeAsync(part, source, offset, pending.AsMemory(pendingCount, take), cancellationToken);
+                    await ReadRangeAsync(part, source, offset, pending.AsMemory(pendingCount, take), uploads.Token);
                     pendingCount += take;
                     offset += take;
                     if (pendingCount == pending.Length)
                     {
-                        etags.Add(await UploadAsync(key, s3UploadId, NextPartNumber(etags), pending, pendingCount, cancellationToken));
-                        pendingCount = 0;
+                        writer.StartPart(uploads, key, s3UploadId, NextPartNumber(uploads), pending, pendingCount);
+                        (pending, pendingCount) = (null, 0);
                     }
                 }
             }
-            if (pendingCount > 0) etags.Add(await UploadAsync(key, s3UploadId, NextPartNumber(etags), pending, pendingCount, cancellationToken));
+            if (pending is not null)
+            {
+                writer.StartPart(uploads, key, s3UploadId, NextPartNumber(uploads), pending, pendingCount);
+                pending = null;
+            }
+            var etags = await uploads.CompletedAsync();
             await client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = key, UploadId = s3UploadId, PartETags = etags }, cancellationToken);
         }
-        catch
+        catch (Exception e)
         {
-            await writer.AbortAsync(key, s3UploadId);
-            throw;
-        }
-        finally
-        {
-            buffers.Return(pending);
+            if (pending is not null) uploads.Release(pending);
+            await writer.AbortWhenFailedAsync(uploads, e, key, s3UploadId);
         }
     }
 
-    private static int NextPartNumber(List<PartETag> etags) =>
-        etags.Count < S3BlobWriter.MaxParts ? etags.Count + 1
+    private static int NextPartNumber(S3PartUploads uploads) =>
+        uploads.Started < S3BlobWriter.MaxParts ? uploads.Started + 1
             : throw new InvalidOperationException($"assembling the upload needs more than {S3BlobWriter.MaxParts} S3 parts; raise the S3 part size");
 
-    private async Task<PartETag> CopyAsync(string key, string s3UploadId, int partNumber, CompletedPart part, string source, long offset, long length, CancellationToken cancellationToken)
+    private async Task<string> CopyAsync(string key, string s3UploadId, int partNumber, CompletedPart part, string source, long offset, long length, CancellationToken cancellationToken)
     {
         try
         {
@@ -86,7 +97,7 @@ internal sealed class S3PartAssembler(IAmazonS3 client, string bucket, PartBuffe
                 SourceBucket = bucket, SourceKey = source, DestinationBucket = bucket, DestinationKey = key, UploadId = s3UploadId,
                 PartNumber = partNumber, FirstByte = offset, LastByte = offset + length - 1, ETagToMatch = [part.ETag],
             }, cancellationToken);
-            return new PartETag(partNumber, response.ETag);
+            return response.ETag;
         }
         catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
         {
@@ -108,16 +119,6 @@ internal sealed class S3PartAssembler(IAmazonS3 client, string bucket, PartBuffe
         {
             throw Changed(part);
         }
-    }
-
-    private async Task<PartETag> UploadAsync(string key, string s3UploadId, int partNumber, byte[] buffer, int count, CancellationToken cancellationToken)
-    {
-        var response = await client.UploadPartAsync(new UploadPartRequest
-        {
-            BucketName = bucket, Key = key, UploadId = s3UploadId, PartNumber = partNumber,
-            InputStream = new MemoryStream(buffer, 0, count, writable: false), PartSize = count,
-        }, cancellationToken);
-        return new PartETag(partNumber, response.ETag);
     }
 
     private static InvalidPartException Changed(CompletedPart part) =>

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ObjectStore.Gateway.Http;
 using ObjectStore.Gateway.Http.Lowercase;
 
 namespace ObjectStore.Gateway.Tests.Http;
@@ -24,9 +25,11 @@ internal sealed class KestrelTestServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<KestrelTestServer> StartAsync(RequestDelegate handler, bool lowercase = true, HttpProtocols protocols = HttpProtocols.Http1)
+    public static async Task<KestrelTestServer> StartAsync(RequestDelegate handler, bool lowercase = true, HttpProtocols protocols = HttpProtocols.Http1,
+        bool largeBlocks = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        if (largeBlocks) LargeBlockMemoryPool.Register(builder.Services);
         builder.Logging.ClearProviders();
         if (Environment.GetEnvironmentVariable("GATEWAY_TEST_LOG") == "1") builder.Logging.AddConsole();
         builder.WebHost.ConfigureKestrel(k =>

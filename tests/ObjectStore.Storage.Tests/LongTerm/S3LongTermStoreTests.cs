@@ -204,6 +204,94 @@ public sealed class S3LongTermStoreTests : LongTermStoreContract, IDisposable
         Assert.Equal(1, Requests(nameof(CopyPartRequest)));
         Assert.Equal(tiny.Concat(big).ToArray(), await ReadAsync(store, Id("topup")));
     }
+
+    /// <summary>The default S3LongTermStoreOptions.ParallelParts.</summary>
+    private const int ParallelParts = 4;
+
+    [Fact]
+    public async Task Completing_copies_large_parts_concurrently_but_never_more_than_parallel_parts_at_once()
+    {
+        var store = await CreateS3StoreAsync();
+        var (uploadId, listed, payload) = await UploadLargePartsAsync(store, Id("parallel"), ParallelParts + 2);
+        var copies = new CopiesInFlight(store, release: inFlight => inFlight >= ParallelParts);
+
+        var result = await store.CompleteMultipartAsync(Id("parallel"), uploadId, listed, None);
+
+        Assert.True(result.Succeeded, result.ErrorMessage);
+        Assert.Equal(ParallelParts, copies.MostInFlight);
+        Assert.Equal(payload, await ReadAsync(store, Id("parallel")));
+    }
+
+    [Fact]
+    public async Task A_part_copy_failing_while_others_are_in_flight_aborts_the_s3_upload_and_stores_nothing()
+    {
+        var store = await CreateS3StoreAsync();
+        var (uploadId, listed, _) = await UploadLargePartsAsync(store, Id("abort"), ParallelParts + 2);
+        // Part 2 fails once the other three of the first four copies are in flight.
+        var copies = new CopiesInFlight(store, release: inFlight => inFlight >= ParallelParts, failing: 2);
+
+        await Assert.ThrowsAsync<InvalidDataException>(() => store.CompleteMultipartAsync(Id("abort"), uploadId, listed, None));
+
+        Assert.Equal(ParallelParts, copies.MostInFlight);
+        await AssertAbortedAndAbsentAsync(store, Id("abort"));
+        Assert.Equal(0, Requests(nameof(CompleteMultipartUploadRequest)));
+    }
+
+    private static async Task<(string UploadId, List<CompletedPart> Listed, byte[] Payload)> UploadLargePartsAsync(S3LongTermStore store, ObjectId id, int count)
+    {
+        var uploadId = await store.InitiateMultipartAsync(id, new ObjectMetadata(), None);
+        var listed = new List<CompletedPart>();
+        var payload = new List<byte>();
+        for (var n = 1; n <= count; n++)
+        {
+            var bytes = Bytes(PartSize, seed: n);
+            listed.Add(new CompletedPart(n, await UploadPartAsync(store, id, uploadId, n, bytes)));
+            payload.AddRange(bytes);
+        }
+        return (uploadId, listed, payload.ToArray());
+    }
+
+    /// <summary>
+    /// Counts the S3 part copies in flight. Each copy waits (a bounded wait, never a time assertion) until
+    /// <c>release</c> holds for the count, so copies that can run together are seen together; copy
+    /// <c>failing</c> throws instead of being sent once the others it waited for are in flight.
+    /// </summary>
+    private sealed class CopiesInFlight
+    {
+        private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+        private readonly ManualResetEventSlim _released = new();
+        private int _inFlight;
+        private int _most;
+
+        public CopiesInFlight(S3LongTermStore store, Func<int, bool> release, int? failing = null)
+        {
+            store.Client.BeforeRequestEvent += (_, args) =>
+            {
+                if (args is not WebServiceRequestEventArgs { Request: CopyPartRequest copy }) return;
+                var inFlight = Interlocked.Increment(ref _inFlight);
+                InterlockedMax(ref _most, inFlight);
+                if (release(inFlight)) _released.Set();
+                _released.Wait(Patience);
+                if (copy.PartNumber != failing) return;
+                Interlocked.Decrement(ref _inFlight);
+                throw new InvalidDataException("injected copy failure");
+            };
+            store.Client.AfterResponseEvent += (_, args) =>
+            {
+                if (args is WebServiceResponseEventArgs { Request: CopyPartRequest }) Interlocked.Decrement(ref _inFlight);
+            };
+        }
+
+        public int MostInFlight => Volatile.Read(ref _most);
+
+        private static void InterlockedMax(ref int target, int value)
+        {
+            int seen;
+            while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+            {
+            }
+        }
+    }
 }
 
 /// <summary>A stream over bytes that throws once <c>failAt</c> bytes were read, like a dropped client.</summary>

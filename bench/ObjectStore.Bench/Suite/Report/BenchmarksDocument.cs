@@ -445,6 +445,8 @@ internal static class BenchmarksDocument
         s.AppendLine("- **Large objects**: the embedded default writes through the filesystem like the `fs` baseline and adds the HTTP");
         s.AppendLine("  transfer and multipart assembly. The 3-silo figures are bounded by moto, a Python S3 emulator (~30 MB/s here):");
         s.AppendLine("  they measure moto as much as objectstore, so these runs are short; a real S3 endpoint would change them.");
+        s.AppendLine("  Where a large upload's CPU went and what changed (64 KiB Kestrel receive blocks, full-buffer file writes,");
+        s.AppendLine("  XxHash128 part etags on files, concurrent S3 part copies), with before/after runs: [PROFILE-LARGE.md](PROFILE-LARGE.md).");
         s.AppendLine("- **Batch**: one request carries 1000 inserts, so per-request costs (HTTP parsing, routing, admission) are paid");
         s.AppendLine("  once per 1000; the ratio is how much of a single insert's cost is per-request overhead. Its p99 ratio compares");
         s.AppendLine("  a 1000-insert request with one insert, so it says only how long a whole batch takes.");
