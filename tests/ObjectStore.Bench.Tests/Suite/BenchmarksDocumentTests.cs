@@ -52,6 +52,18 @@ public sealed class BenchmarksDocumentTests
     }
 
     [Fact]
+    public void Groups_from_separate_runs_are_dated_as_a_range_not_by_the_first()
+    {
+        var morning = Group("small", Run("small", "embedded", false, 16, 1, 1));
+        var evening = Group("batch", Run("batch", "embedded", false, 4, 1, 1)) with { Started = morning.Started.AddHours(9) };
+        var sameRun = Group("medium", Run("medium", "embedded", false, 16, 1, 1)) with { Started = morning.Started.AddMinutes(3) };
+
+        Assert.Contains($"Groups measured between {morning.Started:yyyy-MM-dd HH:mm} and {evening.Started:yyyy-MM-dd HH:mm} UTC, in separate runs",
+            BenchmarksDocument.Markdown(new ReportInputs([morning, evening], null, null, false, null)));
+        Assert.Contains($"Measured {morning.Started:yyyy-MM-dd HH:mm} UTC.", BenchmarksDocument.Markdown(new ReportInputs([morning, sameRun], null, null, false, null)));
+    }
+
+    [Fact]
     public void A_failed_run_shows_its_first_error_and_gives_no_ratio()
     {
         var group = Group("small",

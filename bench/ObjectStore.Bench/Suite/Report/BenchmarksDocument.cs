@@ -114,10 +114,13 @@ internal static class BenchmarksDocument
         s.AppendLine(C, $"{machine.Cores} cores ({machine.Cpu}), {machine.MemoryGiB} GiB visible to .NET, {machine.Os}, {machine.Runtime}, server GC {(machine.ServerGc ? "on" : "off")} in the bench.");
         s.AppendLine("The load generator, every silo, nginx, PostgreSQL and moto share those cores: a figure here is what the whole");
         s.AppendLine("stack achieves on one small machine, and each ratio compares two systems under the same contention.");
-        var first = inputs.Groups.Select(g => g.Started).DefaultIfEmpty(inputs.Memory?.Started ?? default).Min();
+        var starts = inputs.Groups.Select(g => g.Started).DefaultIfEmpty(inputs.Memory?.Started ?? default).ToArray();
+        var (first, last) = (starts.Min(), starts.Max());
         s.AppendLine();
-        s.Append(C, $"Measured {first:yyyy-MM-dd HH:mm} UTC");
-        if (inputs.WallTime is not null) s.Append(C, $"; the whole `bench/run.sh` took {inputs.WallTime}");
+        // Groups can be rerun on their own (--only), so the page may join several runs: say so rather than date them all by the first.
+        if (last - first < TimeSpan.FromHours(1)) s.Append(C, $"Measured {first:yyyy-MM-dd HH:mm} UTC");
+        else s.Append(C, $"Groups measured between {first:yyyy-MM-dd HH:mm} and {last:yyyy-MM-dd HH:mm} UTC, in separate runs (each group's start is above its table)");
+        if (inputs.WallTime is not null) s.Append(C, $"; the last `bench/run.sh` took {inputs.WallTime}");
         if (inputs.Groups.Any(g => g.Quick) || inputs.Memory?.Quick == true) s.Append(" — **a `--quick` smoke run: not figures to quote**");
         s.AppendLine(".");
         s.AppendLine();
