@@ -87,7 +87,15 @@ public sealed class SiloFaultsUnderLoadTests(ITestOutputHelper output)
         foreach (var silo in silos)
         {
             var s = silo;
-            await Eventually.True(() => DependencyOutageTests.SmallRoundTripAsync(cluster, scopes, s), $"a small PUT and GET on silo {s} work", 90_000);
+            try
+            {
+                await Eventually.True(() => DependencyOutageTests.SmallRoundTripAsync(cluster, scopes, s), $"a small PUT and GET on silo {s} work", 90_000);
+            }
+            catch (Exception e) when (e is HttpRequestException or TimeoutException)
+            {
+                // A survivor that stopped answering (a CI run at load average 60 saw one refuse connections): its log says why.
+                throw new InvalidOperationException($"silo {s}, a survivor, did not serve a small PUT and GET: {e.Message}\n{cluster.Output()}", e);
+            }
         }
         return since.Elapsed.TotalSeconds;
     }
