@@ -25,8 +25,6 @@ internal sealed class ConfigSection
         diagnostics.Opened.Add(path);
     }
 
-    public string Path => _path;
-
     public ConfigDiagnostics Diagnostics => _diagnostics;
 
     /// <summary>The dotted key of a child (a <c>:</c> path into nested tables is dotted too).</summary>

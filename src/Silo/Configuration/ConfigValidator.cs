@@ -54,31 +54,46 @@ internal static class ConfigValidator
         }
         else
         {
-            // A part whose table was already reported (not a table, no type) is not judged again.
-            if (Reported(errors, "storage.high_volume")) { }
-            else if (storage.HighVolume is not { } hv) errors.Add("storage.high_volume: required when storage.type is tiered");
-            else if (hv.Type == HighVolumeType.Postgres && string.IsNullOrWhiteSpace(hv.ConnectionString))
-                errors.Add("storage.high_volume.connection_string: required when high_volume.type is postgres");
-            else if (hv.Type == HighVolumeType.Sqlite && string.IsNullOrWhiteSpace(hv.Path))
-                errors.Add("storage.high_volume.path: required when high_volume.type is sqlite");
-            if (Reported(errors, "storage.long_term")) { }
-            else if (storage.LongTerm is not { } lt) errors.Add("storage.long_term: required when storage.type is tiered");
-            else if (lt.Type == LongTermType.S3)
-            {
-                if (string.IsNullOrWhiteSpace(lt.Bucket)) errors.Add("storage.long_term.bucket: required when long_term.type is s3");
-                if (lt.Endpoint is { } endpoint && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))
-                    errors.Add($"storage.long_term.endpoint: expected an absolute URL like http://127.0.0.1:9000, got '{endpoint}'");
-                if ((lt.AccessKey is null) != (lt.SecretKey is null))
-                    errors.Add($"storage.long_term.{(lt.AccessKey is null ? "access_key" : "secret_key")}: access_key and secret_key must be set together");
-            }
-            else if (string.IsNullOrWhiteSpace(lt.Path))
-                errors.Add("storage.long_term.path: required when long_term.type is filesystem");
+            CheckHighVolume(storage.HighVolume, errors);
+            CheckLongTerm(storage.LongTerm, errors);
         }
         var sweep = storage.OrphanSweep;
         if (sweep.Interval is { } interval && interval < SweepOptions.MinimumInterval)
             errors.Add($"storage.orphan_sweep.interval: must be at least {HumanDuration.Format(SweepOptions.MinimumInterval)}, or 0/off to disable the sweep, got '{HumanDuration.Format(interval)}'");
         if (sweep.Grace < OrphanSweepOptions.MinimumGrace)
             errors.Add($"storage.orphan_sweep.grace: must be at least {HumanDuration.Format(OrphanSweepOptions.MinimumGrace)} (blobs younger than the grace are never swept), got '{HumanDuration.Format(sweep.Grace)}'");
+    }
+
+    private static void CheckHighVolume(HighVolumeOptions? hv, List<string> errors)
+    {
+        if (hv is null) RequireTieredPart("storage.high_volume", errors);
+        else if (hv.Type == HighVolumeType.Postgres && string.IsNullOrWhiteSpace(hv.ConnectionString))
+            errors.Add("storage.high_volume.connection_string: required when high_volume.type is postgres");
+        else if (hv.Type == HighVolumeType.Sqlite && string.IsNullOrWhiteSpace(hv.Path))
+            errors.Add("storage.high_volume.path: required when high_volume.type is sqlite");
+    }
+
+    private static void CheckLongTerm(LongTermOptions? lt, List<string> errors)
+    {
+        if (lt is null) RequireTieredPart("storage.long_term", errors);
+        else if (lt.Type == LongTermType.S3)
+        {
+            if (string.IsNullOrWhiteSpace(lt.Bucket)) errors.Add("storage.long_term.bucket: required when long_term.type is s3");
+            if (lt.Endpoint is { } endpoint && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))
+                errors.Add($"storage.long_term.endpoint: expected an absolute URL like http://127.0.0.1:9000, got '{endpoint}'");
+            if ((lt.AccessKey is null) != (lt.SecretKey is null))
+                errors.Add($"storage.long_term.{(lt.AccessKey is null ? "access_key" : "secret_key")}: access_key and secret_key must be set together");
+        }
+        else if (string.IsNullOrWhiteSpace(lt.Path))
+            errors.Add("storage.long_term.path: required when long_term.type is filesystem");
+    }
+
+    // A tiered part is null when it is absent, or when it is there but could not be bound (not a table, no type): the
+    // binder has reported the latter by its key already.
+    private static void RequireTieredPart(string key, List<string> errors)
+    {
+        if (!errors.Exists(e => e.StartsWith(key + ".", StringComparison.Ordinal) || e.StartsWith(key + ":", StringComparison.Ordinal)))
+            errors.Add($"{key}: required when storage.type is tiered");
     }
 
     private static void CheckAuth(ObjectStoreOptions options, List<string> errors)
@@ -155,9 +170,6 @@ internal static class ConfigValidator
         else if (options.Cluster.Dashboard && metricsAddr.Port == options.Cluster.DashboardAddr.Port)
             errors.Add($"metrics.prometheus_addr: '{metricsAddr}' uses cluster.dashboard_addr's port");
     }
-
-    private static bool Reported(List<string> errors, string key) =>
-        errors.Exists(e => e.StartsWith(key + ".", StringComparison.Ordinal) || e.StartsWith(key + ":", StringComparison.Ordinal));
 
     private static bool IsLoopback(string hostPort)
     {

@@ -55,8 +55,10 @@ internal static class OptionsBinder
             }
             if (Read(property.PropertyType, s, key, property.GetCustomAttribute<RangeAttribute>(), out var value))
                 property.SetValue(instance, value);
+            else if (property.IsDefined(typeof(RequiredMemberAttribute)))
+                complete = false;
         }
-        // Without a required member the object is not there at all (the error says why), as for any value of the wrong shape.
+        // Without a required member (absent or bad) the object is not there at all (the error says why), as for any value of the wrong shape.
         return complete ? instance : null;
     }
 
@@ -64,6 +66,12 @@ internal static class OptionsBinder
     private static bool Read(Type type, ConfigSection s, string key, RangeAttribute? range, out object? value)
     {
         var scalar = Nullable.GetUnderlyingType(type) ?? type;
+        // An optional duration can be switched off: `off` or `0` is no value at all (no limit, no sweep).
+        if (scalar == typeof(TimeSpan) && scalar != type && s.IsOff(key))
+        {
+            value = null;
+            return true;
+        }
         value = scalar switch
         {
             _ when scalar == typeof(string) => s.String(key),
@@ -71,8 +79,7 @@ internal static class OptionsBinder
             _ when scalar == typeof(int) => (int?)s.Integer(key, Min(range, int.MinValue), Max(range, int.MaxValue)),
             _ when scalar == typeof(long) => s.Integer(key, Min(range, long.MinValue), Max(range, long.MaxValue)),
             _ when scalar == typeof(double) => s.Number(key, Min(range, double.MinValue), Max(range, double.MaxValue)),
-            // A nullable duration can be switched off: `off` or `0` is no value at all (no limit, no sweep).
-            _ when scalar == typeof(TimeSpan) => type != scalar && s.IsOff(key) ? Off.Value : s.Duration(key),
+            _ when scalar == typeof(TimeSpan) => s.Duration(key),
             _ when scalar == typeof(IPEndPoint) => s.EndPoint(key),
             _ when scalar == typeof(Uri) => s.HttpUrl(key),
             _ when scalar == typeof(LogLevel) => s.Choice(key, LogLevels),
@@ -81,9 +88,7 @@ internal static class OptionsBinder
             _ when Element(type, typeof(IReadOnlyList<>)) is { } item => List(item, s, key),
             _ => s.Section(key) is { } table ? BindObject(type, table) : null,
         };
-        if (value is Off) value = null;
-        else if (value is null) return false;
-        return true;
+        return value is not null;
     }
 
     private static object? List(Type item, ConfigSection s, string key)
@@ -143,10 +148,4 @@ internal static class OptionsBinder
     private static long Max(RangeAttribute? range, long fallback) => range is null ? fallback : (long)Math.Min(Convert.ToDouble(range.Maximum), long.MaxValue);
     private static double Min(RangeAttribute? range, double fallback) => range is null ? fallback : Convert.ToDouble(range.Minimum);
     private static double Max(RangeAttribute? range, double fallback) => range is null ? fallback : Convert.ToDouble(range.Maximum);
-
-    /// <summary>A value read as "switched off".</summary>
-    private sealed class Off
-    {
-        public static readonly Off Value = new();
-    }
 }
