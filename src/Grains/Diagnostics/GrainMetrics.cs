@@ -32,6 +32,9 @@ internal static class GrainMetrics
     /// <summary>Cached rows evicted by the per-silo byte budget.</summary>
     public static readonly Counter<long> CacheEvictions = s_meter.CreateCounter<long>("objectstore.grains.cache.evictions", "{entry}", "Cached rows evicted by the byte budget");
 
+    /// <summary>Object activations asked to leave because the silo's activation budget was full.</summary>
+    public static readonly Counter<long> ActivationsShed = s_meter.CreateCounter<long>("objectstore.grains.object.activations_shed", "{activation}", "Object activations shed by the per-silo activation budget");
+
     /// <summary>Writes whose HV compare-and-swap found another writer's state (another silo wrote the key).</summary>
     public static readonly Counter<long> CasConflicts = s_meter.CreateCounter<long>("objectstore.grains.object.cas_conflicts", "{write}", "Tombstone CAS conflicts seen by object grains");
 

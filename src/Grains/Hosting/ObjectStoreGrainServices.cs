@@ -23,9 +23,14 @@ namespace ObjectStore.Grains.Hosting;
 public sealed class ObjectStoreGrainServices
 {
     private readonly Lazy<ObjectCache> _cache;
+    private readonly Lazy<ActivationBudget> _activations;
 
-    /// <summary>Creates the services; <see cref="Cache"/> is built on first use from <see cref="Objects"/>' budget.</summary>
-    public ObjectStoreGrainServices() => _cache = new Lazy<ObjectCache>(() => new ObjectCache(Objects.CacheBudgetBytes));
+    /// <summary>Creates the services; <see cref="Cache"/> and <see cref="Activations"/> are built on first use from <see cref="Objects"/>.</summary>
+    public ObjectStoreGrainServices()
+    {
+        _cache = new Lazy<ObjectCache>(() => new ObjectCache(Objects.CacheBudgetBytes));
+        _activations = new Lazy<ActivationBudget>(() => new ActivationBudget(Objects.MaxActivations));
+    }
 
     /// <summary>The silo's tiered storage (Owner = silo id).</summary>
     public required TieredStorage Storage { get; init; }
@@ -62,6 +67,9 @@ public sealed class ObjectStoreGrainServices
 
     /// <summary>The per-silo cache of HV rows.</summary>
     public ObjectCache Cache => _cache.Value;
+
+    /// <summary>The per-silo bound on live object activations.</summary>
+    public ActivationBudget Activations => _activations.Value;
 
     /// <summary>Per-silo counters (the same events as the meter's instruments, readable without a listener).</summary>
     public ObjectGrainStats Stats { get; } = new();

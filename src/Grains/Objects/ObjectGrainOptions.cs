@@ -7,6 +7,12 @@ public sealed class ObjectGrainOptions
     public long CacheBudgetBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>
+    /// Most object-grain activations a silo keeps live (default 20,000, about 60 MB of activations); beyond it the oldest
+    /// leaves (<see cref="Caching.ActivationBudget"/>).
+    /// </summary>
+    public int MaxActivations { get; set; } = 20_000;
+
+    /// <summary>
     /// Deadline of one mutation once it reached the grain. Mutations ignore the caller's cancellation (run-to-completion)
     /// and stop only at this deadline. Default 30 s, the runtime's default call deadline.
     /// </summary>
@@ -19,6 +25,7 @@ public sealed class ObjectGrainOptions
     public void Validate()
     {
         if (CacheBudgetBytes < 0) throw new ArgumentOutOfRangeException(nameof(CacheBudgetBytes), CacheBudgetBytes, "must not be negative");
+        if (MaxActivations < 1) throw new ArgumentOutOfRangeException(nameof(MaxActivations), MaxActivations, "must be at least 1");
         if (MutationTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(MutationTimeout), MutationTimeout, "must be positive");
         if (UploadSessionLifetime < TimeSpan.FromMinutes(1)) throw new ArgumentOutOfRangeException(nameof(UploadSessionLifetime), UploadSessionLifetime, "must be at least 1 minute (the reminder granularity)");
     }

@@ -262,6 +262,10 @@ internal sealed record ClusterOptions
 
     /// <summary><c>cluster.gateway_only</c>: serve HTTP without hosting grains, calling the membership's silos.</summary>
     public bool GatewayOnly { get; init; }
+
+    /// <summary><c>cluster.max_object_activations</c>: the most object-key activations one silo keeps; beyond it the oldest leaves. Default 20,000.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxObjectActivations { get; init; } = 20_000;
 }
 
 /// <summary><c>cluster.tls</c>: a certificate (PKCS#12 file) this process presents, and trusts in its peers.</summary>

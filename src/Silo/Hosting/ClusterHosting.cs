@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ObjectStore.Grains.Objects;
 using ObjectStore.Grains.Batch;
 using ObjectStore.Grains.Concurrency;
 using ObjectStore.Grains.Hosting;
@@ -99,6 +100,7 @@ internal static class ClusterHosting
                 LongTerm = storage.LongTerm,
                 LoggerFactory = loggerFactory,
                 Sweep = SweepGrainOptions(orphanSweep),
+                Objects = new ObjectGrainOptions { MaxActivations = cluster.MaxObjectActivations },
                 Batches = executor,
             });
         });

@@ -22,13 +22,15 @@ public sealed class ClusterConfigTests
         Assert.Equal(2, cluster.MembershipTuning.MissedProbesLimit);
         Assert.Equal(2, cluster.MembershipTuning.VotesForDeath);
         Assert.Equal(TimeSpan.FromSeconds(2), cluster.MembershipTuning.TableRefresh);
+        Assert.Equal(20_000, cluster.MaxObjectActivations);
     }
 
     [Fact]
     public void Membership_tuning_and_ids_bind()
     {
-        var cluster = Load("cluster:\n  id: blue\n  gateway_addr: 127.0.0.1:30001\n  membership:\n    probe_timeout: 500ms\n    missed_probes_limit: 3\n    votes_for_death: 1\n    table_refresh: 1s\n    death_vote_expiration: 20s\n    i_am_alive_period: 3s\n").Options.Cluster;
+        var cluster = Load("cluster:\n  id: blue\n  max_object_activations: 500\n  gateway_addr: 127.0.0.1:30001\n  membership:\n    probe_timeout: 500ms\n    missed_probes_limit: 3\n    votes_for_death: 1\n    table_refresh: 1s\n    death_vote_expiration: 20s\n    i_am_alive_period: 3s\n").Options.Cluster;
         Assert.Equal("blue", cluster.Id);
+        Assert.Equal(500, cluster.MaxObjectActivations);
         Assert.Equal("127.0.0.1:30001", cluster.GatewayAddr);
         Assert.Equal(TimeSpan.FromMilliseconds(500), cluster.MembershipTuning.ProbeTimeout);
         Assert.Equal(3, cluster.MembershipTuning.MissedProbesLimit);
@@ -41,6 +43,7 @@ public sealed class ClusterConfigTests
     [Theory]
     [InlineData("cluster:\n  membership:\n    missed_probes_limit: 0\n", "cluster.membership.missed_probes_limit")]
     [InlineData("cluster:\n  membership:\n    probe_timeout: 0s\n", "cluster.membership.probe_timeout")]
+    [InlineData("cluster:\n  max_object_activations: 0\n", "cluster.max_object_activations")]
     [InlineData("cluster:\n  gateway_addr: nowhere\n", "cluster.gateway_addr")]
     [InlineData("cluster:\n  id: \"\"\n", "cluster.id")]
     [InlineData("cluster:\n  tls:\n    password: x\n", "cluster.tls.certificate")]

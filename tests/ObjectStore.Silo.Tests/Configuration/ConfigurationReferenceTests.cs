@@ -42,6 +42,7 @@ public sealed partial class ConfigurationReferenceTests
           silo_addr: 127.0.0.1:1
           gateway_addr: 127.0.0.1:2
           gateway_only: false
+          max_object_activations: 1000
           allow_insecure: false
           dashboard: false
           dashboard_addr: 127.0.0.1:3
