@@ -28,6 +28,8 @@ internal static class TelemetryHosting
     [
         "ObjectStore.Gateway", "ObjectStore.Grains", ServerMetrics.MeterName, "Microsoft.Orleans", "Npgsql",
         "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http",
+        // .NET's own: GC heap and pauses, working set, JIT, thread pool (dotnet.*).
+        "System.Runtime",
     ];
 
     /// <summary>ActivitySources traced: gateway → grain (Orleans' own spans, with AddActivityPropagation) → storage, and Npgsql's.</summary>

@@ -130,6 +130,9 @@ internal sealed class ConformanceServer : IAsyncDisposable
     /// <summary>The port of server <paramref name="index"/> (start order).</summary>
     public int PortOf(int index) => _hosts[index].Address.Port;
 
+    /// <summary>The host of the <paramref name="index"/>th server.</summary>
+    internal ServerHost HostOf(int index) => _hosts[index];
+
     /// <summary>Sends one request on a fresh connection (to the next server, or to server <paramref name="host"/>) and reads the answer.</summary>
     public async Task<RawResponse> SendAsync(string method, string target, byte[]? body = null, IEnumerable<(string Name, string Value)>? headers = null,
         bool chunked = false, int? host = null)

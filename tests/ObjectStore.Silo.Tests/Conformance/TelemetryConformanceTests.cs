@@ -53,6 +53,9 @@ public sealed partial class TelemetryConformanceTests
         // The existing instruments and Orleans' own meter are exported too.
         Assert.Matches(new Regex("^objectstore_grains_cache_misses_total", RegexOptions.Multiline), text);
         Assert.Matches(new Regex("^orleans_", RegexOptions.Multiline), text);
+        // And .NET's: the GC heap and the working set an operator sizes a silo by.
+        Assert.Matches(new Regex("^dotnet_gc_", RegexOptions.Multiline), text);
+        Assert.Matches(new Regex("^dotnet_process_memory_working_set", RegexOptions.Multiline), text);
     }
 
     [Fact]
