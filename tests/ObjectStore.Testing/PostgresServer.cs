@@ -9,20 +9,23 @@ namespace ObjectStore.Testing;
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
-    private static readonly Lazy<Task<PostgresServer>> s_shared = new(StartSharedAsync);
+    private static readonly Lazy<Task<PostgresServer>> s_shared = new(() => StartSharedAsync(DurableByEnvironment()));
+    private static readonly Lazy<Task<PostgresServer>> s_sharedDurable = new(() => StartSharedAsync(durable: true));
     private static int s_databaseCounter;
 
     private readonly string _bin;
     private readonly string? _user;
     private readonly string _dataDir;
+    private readonly bool _durable;
     private ServerProcess _process;
     private bool _stopped;
 
-    private PostgresServer(string bin, string? user, string dataDir, int port)
+    private PostgresServer(string bin, string? user, string dataDir, int port, bool durable)
     {
         _bin = bin;
         _user = user;
         _dataDir = dataDir;
+        _durable = durable;
         Port = port;
         _process = Launch();
     }
@@ -35,6 +38,12 @@ public sealed class PostgresServer : IAsyncDisposable
 
     /// <summary>The server shared by every test in this process, started on first use and stopped at exit.</summary>
     public static Task<PostgresServer> Shared => s_shared.Value;
+
+    /// <summary>A second shared server that commits durably (<c>fsync</c>, <c>synchronous_commit</c>, <c>full_page_writes</c> on), for benchmarks.</summary>
+    public static Task<PostgresServer> SharedDurable => s_sharedDurable.Value;
+
+    /// <summary>Whether commits reach the disk before they are acknowledged.</summary>
+    public bool Durable => _durable;
 
     /// <summary>Connection string for a database on this server.</summary>
     public string ConnectionString(string database) =>
@@ -51,8 +60,8 @@ public sealed class PostgresServer : IAsyncDisposable
         return ConnectionString(name);
     }
 
-    /// <summary>Starts a new server (most tests want <see cref="Shared"/> instead).</summary>
-    public static async Task<PostgresServer> StartAsync()
+    /// <summary>Starts a new server (most tests want <see cref="Shared"/> instead); durable as <c>OBJECTSTORE_PG_DURABLE</c> says unless <paramref name="durable"/> is given.</summary>
+    public static async Task<PostgresServer> StartAsync(bool? durable = null)
     {
         var bin = FindBinDir() ?? throw new InvalidOperationException(
             "PostgreSQL server binaries (initdb, postgres) were not found under /usr/lib/postgresql/*/bin or on PATH. " +
@@ -66,7 +75,7 @@ public sealed class PostgresServer : IAsyncDisposable
         await ServerProcess.RunAsync(Path.Combine(bin, "initdb"),
             ["-D", dataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"], user);
 
-        var server = new PostgresServer(bin, user, dataDir, ServerProcess.FreeLoopbackPort());
+        var server = new PostgresServer(bin, user, dataDir, ServerProcess.FreeLoopbackPort(), durable ?? DurableByEnvironment());
         await server.WaitUntilAcceptingAsync();
         return server;
     }
@@ -95,19 +104,24 @@ public sealed class PostgresServer : IAsyncDisposable
     [
         "-D", _dataDir, "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", _dataDir,
         "-c", "listen_addresses=127.0.0.1",
-        .. DurabilitySettings(),
+        .. DurabilitySettings(_durable),
         "-c", "max_connections=1000", "-c", "shared_buffers=128MB",
     ], _user, stopSignal: "INT");
 
     // Throwaway servers skip durability (fast tests and benchmarks); OBJECTSTORE_PG_DURABLE=1 turns it on, for a
     // benchmark run that measures what commits cost on a real server (issue #14).
-    private static string[] DurabilitySettings() =>
+    private static bool DurableByEnvironment() =>
         Environment.GetEnvironmentVariable("OBJECTSTORE_PG_DURABLE") switch
         {
-            null or "" or "0" => ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
-            "1" => ["-c", "fsync=on", "-c", "synchronous_commit=on", "-c", "full_page_writes=on"],
+            null or "" or "0" => false,
+            "1" => true,
             var other => throw new InvalidOperationException($"OBJECTSTORE_PG_DURABLE: '{other}' is not 0 or 1"),
         };
+
+    /// <summary>The server settings of <paramref name="durable"/> commits (what the benchmark document states).</summary>
+    public static string[] DurabilitySettings(bool durable) => durable
+        ? ["-c", "fsync=on", "-c", "synchronous_commit=on", "-c", "full_page_writes=on"]
+        : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"];
 
     private async Task WaitUntilAcceptingAsync()
     {
@@ -128,9 +142,9 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
-    private static async Task<PostgresServer> StartSharedAsync()
+    private static async Task<PostgresServer> StartSharedAsync(bool durable)
     {
-        var server = await StartAsync();
+        var server = await StartAsync(durable);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return server;
     }

@@ -38,6 +38,11 @@ internal static class LoadScenarios
                 .. Against("small 97/2/1", spec with { Name = "small", Sizes = smallSizes }),
                 .. Against("small 10/89/1", spec with { Name = "smallread", Sizes = smallSizes, Actions = new(10, 89, 1), Prefill = poolSize / 4 }),
             ]),
+            "durable" => new PlannedGroup(group, "small objects 97/2/1, 16 and 1 in flight, on a PostgreSQL server that commits durably (fsync, synchronous_commit and full_page_writes on): group commit vs one upsert per request",
+            [
+                .. Pair("durable 97/2/1 c=16", Systems.OneSiloDurable, Systems.PostgresDurable, spec with { Name = "durable", Sizes = smallSizes }),
+                .. Pair("durable 97/2/1 c=1", Systems.OneSiloDurable, Systems.PostgresDurable, spec with { Name = "durable", Sizes = smallSizes, Concurrency = 1 }),
+            ]),
             "medium" => new PlannedGroup(group, "medium objects (p50 15 KiB, p99 100 KiB), 16 in flight, 97/2/1",
                 [.. Against("medium 97/2/1", spec with { Name = "medium", Sizes = new(15 * KiB, 100 * KiB, null) })]),
             "batch" => new PlannedGroup(group, "1000 small inserts per batch request vs the same inserts as single requests, 4 in flight each",

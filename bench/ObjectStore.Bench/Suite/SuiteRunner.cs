@@ -17,7 +17,7 @@ internal static class SuiteRunner
         {
             foreach (var name in options.Groups.Where(g => !SuiteOptions.SpecialGroups.Contains(g)))
             {
-                var group = await RunGroupAsync(LoadScenarios.Plan(name, options), systems, machine, options.Quick, log, ct);
+                var group = await RunGroupAsync(LoadScenarios.Plan(name, options), systems, machine, options, log, ct);
                 await SuiteJson.WriteAsync(Path.Combine(options.ResultsDirectory, name + ".json"), group, ct);
                 failed += group.Runs.Count(r => r.Failed);
             }
@@ -37,7 +37,7 @@ internal static class SuiteRunner
         return failed;
     }
 
-    private static async Task<SuiteGroup> RunGroupAsync(PlannedGroup plan, SuiteSystems systems, MachineInfo machine, bool quick, TextWriter log,
+    private static async Task<SuiteGroup> RunGroupAsync(PlannedGroup plan, SuiteSystems systems, MachineInfo machine, SuiteOptions options, TextWriter log,
         CancellationToken ct)
     {
         var started = DateTimeOffset.UtcNow;
@@ -52,7 +52,10 @@ internal static class SuiteRunner
             {
                 var uri = await systems.TargetAsync(planned.TargetSystem, ct);
                 await using var target = await LoadTargets.CreateAsync(uri, planned.Spec.Concurrency, ct);
-                var result = await LoadRunner.RunAsync(planned.Spec, target, log, ct);
+                var spec = systems.FirstUse(planned.TargetSystem) && planned.Spec.Warmup > TimeSpan.Zero
+                    ? planned.Spec with { Warmup = options.FirstWarmup }
+                    : planned.Spec;
+                var result = await LoadRunner.RunAsync(spec, target, log, ct);
                 run = run with { Result = result };
                 if (result.Failed)
                     log.WriteLine($"[{plan.Name}] FAILED operations on {planned.System}: " +
@@ -72,7 +75,7 @@ internal static class SuiteRunner
             Machine = machine,
             Started = started,
             LoadAverage = load,
-            Quick = quick,
+            Quick = options.Quick,
             Runs = runs,
         };
     }

@@ -12,12 +12,16 @@ internal static class Systems
     public const string Embedded = "embedded";
     /// <summary>One silo on PostgreSQL + S3 (moto).</summary>
     public const string OneSilo = "1-silo PG+S3";
+    /// <summary>One silo on PostgreSQL + S3 (moto), the PostgreSQL server committing durably.</summary>
+    public const string OneSiloDurable = "1-silo PG+S3 durable";
     /// <summary>Three silos on PostgreSQL + S3 (moto), requests spread over all three.</summary>
     public const string ThreeSilo = "3-silo PG+S3";
     /// <summary>nginx WebDAV PUT / static GET.</summary>
     public const string Nginx = "nginx";
     /// <summary>Npgsql doing the inserts and point reads one small PUT/GET needs.</summary>
     public const string Postgres = "postgres";
+    /// <summary>Npgsql doing the same, on the durable PostgreSQL server.</summary>
+    public const string PostgresDurable = "postgres durable";
     /// <summary>Microsoft.Data.Sqlite doing the statements one small PUT/GET needs on a WAL file, one per request (the embedded HV tier alone).</summary>
     public const string Sqlite = "sqlite";
     /// <summary>Raw files in a directory.</summary>
@@ -39,17 +43,23 @@ internal sealed class SuiteSystems(SuiteOptions options, TextWriter log) : IAsyn
     private readonly Dictionary<string, SiloFleet> _fleets = [];
     private readonly List<string> _directories = [];
     private NginxServer? _nginx;
+    private readonly HashSet<string> _used = [];
+
+    /// <summary>True the first time it is asked about <paramref name="system"/>: its first measurement is coming.</summary>
+    public bool FirstUse(string system) => _used.Add(system);
 
     /// <summary>The target URI of <paramref name="system"/>, starting it if needed.</summary>
     public async Task<string> TargetAsync(string system, CancellationToken ct) => system switch
     {
         Systems.Embedded => (await FleetAsync(system, 1, _ => Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>()), ct)).TargetUri,
-        Systems.OneSilo => (await FleetAsync(system, 1, ClusterEnvironmentAsync, ct)).TargetUri,
-        Systems.ThreeSilo => (await FleetAsync(system, 3, ClusterEnvironmentAsync, ct)).TargetUri,
+        Systems.OneSilo => (await FleetAsync(system, 1, c => ClusterEnvironmentAsync(c), ct)).TargetUri,
+        Systems.OneSiloDurable => (await FleetAsync(system, 1, c => ClusterEnvironmentAsync(c, durable: true), ct)).TargetUri,
+        Systems.ThreeSilo => (await FleetAsync(system, 3, c => ClusterEnvironmentAsync(c), ct)).TargetUri,
         Systems.EmbeddedSdk => "sdk:" + EmbeddedBaseUrl(await TargetAsync(Systems.Embedded, ct)),
         Systems.EmbeddedSdkZstd => "sdk+zstd:" + EmbeddedBaseUrl(await TargetAsync(Systems.Embedded, ct)),
         Systems.Nginx => (_nginx ??= await StartNginxAsync(ct)).TargetUri,
         Systems.Postgres => "postgres:" + await (await PostgresServer.Shared).CreateDatabaseAsync("bench"),
+        Systems.PostgresDurable => "postgres:" + await (await PostgresServer.SharedDurable).CreateDatabaseAsync("bench"),
         Systems.Sqlite => "sqlite:" + Path.Combine(Directory(), "bench.db"),
         Systems.S3 => $"s3:{(await MotoS3Server.Shared).Endpoint}|{await CreateBucketAsync(ct)}",
         Systems.Filesystem => "fs:" + Directory(),
@@ -83,9 +93,9 @@ internal sealed class SuiteSystems(SuiteOptions options, TextWriter log) : IAsyn
     }
 
     /// <summary>The tiered cluster configuration of the compose file: a fresh database for HV and membership, a fresh moto bucket for LT.</summary>
-    public static async Task<IReadOnlyDictionary<string, string>> ClusterEnvironmentAsync(CancellationToken ct)
+    public static async Task<IReadOnlyDictionary<string, string>> ClusterEnvironmentAsync(CancellationToken ct, bool durable = false)
     {
-        var database = await (await PostgresServer.Shared).CreateDatabaseAsync("bench");
+        var database = await (await (durable ? PostgresServer.SharedDurable : PostgresServer.Shared)).CreateDatabaseAsync("bench");
         var s3 = await MotoS3Server.Shared;
         var bucket = await CreateBucketAsync(ct);
         return new Dictionary<string, string>

@@ -41,7 +41,8 @@ internal static class BenchmarksDocument
         s.AppendLine("Speed goals live here, not in tests: no test asserts a time. Every figure below comes from one run of");
         s.AppendLine("`bench/run.sh` on the machine described, with every baseline measured in the same run, the same payload");
         s.AppendLine("seeds and the same concurrency as the result it divides. Each measurement follows an untimed warm-up of the");
-        s.AppendLine("same workload (2 s), so it describes a warm system, not a process's first seconds of JIT compilation.");
+        s.AppendLine("same workload (2 s; 15 s for the first measurement on each started system, whose JIT still tiers up that long");
+        s.AppendLine("into a load), so it describes a warm system, not a process's first seconds of JIT compilation.");
         s.AppendLine("The README quotes only figures shown here.");
         s.AppendLine();
         HowToRun(s);
@@ -73,7 +74,7 @@ internal static class BenchmarksDocument
         s.AppendLine("```sh");
         s.AppendLine("bench/run.sh                      # everything (< 15 min on 2 cores): Release build, servers, scenarios, memory, ping, this document");
         s.AppendLine("bench/run.sh --quick              # smoke run: 1.5 s per measurement, small memory sizes");
-        s.AppendLine("bench/run.sh --only small,sweep   # some groups: small, medium, batch, large, hot-cold, sweep, client, memory, failover (and ping)");
+        s.AppendLine("bench/run.sh --only small,sweep   # some groups: small, durable, medium, batch, large, hot-cold, sweep, client, memory, failover (and ping)");
         s.AppendLine("bench/run.sh --seconds 10         # longer measurements");
         s.AppendLine("```");
         s.AppendLine();
@@ -86,6 +87,7 @@ internal static class BenchmarksDocument
         s.AppendLine("| group | one command | what runs |");
         s.AppendLine("|---|---|---|");
         s.AppendLine("| small | `bench/run.sh --only small` | p50 5 KiB / p99 20 KiB, 97/2/1 and 10/89/1: embedded, 1-silo and 3-silo PG+S3 vs nginx WebDAV and Npgsql |");
+        s.AppendLine("| durable | `bench/run.sh --only durable` | small 97/2/1 at 16 and 1 in flight on 1 silo vs Npgsql, both on a PostgreSQL server that commits durably |");
         s.AppendLine("| medium | `bench/run.sh --only medium` | p50 15 KiB / p99 100 KiB, 97/2/1, same systems |");
         s.AppendLine("| batch | `bench/run.sh --only batch` | 1000 inserts per batch request vs single requests at equal concurrency (embedded, 3-silo) |");
         s.AppendLine("| large | `bench/run.sh --only large` | p50 20 MiB / p99 100 MiB, multipart 10 MiB parts: embedded vs raw files, 3-silo vs raw S3 (moto) |");
@@ -99,6 +101,9 @@ internal static class BenchmarksDocument
         s.AppendLine("Without the script: `dotnet bench/ObjectStore.Bench/bin/Release/net10.0/objectstore-bench.dll suite --help` and `… report`.");
         s.AppendLine();
     }
+
+    // "-c", "fsync=off", … → `fsync=off`, …
+    private static IEnumerable<string> Settings(string[] arguments) => arguments.Where(a => a != "-c").Select(a => $"`{a}`");
 
     private static void Machine(StringBuilder s, ReportInputs inputs)
     {
@@ -114,6 +119,9 @@ internal static class BenchmarksDocument
         s.AppendLine(C, $"{machine.Cores} cores ({machine.Cpu}), {machine.MemoryGiB} GiB visible to .NET, {machine.Os}, {machine.Runtime}, server GC {(machine.ServerGc ? "on" : "off")} in the bench.");
         s.AppendLine("The load generator, every silo, nginx, PostgreSQL and moto share those cores: a figure here is what the whole");
         s.AppendLine("stack achieves on one small machine, and each ratio compares two systems under the same contention.");
+        s.AppendLine("PostgreSQL is a throwaway server (`shared_buffers=128MB`) with " + string.Join(", ", Settings(ObjectStore.Testing.PostgresServer.DurabilitySettings(false))) +
+            ": commits are acknowledged before they reach the disk, for the silos and the Npgsql baseline alike. The durable group's");
+        s.AppendLine("server runs with " + string.Join(", ", Settings(ObjectStore.Testing.PostgresServer.DurabilitySettings(true))) + ", where every acknowledged commit is on disk.");
         var starts = inputs.Groups.Select(g => g.Started).DefaultIfEmpty(inputs.Memory?.Started ?? default).ToArray();
         var (first, last) = (starts.Min(), starts.Max());
         s.AppendLine();
