@@ -40,7 +40,7 @@ namespace ObjectStore.Grains.Objects;
 /// Placement prefers the calling silo: the gateway is co-hosted in every silo, so the silo that received a key's first
 /// request activates its grain and serves it without a hop; later requests for the key from other silos go to it.
 /// </remarks>
-[GrainType("object"), Orleans.Placement.PreferLocalPlacement]
+[GrainType(ObjectContract.GrainTypeName), Orleans.Placement.PreferLocalPlacement]
 public sealed class ObjectGrain(ObjectStoreGrainServices services, MembershipShape membership) : Grain, IObjectGrain
 {
     private readonly ILogger _logger = services.LoggerFactory.CreateLogger<ObjectGrain>();

@@ -23,6 +23,24 @@ public sealed class ObjectGrainKeyTests
     }
 
     [Fact]
+    public async Task The_cached_reference_path_names_the_same_grain_as_orleans_own_lookup()
+    {
+        await using var cluster = await GrainsCluster.StartAsync(1);
+        var factory = cluster.Silos[0].GrainFactory;
+        var ids = Ids.Select(row => new ObjectId((string)row[0], Scopes.Parse((string)row[1]), (string)row[2])).ToArray();
+
+        foreach (var id in ids)
+        {
+            var ours = factory.GetObjectGrain(id);
+            var orleans = factory.GetGrain<IObjectGrain>(ObjectContract.GrainKey(id));
+            Assert.Equal(orleans.GetGrainId(), ours.GetGrainId());
+            Assert.Equal(((GrainReference)(object)orleans).InterfaceType, ((GrainReference)(object)ours).InterfaceType);
+            await ours.PutInline(new ObjectInfo(), "x"u8.ToArray());
+            Assert.Equal("x"u8.ToArray(), (await orleans.Get()).Payload.ToArray());
+        }
+    }
+
+    [Fact]
     public void The_key_format_itself_round_trips_usecases_no_object_id_may_have()
     {
         // ObjectGrainKey (the in-cluster contract) frames any strings; the usecase rule is the contract's check on top.
