@@ -15,11 +15,13 @@ internal static class SuiteRunner
         var failed = 0;
         await using (var systems = new SuiteSystems(options, log))
         {
-            foreach (var name in options.Groups.Where(g => !SuiteOptions.SpecialGroups.Contains(g)))
+            var plans = options.Groups.Where(g => !SuiteOptions.SpecialGroups.Contains(g)).Select(g => LoadScenarios.Plan(g, options)).ToList();
+            for (var i = 0; i < plans.Count; i++)
             {
-                var group = await RunGroupAsync(LoadScenarios.Plan(name, options), systems, machine, options, log, ct);
-                await SuiteJson.WriteAsync(Path.Combine(options.ResultsDirectory, name + ".json"), group, ct);
+                var group = await RunGroupAsync(plans[i], systems, machine, options, log, ct);
+                await SuiteJson.WriteAsync(Path.Combine(options.ResultsDirectory, plans[i].Name + ".json"), group, ct);
                 failed += group.Runs.Count(r => r.Failed);
+                await systems.StopUnneededAsync(plans.Skip(i + 1).SelectMany(p => p.Runs).Select(r => r.TargetSystem));
             }
         }
         if (options.Groups.Contains("memory"))

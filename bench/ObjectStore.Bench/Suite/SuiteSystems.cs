@@ -48,6 +48,30 @@ internal sealed class SuiteSystems(SuiteOptions options, TextWriter log) : IAsyn
     /// <summary>True the first time it is asked about <paramref name="system"/>: its first measurement is coming.</summary>
     public bool FirstUse(string system) => _used.Add(system);
 
+    /// <summary>
+    /// Stops the silo fleets and nginx that no system in <paramref name="stillNeeded"/> runs on: an idle silo still
+    /// probes membership and runs timers, and the groups after it should not share the cores with it.
+    /// </summary>
+    public async Task StopUnneededAsync(IEnumerable<string> stillNeeded)
+    {
+        var needed = stillNeeded.Select(HostOf).ToHashSet();
+        foreach (var (system, fleet) in _fleets.Where(f => !needed.Contains(f.Key)).ToList())
+        {
+            log.WriteLine($"stopping {system} (no later group uses it)");
+            await fleet.DisposeAsync();
+            _fleets.Remove(system);
+        }
+        if (_nginx is not null && !needed.Contains(Systems.Nginx))
+        {
+            log.WriteLine("stopping nginx (no later group uses it)");
+            await _nginx.DisposeAsync();
+            _nginx = null;
+        }
+    }
+
+    // The SDK systems are clients of the embedded silo.
+    private static string HostOf(string system) => system is Systems.EmbeddedSdk or Systems.EmbeddedSdkZstd ? Systems.Embedded : system;
+
     /// <summary>The target URI of <paramref name="system"/>, starting it if needed.</summary>
     public async Task<string> TargetAsync(string system, CancellationToken ct) => system switch
     {

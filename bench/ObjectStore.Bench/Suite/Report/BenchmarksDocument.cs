@@ -476,9 +476,10 @@ internal static class BenchmarksDocument
         s.AppendLine("  even over a large pool, so \"cold\" still hits warm OS page caches; the gap is the grain cache vs a storage read.");
         s.AppendLine("- **Durations** are short (5 s per run, 1.5 s with `--quick`) to keep the suite near 20 minutes: expect a few");
         s.AppendLine("  percent of run-to-run noise; compare ratios, which share the noise of one run, rather than absolute figures.");
-        s.AppendLine("- **Idle systems are not free.** Every system the suite starts stays up until the end (each topology starts once),");
-        s.AppendLine("  so later groups run beside idle silos (membership probes, timers, reminders), two PostgreSQL servers, moto and");
-        s.AppendLine("  nginx: the load average at each group's start, printed above its table, shows it.");
+        s.AppendLine("- **Idle systems are not free.** Each topology starts once and serves every group that uses it; after the last");
+        s.AppendLine("  such group its silos (and nginx) stop, since idle silos still probe membership and run timers. The PostgreSQL");
+        s.AppendLine("  servers and moto stay up for the whole suite: the load average at each group's start, printed above its table,");
+        s.AppendLine("  shows what was running.");
         s.AppendLine();
     }
 
