@@ -7,10 +7,12 @@ namespace ObjectStore.Storage.HighVolume;
 /// <summary>The embedded default HV store: a SQLite file (WAL mode), safe for concurrent callers in one process.</summary>
 public sealed class SqliteHighVolumeStore : SqlHighVolumeStore
 {
-    private static readonly string[] s_migrations =
-    [
-        """
-        CREATE TABLE IF NOT EXISTS hv_objects (
+    private static readonly string[] s_migrations = [Schema("hv_objects")];
+
+    /// <summary>The HV table and its expiry index under the name <paramref name="table"/> (the bench's raw SQLite baseline creates the same).</summary>
+    internal static string Schema(string table) =>
+        $"""
+        CREATE TABLE IF NOT EXISTS {table} (
             id_hash BLOB PRIMARY KEY,
             usecase BLOB NOT NULL,
             scopes BLOB NOT NULL,
@@ -23,9 +25,8 @@ public sealed class SqliteHighVolumeStore : SqlHighVolumeStore
             metadata BLOB NOT NULL,
             payload BLOB
         );
-        CREATE INDEX IF NOT EXISTS hv_objects_expires_at ON hv_objects (expires_at) WHERE expires_at IS NOT NULL;
-        """,
-    ];
+        CREATE INDEX IF NOT EXISTS {table}_expires_at ON {table} (expires_at) WHERE expires_at IS NOT NULL;
+        """;
 
     /// <summary>Opens (creating if needed) the database file at <paramref name="path"/>; call <see cref="SqlHighVolumeStore.InitializeAsync"/> before use.</summary>
     public SqliteHighVolumeStore(string path, ILogger<SqliteHighVolumeStore>? logger = null)

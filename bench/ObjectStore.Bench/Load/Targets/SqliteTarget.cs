@@ -1,5 +1,7 @@
 using System.Data;
 using Microsoft.Data.Sqlite;
+using ObjectStore.Storage.HighVolume;
+using ObjectStore.Storage.Sql;
 
 namespace ObjectStore.Bench.Load.Targets;
 
@@ -13,26 +15,9 @@ internal sealed class SqliteTarget : ILoadTarget
 {
     private const string Table = PostgresTarget.Table;
 
-    private const string Schema =
-        $"""
-        CREATE TABLE IF NOT EXISTS {Table} (
-            id_hash BLOB PRIMARY KEY,
-            usecase BLOB NOT NULL,
-            scopes BLOB NOT NULL,
-            key BLOB NOT NULL,
-            kind INTEGER NOT NULL,
-            target_usecase BLOB,
-            target_scopes BLOB,
-            target_key BLOB,
-            expires_at INTEGER,
-            metadata BLOB NOT NULL,
-            payload BLOB
-        );
-        CREATE INDEX IF NOT EXISTS {Table}_expires_at ON {Table} (expires_at) WHERE expires_at IS NOT NULL;
-        """;
-
-    // SqliteDatabase.OpenAsync runs these on every connection it opens.
-    private const string Pragmas = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;";
+    // The store's own table and per-connection pragmas, so the baseline cannot drift from what it measures against.
+    private static readonly string Schema = SqliteHighVolumeStore.Schema(Table);
+    private const string Pragmas = SqliteDatabase.ConnectionPragmas;
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writer = new(1, 1);
